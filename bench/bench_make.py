@@ -1,0 +1,128 @@
+"""End-to-end cost of ``storyreel make``: a fixed 5-shot, 30-second, 1280x720, 24 fps story.
+
+Prints per-stage times, the renderer's frames per second (rgb, depth, instance ids and exact flow all read back),
+and the total against the encode-only floor: the same frames encoded again with nothing else to do. Then the
+same run at 1, 5 and 20 shots, to show how the cost grows with the story. The last line is one JSON object.
+
+    python bench/bench_make.py [--resolution 1280x720] [--fps 24] [--scaling 1,5,20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+
+from storyreel.agent.pipeline import RunOptions, film_storyboard
+from storyreel.agent.run_store import RunStore
+from storyreel.planners.rules import plan_story
+from storyreel.schema import Resolution, Storyboard, Style
+from storyreel.tools.video import ClipWriter
+
+SENTENCES = [
+    "A small red dog runs across the park.",
+    "The dog chases a yellow ball near the bench.",
+    "A girl named Mia walks to the big oak tree.",
+    "Mia talks to the dog.",
+    "A blue bird flies over the tree.",
+    "The dog jumps over the ball.",
+    "Mia sits on the bench.",
+    "The bird lands next to the lamp.",
+]
+SHOT_SECONDS = 6.0
+
+
+def story_of(shots: int) -> str:
+    return " ".join(SENTENCES[i % len(SENTENCES)] for i in range(shots))
+
+
+def fixed_storyboard(shots: int, options: RunOptions) -> tuple[Storyboard, float]:
+    """Plan the story and give every shot the same length, so each run films exactly ``shots`` x 6 s."""
+    start = time.perf_counter()
+    storyboard = plan_story(story_of(shots), fps=options.fps, resolution=options.resolution, style=options.style)
+    planned = time.perf_counter() - start
+    kept = [shot.model_copy(update={"duration": SHOT_SECONDS}) for shot in storyboard.shots[:shots]]
+    while len(kept) < shots:  # a sentence may plan as fewer shots: repeat the last one under a new id
+        kept.append(kept[-1].model_copy(update={"id": f"{kept[-1].id}_{len(kept)}"}))
+    return storyboard.model_copy(update={"shots": kept}), planned
+
+
+def run(shots: int, options: RunOptions) -> dict[str, float]:
+    storyboard, planned = fixed_storyboard(shots, options)
+    storyboard = Storyboard.model_validate(storyboard.model_dump())
+    with tempfile.TemporaryDirectory() as folder:
+        store = RunStore.open(Path(folder) / "run", request_key=f"bench-{shots}")
+        start = time.perf_counter()
+        report = film_storyboard(storyboard, store, options, progress=False, timings={"plan": planned})
+        total = time.perf_counter() - start + planned
+        floor = encode_floor(store.root / report.final_video, options)
+    result = {"shots": shots, "frames": report.frames, "total_s": total, "encode_floor_s": floor}
+    result.update({f"{name}_s": seconds for name, seconds in report.timings_s.items()})
+    result["render_fps"] = report.frames / max(report.timings_s.get("render", 0.0), 1e-9)
+    return result
+
+
+def encode_floor(video: Path, options: RunOptions) -> float:
+    """Seconds to encode the film's frames alone (decoded into memory first, so only encoding is timed)."""
+    reader = imageio_ffmpeg.read_frames(str(video))
+    meta = next(reader)
+    width, height = meta["size"]
+    frames = [np.frombuffer(buffer, np.uint8).reshape(height, width, 3) for buffer in reader]
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        with ClipWriter(Path(folder) / "floor.mp4", options.fps, width, height) as writer:
+            for frame in frames:
+                writer.write(frame)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--resolution", default="1280x720")
+    parser.add_argument("--fps", type=int, default=24)
+    parser.add_argument("--scaling", default="1,5,20", help="shot counts for the scaling table ('' to skip)")
+    args = parser.parse_args()
+    options = RunOptions(fps=args.fps, resolution=Resolution.parse(args.resolution), style=Style.TOON)
+
+    main_run = run(5, options)
+    print(f"storyreel make: 5 shots x {SHOT_SECONDS:.0f} s at {args.resolution}, {args.fps} fps")
+    print(f"{'stage':<14}{'seconds':>10}")
+    for name in ("plan", "scene", "camera", "render", "check", "encode", "encode_wait", "assemble"):
+        print(f"{name:<14}{main_run.get(f'{name}_s', 0.0):>10.2f}")
+    print(f"{'total':<14}{main_run['total_s']:>10.2f}")
+    print(f"render: {main_run['render_fps']:.1f} frames/s (rgb + depth + ids + flow read back)")
+    print(
+        f"encode-only floor: {main_run['encode_floor_s']:.2f} s; "
+        f"total / floor = {main_run['total_s'] / main_run['encode_floor_s']:.2f}x"
+    )
+
+    scaling = [run(int(n), options) for n in args.scaling.split(",") if n]
+    if scaling:
+        base = scaling[0]
+        print(f"\n{'shots':>6}{'frames':>8}{'total s':>10}{'s/frame':>10}{'x first':>9}")
+        for row in scaling:
+            print(
+                f"{row['shots']:>6.0f}{row['frames']:>8.0f}{row['total_s']:>10.2f}"
+                f"{row['total_s'] / row['frames'] * 1000:>9.1f}m{row['total_s'] / base['total_s']:>9.2f}"
+            )
+    summary = {
+        "total_s": round(main_run["total_s"], 3),
+        "render_fps": round(main_run["render_fps"], 1),
+        "encode_floor_s": round(main_run["encode_floor_s"], 3),
+        "frames": int(main_run["frames"]),
+        "total_over_floor": round(main_run["total_s"] / main_run["encode_floor_s"], 2),
+        "stages_s": {k[:-2]: round(v, 3) for k, v in main_run.items() if k.endswith("_s") and k != "total_s"},
+        "scaling": [
+            {"shots": int(r["shots"]), "frames": int(r["frames"]), "total_s": round(r["total_s"], 3)} for r in scaling
+        ],
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

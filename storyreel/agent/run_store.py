@@ -1,0 +1,109 @@
+"""The run store: which artifacts of a run directory are done, keyed by a hash of everything that made them.
+
+A stage whose key is recorded and whose file exists is not redone, so a killed run resumes where it stopped and a
+repeated run with the same inputs costs nothing. Artifacts are written atomically (``storyreel.atomic``) before
+their key is recorded, so a recorded key never points at half a file.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+from storyreel.atomic import write_json
+from storyreel.errors import UserError
+
+STORE_DIR = ".storyreel"
+#: Every name a run writes at the top of its directory; ``reset`` removes these and nothing else.
+RUN_ARTIFACTS = ("storyboard.json", "scenes", "shots", "final.mp4", "contact_sheet.png", "report.json", STORE_DIR)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of storyreel's own source: a changed tool never reuses what the old one made."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def content_key(*parts: Any) -> str:
+    """A stable hash of JSON-able inputs (pydantic models are dumped first) and of the code."""
+    normal = [part.model_dump(mode="json") if hasattr(part, "model_dump") else part for part in parts]
+    blob = json.dumps([code_fingerprint(), *normal], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+class RunStore:
+    """The manifest of one run directory: relative artifact path -> key of the inputs that made it."""
+
+    def __init__(self, root: Path, request_key: str) -> None:
+        self.root = Path(root)
+        self.request_key = request_key
+        self._manifest_path = self.root / STORE_DIR / "manifest.json"
+        self._entries: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, root: Path, request_key: str, *, force: bool = False) -> RunStore:
+        """Open ``root`` for a run of ``request_key``: a new or empty directory starts fresh, the same request
+        resumes, another run's directory is refused. ``force`` always starts afresh, replacing the run files."""
+        root = Path(root)
+        if root.exists() and not root.is_dir():
+            raise UserError(f"output path {root} is a file, not a directory: choose another --out")
+        store = cls(root, request_key)
+        if store._manifest_path.exists():
+            recorded = json.loads(store._manifest_path.read_text())
+            if force:
+                store.reset()
+            elif recorded.get("request") == request_key:
+                store._entries = dict(recorded.get("entries", {}))
+            else:
+                raise UserError(
+                    f"{root} already holds a run of another story or other settings: "
+                    "pass --force to replace it, or choose another --out"
+                )
+        elif root.exists() and any(root.iterdir()) and not force:
+            raise UserError(
+                f"{root} exists and is not a storyreel run directory: choose an empty or new --out "
+                "(or pass --force to write into it anyway)"
+            )
+        try:
+            (root / STORE_DIR).mkdir(parents=True, exist_ok=True)
+            store._save()
+        except OSError as error:
+            raise UserError(
+                f"cannot write the run directory {root}: {error.strerror or error}; choose a writable --out"
+            ) from error
+        return store
+
+    def reset(self) -> None:
+        for name in RUN_ARTIFACTS:
+            target = self.root / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+        self._entries = {}
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def fresh(self, relative: str, key: str) -> bool:
+        """True when ``relative`` exists and was made from inputs hashing to ``key``."""
+        return self._entries.get(relative) == key and (self.root / relative).exists()
+
+    def record(self, relative: str, key: str) -> None:
+        with self._lock:  # shots are recorded from a worker thread
+            self._entries[relative] = key
+            self._save()
+
+    def _save(self) -> None:
+        write_json(self._manifest_path, {"request": self.request_key, "entries": self._entries})

@@ -1,0 +1,1111 @@
+"""The offline rule planner: English story text -> :class:`Storyboard`, with regular expressions and word lists.
+
+It reads a story the way a storyboard artist skims one: sentences and their clauses become shots; nouns become the
+cast (things that act) or props (things that stand); verbs become actions; setting, time and weather words choose
+the location; colour and size words dress whoever they precede; spatial phrases place things. A small shot grammar
+then frames each shot (establishing wide first, then sizes and moves chosen by the action). The same text and seed
+always give the same storyboard, and nothing it does not understand is dropped silently: unknown nouns become
+labelled generic props listed in ``Storyboard.unknown_nouns``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from storyreel.planners.lexicon import (
+    ADJECTIVE_SUFFIXES,
+    ADJECTIVES,
+    CLOTHING,
+    COLORS,
+    DETERMINERS,
+    ENCLOSING_PREPOSITIONS,
+    FEMALE_NOUNS,
+    FUNCTION_WORDS,
+    IRREGULAR_PLURALS,
+    IRREGULAR_VERBS,
+    LOCATIVE_PREPOSITIONS,
+    MALE_NOUNS,
+    NOMINAL_ACTIONS,
+    NOUN_KINDS,
+    PLACE_NEEDS_PREPOSITION,
+    PRONOUNS,
+    QUANTIFIERS,
+    SENTENCE_OPENERS,
+    SETTING_PHRASES,
+    SETTINGS,
+    SIZES,
+    SPATIAL_PHRASES,
+    STOP_NOUNS,
+    TIMES,
+    TRANSFER_VERBS,
+    VERBS,
+    WEATHERS,
+)
+from storyreel.schema import (
+    Action,
+    Appearance,
+    CameraAngle,
+    CameraMove,
+    Character,
+    Location,
+    LocationKind,
+    Placement,
+    Prop,
+    Relation,
+    Resolution,
+    Shot,
+    ShotSize,
+    Storyboard,
+    Style,
+    TimeOfDay,
+    Transition,
+    Verb,
+    Weather,
+)
+from storyreel.world.kinds import CHARACTER_KINDS
+
+MAX_STORY_CHARS = 20_000
+MAX_SHOTS = 24
+EXAMPLE_STORY = "A dog chases a red ball in the park."
+
+
+class StoryError(ValueError):
+    """The story cannot be planned; the message names the problem and the fix in one line."""
+
+
+def plan_story(
+    text: str,
+    *,
+    fps: int = 24,
+    resolution: Resolution | None = None,
+    style: Style = Style.TOON,
+    seed: int = 0,
+    title: str | None = None,
+) -> Storyboard:
+    """Plan ``text`` into a storyboard: deterministic for a given text and seed, offline, pure Python."""
+    check_story(text)
+    sentences = _split_sentences(text)
+    tokenized = [_tokenize(sentence) for sentence in sentences]
+    names = _find_names(tokenized)
+    bindings = _find_bindings(tokenized, names)
+    clauses = _cap_clauses(_split_clauses(sentences, names, bindings))
+    reader = _StoryReader(bindings, clauses, fps, random.Random(seed))
+    for clause in clauses:
+        reader.read(clause)
+    return reader.storyboard(title or _derive_title(tokenized[0]), fps, resolution or Resolution(), style)
+
+
+# --------------------------------------------------------------------------------------------------- validation
+
+
+def check_story(text: str) -> None:
+    """Raise :class:`StoryError` unless ``text`` is a non-empty English story within the length limit."""
+    if not text or not text.strip():
+        raise StoryError(f"the story is empty: write at least one sentence, e.g. {EXAMPLE_STORY!r}")
+    if len(text) > MAX_STORY_CHARS:
+        raise StoryError(
+            f"the story is {len(text):,} characters, over the limit of {MAX_STORY_CHARS:,}: "
+            "split it into parts and make each one separately"
+        )
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        raise StoryError(f"the story has no words: write at least one sentence, e.g. {EXAMPLE_STORY!r}")
+    not_english = "storyreel's offline planner reads English stories; translate it, or plan it with an LLM"
+    non_latin = sum("LATIN" not in unicodedata.name(char, "") for char in letters)
+    if non_latin > 0.3 * len(letters):
+        raise StoryError(not_english)
+    words = [token for sentence in _split_sentences(text) for token in _tokenize(sentence) if token.is_word]
+    # Unknown capitalised words may be names in any language; judge the rest.
+    judged = [token for token in words if _is_known(token.word) or not token.text[0].isupper()]
+    known = sum(_is_known(token.word) for token in judged)
+    if (len(judged) >= 3 and known < 0.4 * len(judged)) or (0 < len(judged) < 3 and known == 0):
+        raise StoryError(not_english)
+
+
+def _is_known(word: str) -> bool:
+    return (
+        word in FUNCTION_WORDS
+        or word in ADJECTIVES
+        or word in QUANTIFIERS
+        or word in COLORS
+        or word in SIZES
+        or word in SETTINGS
+        or word in TIMES
+        or word in WEATHERS
+        or word in STOP_NOUNS
+        or word in SENTENCE_OPENERS
+        or _noun_lemma(word) in NOUN_KINDS
+        or _verb_lemma(word) is not None
+        or word.endswith("ly")
+    )
+
+
+# ----------------------------------------------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    word: str
+    is_word: bool
+    initial: bool = False
+    is_name: bool = False
+
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+|[^\w\s]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n")
+
+
+def _split_sentences(text: str) -> list[str]:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()] or [text.strip()]
+
+
+def _tokenize(text: str, names: frozenset[str] = frozenset(), *, initial: bool = True) -> list[_Token]:
+    """Words (possessive ``'s`` split off as its own token), numbers and punctuation marks."""
+    tokens: list[_Token] = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group()
+        parts = [raw[:-2], "'s"] if raw.lower().endswith("'s") and len(raw) > 2 else [raw]
+        for part in parts:
+            is_word = part[0].isalpha() or part == "'s"
+            first = initial and not any(token.is_word for token in tokens)
+            tokens.append(_Token(part, part.lower(), is_word, first, part in names))
+    return tokens
+
+
+def _verb_lemma(word: str) -> str | None:
+    """The base form of ``word`` if it is an inflection of a known verb (walks, walked, walking, ran)."""
+    if word in IRREGULAR_VERBS:
+        return IRREGULAR_VERBS[word]
+    candidates = [word]
+    if word.endswith("ies") or word.endswith("ied"):
+        candidates.append(word[:-3] + "y")
+    if word.endswith("s"):
+        candidates += [word[:-1], word[:-2]]
+    if word.endswith("ed"):
+        candidates += [word[:-1], word[:-2], word[:-3]]
+    if word.endswith("ing"):
+        candidates += [word[:-3], word[:-3] + "e", word[:-4]]
+    return next((candidate for candidate in candidates if candidate in VERBS), None)
+
+
+def _noun_lemma(word: str) -> str:
+    """The singular of ``word``: a lexicon noun where one matches, else a plain English de-pluralisation."""
+    if word in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[word]
+    if word in NOUN_KINDS:
+        return word
+    candidates = []
+    if word.endswith("ies"):
+        candidates.append(word[:-3] + "y")
+    if word.endswith("ves"):
+        candidates += [word[:-3] + "f", word[:-3] + "fe"]
+    if word.endswith("es"):
+        candidates.append(word[:-2])
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        candidates.append(word[:-1])
+    known = next((candidate for candidate in candidates if candidate in NOUN_KINDS), None)
+    if known:
+        return known
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    return candidates[-1] if candidates and not word.endswith("ies") else (candidates[0] if candidates else word)
+
+
+def _looks_adjective(word: str) -> bool:
+    return (
+        word in ADJECTIVES
+        or word in QUANTIFIERS
+        or word in COLORS
+        or word in SIZES
+        or (len(word) > 4 and word.endswith(ADJECTIVE_SUFFIXES))
+    )
+
+
+# ------------------------------------------------------------------------------------------------ noun phrases
+
+
+@dataclass
+class _NounPhrase:
+    """Words after a determiner: modifiers, then a head noun (``kind`` None for a noun the lexicon lacks).
+    ``stop`` marks a phrase that names no buildable thing ("the end"); ``action`` one that names an action."""
+
+    head: int
+    end: int
+    lemma: str = ""
+    kind: str | None = None
+    modifiers: list[str] = field(default_factory=list)
+    stop: bool = False
+    action: Verb | None = None
+
+
+def _noun_phrase(tokens: list[_Token], start: int) -> _NounPhrase | None:
+    """Read a noun phrase from ``start``; None when none starts there (the words are then read one by one)."""
+    modifiers: list[str] = []
+    index = start
+    while index < len(tokens) and index < start + 5:
+        token = tokens[index]
+        word = token.word
+        if not token.is_word or token.is_name or word == "'s":
+            return None
+        lemma = _noun_lemma(word)
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        next_is_noun = following is not None and _noun_lemma(following.word) in NOUN_KINDS
+        if lemma in NOUN_KINDS and not (word in PLACE_NEEDS_PREPOSITION and _after_enclosing(tokens, index)):
+            while index + 1 < len(tokens) and _compound_noun(tokens[index + 1]):  # "an oak tree", "a police car"
+                modifiers.append(word)
+                index += 1
+                word = tokens[index].word
+                lemma = _noun_lemma(word)
+            return _NounPhrase(index, index + 1, lemma, NOUN_KINDS[lemma], modifiers)
+        pair = (word, following.word if following else "")
+        if word in SETTINGS or word in TIMES or word in WEATHERS or pair in SETTING_PHRASES:
+            return None
+        if word in COLORS or word in SIZES or word in ADJECTIVES or word in QUANTIFIERS:
+            modifiers.append(word)
+        elif word in FUNCTION_WORDS:
+            return None
+        elif word in STOP_NOUNS or lemma in STOP_NOUNS:
+            return _NounPhrase(index, index + 1, stop=True)
+        elif _verb_lemma(word) is not None:
+            if next_is_noun:  # "the running dog"
+                modifiers.append(word)
+            elif index == start and word in NOMINAL_ACTIONS:  # "took a walk"
+                return _NounPhrase(index, index + 1, action=VERBS[word])
+            elif index == start:  # "the spring", "a lead": a verb's noun sense, not a thing to build
+                return _NounPhrase(index, index + 1, stop=True)
+            else:
+                return None
+        elif _looks_adjective(word) and following is not None and following.is_word and not following.is_name:
+            modifiers.append(word)
+        else:
+            return _NounPhrase(index, index + 1, lemma, None, modifiers)
+        index += 1
+    return None
+
+
+def _compound_noun(token: _Token) -> bool:
+    """Whether ``token`` is a lexicon noun that heads a compound with the noun before it."""
+    return token.is_word and not token.is_name and _noun_lemma(token.word) in NOUN_KINDS
+
+
+# ------------------------------------------------------------------------------------------- names and bindings
+
+
+@dataclass(frozen=True)
+class _Binding:
+    """A name tied to a noun by the story ("a dog named Rex", "Rex the dog", "her dog Rex", "Rex was a dog")."""
+
+    lemma: str
+    modifiers: tuple[str, ...]
+
+
+def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
+    """Proper names: capitalised words inside a sentence (but for function words and places), and a sentence's
+    capitalised first word when it is a name found elsewhere, or no ordinary English word and followed the way a
+    name is (a verb, "and", a comma, "the", "'s", "was")."""
+    names: set[str] = set()
+    for tokens in sentences:
+        for index, token in enumerate(tokens[1:], start=1):
+            capitalised = token.is_word and token.text[0].isupper() and len(token.text) > 1
+            before = tokens[index - 1].word
+            opens = token.initial or before in {'"', "'", ":"}  # 'Run!' shouted Mia.
+            ordinary = token.word in FUNCTION_WORDS or token.word in SETTINGS or before in DETERMINERS
+            if capitalised and not (opens or ordinary):
+                names.add(token.text)
+    for tokens in sentences:
+        for index, token in enumerate(tokens):
+            if not token.is_word or not token.text[0].isupper() or len(token.text) < 2 or token.text in names:
+                continue
+            if _is_known(token.word):
+                continue
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if following is not None:
+                reads_as_name = (
+                    following.word in {"and", ",", "the", "'s", "was", "is", "had", "has", "said", "could", "would"}
+                    or _verb_lemma(following.word) is not None
+                    or following.word.endswith("ed")
+                    or (following.word.isalpha() and not _is_known(following.word))  # "Zork gleamed"
+                    or following.text[0].isupper()
+                )
+                if not reads_as_name:
+                    continue
+            names.add(token.text)
+    return frozenset(names)
+
+
+def _find_bindings(sentences: list[list[_Token]], names: frozenset[str]) -> dict[str, _Binding]:
+    bindings: dict[str, _Binding] = {}
+    for plain in sentences:
+        tokens = [_Token(t.text, t.word, t.is_word, t.initial, t.text in names) for t in plain]
+        for index, token in enumerate(tokens):
+            if token.word in DETERMINERS or token.word == "'s":
+                phrase = _noun_phrase(tokens, index + 1)
+                if phrase is None or phrase.kind not in CHARACTER_KINDS:
+                    continue
+                end = phrase.end
+                if end + 1 < len(tokens) and tokens[end].word in {"named", "called"} and tokens[end + 1].is_name:
+                    bindings.setdefault(tokens[end + 1].text, _Binding(phrase.lemma, tuple(phrase.modifiers)))
+                elif end < len(tokens) and tokens[end].is_name:
+                    bindings.setdefault(tokens[end].text, _Binding(phrase.lemma, tuple(phrase.modifiers)))
+            elif token.is_name:
+                at = index + 1
+                comma = at < len(tokens) and tokens[at].word == ","
+                at += comma
+                if at < len(tokens) and tokens[at].word in {"is", "was"}:
+                    at += 1
+                if at < len(tokens) and tokens[at].word in {"a", "an", "the"}:
+                    phrase = _noun_phrase(tokens, at + 1)
+                    closed = not comma or (  # "Mia, a girl with a kite," but not "Mia, the dog barked"
+                        phrase is not None
+                        and (phrase.end >= len(tokens) or _verb_lemma(tokens[phrase.end].word) is None)
+                    )
+                    if phrase is not None and phrase.kind in CHARACTER_KINDS and closed:
+                        bindings.setdefault(token.text, _Binding(phrase.lemma, tuple(phrase.modifiers)))
+    return bindings
+
+
+# ------------------------------------------------------------------------------------------------ clause scan
+
+
+@dataclass
+class _Mention:
+    """Someone or something a clause names, in the order it names them."""
+
+    position: int
+    end: int
+    form: Literal["noun", "name", "pronoun"]
+    lemma: str
+    kind: str | None = None
+    modifiers: list[str] = field(default_factory=list)
+    determiner: str | None = None
+    after_preposition: bool = False
+    possessor: bool = False
+
+
+@dataclass
+class _Scan:
+    """What one clause says, word classes resolved but entities not yet."""
+
+    mentions: list[_Mention] = field(default_factory=list)
+    verbs: list[tuple[int, str, Verb]] = field(default_factory=list)
+    relations: list[tuple[int, Relation]] = field(default_factory=list)
+    settings: list[tuple[str, LocationKind]] = field(default_factory=list)
+    times: list[tuple[int, TimeOfDay]] = field(default_factory=list)
+    weathers: list[tuple[int, Weather]] = field(default_factory=list)
+    clothing: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    @property
+    def says_something(self) -> bool:
+        return bool(self.mentions or self.verbs or self.settings or self.times or self.weathers)
+
+
+_PREPOSITIONS = LOCATIVE_PREPOSITIONS | {"with", "of", "for", "about", "like", "than", "without", "behind", "beside"}
+
+
+def _match_spatial(tokens: list[_Token], start: int) -> tuple[Relation, int] | None:
+    for phrase, relation in SPATIAL_PHRASES.items():
+        words = tuple(token.word for token in tokens[start : start + len(phrase)])
+        if words == phrase:
+            return relation, len(phrase)
+    return None
+
+
+def _after_enclosing(tokens: list[_Token], index: int) -> bool:
+    """Whether "in", "into", "on"... comes just before ``index``, past determiners and adjectives."""
+    for back in range(index - 1, max(-1, index - 4), -1):
+        word = tokens[back].word
+        if word in ENCLOSING_PREPOSITIONS:
+            return True
+        if not (word in DETERMINERS or _looks_adjective(word)):
+            return False
+    return False
+
+
+def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
+    scan = _Scan()
+    preposition_end = -1
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        word = token.word
+        following = tokens[index + 1].word if index + 1 < len(tokens) else ""
+        if not token.is_word:
+            index += 1
+            continue
+        spatial = _match_spatial(tokens, index)
+        if spatial is not None:
+            scan.relations.append((index, spatial[0]))
+            index += spatial[1]
+            preposition_end = index
+            continue
+        if (word, following) in SETTING_PHRASES:
+            scan.settings.append((f"{word} {following}", SETTING_PHRASES[(word, following)]))
+            index += 2
+            continue
+        if word in SETTINGS and (word not in PLACE_NEEDS_PREPOSITION or _after_enclosing(tokens, index)):
+            scan.settings.append((word, SETTINGS[word]))
+            if word in WEATHERS:
+                scan.weathers.append((index, WEATHERS[word]))
+            index += 1
+            continue
+        if word in TIMES or word in WEATHERS:
+            if word in TIMES:
+                scan.times.append((index, TIMES[word]))
+            else:
+                scan.weathers.append((index, WEATHERS[word]))
+            index += 1
+            continue
+        after_preposition = preposition_end == index
+        if token.is_name:
+            possessor = following == "'s"
+            scan.mentions.append(
+                _Mention(index, index + 1, "name", token.text, after_preposition=after_preposition, possessor=possessor)
+            )
+            index += 1
+            continue
+        if word in PRONOUNS:
+            determiner = word == "her" and _noun_phrase(tokens, index + 1) is not None
+            dummy = word == "it" and any(t.word in TIMES or t.word in WEATHERS for t in tokens[index + 1 : index + 4])
+            if not determiner:
+                if not dummy:
+                    scan.mentions.append(
+                        _Mention(index, index + 1, "pronoun", word, after_preposition=after_preposition)
+                    )
+                index += 1
+                continue
+        if word in DETERMINERS or word == "'s" or _looks_adjective(word) or _noun_lemma(word) in NOUN_KINDS:
+            bare = not (word in DETERMINERS or word == "'s")
+            phrase = _noun_phrase(tokens, index if bare else index + 1)
+            if phrase is not None and not (bare and phrase.kind is None):
+                index = _read_phrase(scan, tokens, bindings, phrase, index, None if bare else word, after_preposition)
+                continue
+        if word in _PREPOSITIONS:
+            preposition_end = index + 1
+            index += 1
+            continue
+        lemma = None if word in FUNCTION_WORDS else _verb_lemma(word)
+        if lemma is not None:
+            scan.verbs.append((index, lemma, VERBS[lemma]))
+        index += 1
+    return scan
+
+
+def _read_phrase(
+    scan: _Scan,
+    tokens: list[_Token],
+    bindings: dict[str, _Binding],
+    phrase: _NounPhrase,
+    start: int,
+    determiner: str | None,
+    after_preposition: bool,
+) -> int:
+    """Add what a noun phrase says to ``scan``; return where reading goes on."""
+    if phrase.stop:
+        return phrase.end
+    if phrase.action is not None:
+        scan.verbs.append((phrase.head, tokens[phrase.head].word, phrase.action))
+        return phrase.end
+    if phrase.lemma in CLOTHING:
+        scan.clothing.append((start, phrase.modifiers))
+        return phrase.end
+    end = phrase.end
+    name_token: _Token | None = None
+    if end + 1 < len(tokens) and tokens[end].word in {"named", "called"} and tokens[end + 1].is_name:
+        name_token, end = tokens[end + 1], end + 2
+    elif end < len(tokens) and tokens[end].is_name and _bound_to(bindings, tokens[end].text, phrase.lemma):
+        name_token, end = tokens[end], end + 1
+    if name_token is not None:
+        mention = _Mention(
+            start, end, "name", name_token.text, phrase.kind, phrase.modifiers, determiner, after_preposition
+        )
+        scan.mentions.append(mention)
+        return end
+    previous = scan.mentions[-1] if scan.mentions else None
+    appositive = previous is not None and previous.form == "name" and start - previous.position <= 3
+    if appositive and previous is not None and _bound_to(bindings, previous.lemma, phrase.lemma):
+        return end  # "Rex, the dog," / "Rex was a dog": the name already said who
+    scan.mentions.append(
+        _Mention(start, end, "noun", phrase.lemma, phrase.kind, phrase.modifiers, determiner, after_preposition)
+    )
+    return end
+
+
+def _bound_to(bindings: dict[str, _Binding], name: str, lemma: str) -> bool:
+    binding = bindings.get(name)
+    return binding is not None and binding.lemma == lemma
+
+
+# ---------------------------------------------------------------------------------------------------- clauses
+
+
+@dataclass
+class _Clause:
+    text: str
+    tokens: list[_Token]
+    scan: _Scan
+
+
+_CLAUSE_BREAK = re.compile(r"\s*;\s*|,?\s+and\s+then\s+|,\s*then\s+|\s+then\s+|,\s+and\s+", re.IGNORECASE)
+
+
+def _make_clause(text: str, names: frozenset[str], bindings: dict[str, _Binding]) -> _Clause:
+    tokens = _tokenize(text, names)
+    return _Clause(text, tokens, _scan(tokens, bindings))
+
+
+def _split_clauses(sentences: list[str], names: frozenset[str], bindings: dict[str, _Binding]) -> list[_Clause]:
+    """Sentences and their "then"/";"/", and" clauses. A part with no verb rejoins its neighbour in the sentence
+    ("a ball, a stick, and a bone"), and a sentence that says nothing the planner reads ("The end.") rejoins the
+    clause before it."""
+    clauses: list[_Clause] = []
+    for sentence in sentences:
+        cuts = [0] + [cut for match in _CLAUSE_BREAK.finditer(sentence) for cut in match.span()] + [len(sentence)]
+        spans = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2) if sentence[cuts[i] : cuts[i + 1]].strip()]
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            verbless = not _make_clause(sentence[start:end], names, bindings).scan.verbs
+            first_verbless = (
+                len(merged) == 1 and not _make_clause(sentence[slice(*merged[0])], names, bindings).scan.verbs
+            )
+            if merged and (verbless or first_verbless):
+                merged[-1] = (merged[-1][0], end)
+            else:
+                merged.append((start, end))
+        for start, end in merged:
+            clause = _make_clause(sentence[start:end].strip(" ,;"), names, bindings)
+            if clauses and not clause.scan.says_something:
+                clause = _make_clause(f"{clauses.pop().text} {clause.text}", names, bindings)
+            clauses.append(clause)
+    if len(clauses) > 1 and not clauses[0].scan.says_something:
+        clauses[:2] = [_make_clause(f"{clauses[0].text} {clauses[1].text}", names, bindings)]
+    return clauses
+
+
+def _cap_clauses(clauses: list[_Clause]) -> list[_Clause]:
+    """Merge the shortest neighbouring pair until at most ``MAX_SHOTS`` remain."""
+    while len(clauses) > MAX_SHOTS:
+        lengths = [len(a.tokens) + len(b.tokens) for a, b in itertools.pairwise(clauses)]
+        at = lengths.index(min(lengths))
+        first, second = clauses[at], clauses[at + 1]
+        tokens = first.tokens + second.tokens
+        merged = _Clause(f"{first.text} {second.text}", tokens, _merge_scans(first, second))
+        clauses[at : at + 2] = [merged]
+    return clauses
+
+
+def _merge_scans(first: _Clause, second: _Clause) -> _Scan:
+    """The scan of two clauses read as one, positions of the second shifted past the first."""
+    shift = len(first.tokens)
+    a, b = first.scan, second.scan
+    mentions = [replace(m, position=m.position + shift, end=m.end + shift) for m in b.mentions]
+    return _Scan(
+        a.mentions + mentions,
+        a.verbs + [(p + shift, lemma, verb) for p, lemma, verb in b.verbs],
+        a.relations + [(p + shift, relation) for p, relation in b.relations],
+        a.settings + b.settings,
+        a.times + [(p + shift, time) for p, time in b.times],
+        a.weathers + [(p + shift, weather) for p, weather in b.weathers],
+        a.clothing + [(p + shift, modifiers) for p, modifiers in b.clothing],
+    )
+
+
+def _derive_title(tokens: list[_Token]) -> str:
+    words = [token.text for token in tokens if token.is_word and token.word != "'s"][:6]
+    while len(words) > 1 and words[-1].lower() in FUNCTION_WORDS:
+        words.pop()
+    title = " ".join(words)
+    return title[:1].upper() + title[1:] if title else "Untitled story"
+
+
+# ------------------------------------------------------------------------------------------------ shot grammar
+
+_VAST = frozenset(
+    {LocationKind.SPACE, LocationKind.OCEAN, LocationKind.MOUNTAIN, LocationKind.DESERT, LocationKind.CITY}
+)
+S, A, M = ShotSize, CameraAngle, CameraMove
+
+#: Per action: candidate sizes, angles and moves, preferred first.
+_GRAMMAR: dict[Verb, tuple[list[ShotSize], list[CameraAngle], list[CameraMove]]] = {
+    Verb.TALK: ([S.MEDIUM_CLOSE_UP, S.CLOSE_UP, S.MEDIUM], [A.EYE, A.LOW], [M.STATIC, M.DOLLY_IN]),
+    Verb.LOOK: ([S.CLOSE_UP, S.MEDIUM_CLOSE_UP, S.MEDIUM], [A.EYE, A.HIGH], [M.DOLLY_IN, M.STATIC]),
+    Verb.RUN: ([S.FULL, S.WIDE], [A.EYE, A.LOW, A.HIGH], [M.TRACK, M.PAN]),
+    Verb.CHASE: ([S.WIDE, S.FULL], [A.EYE, A.HIGH, A.LOW], [M.TRACK, M.PAN]),
+    Verb.WALK: ([S.FULL, S.MEDIUM, S.WIDE], [A.EYE, A.HIGH], [M.TRACK, M.PAN, M.DOLLY_OUT]),
+    Verb.FLY: ([S.WIDE, S.FULL], [A.LOW, A.EYE], [M.CRANE, M.TILT, M.PAN]),
+    Verb.JUMP: ([S.FULL, S.MEDIUM], [A.LOW, A.EYE], [M.TILT, M.STATIC]),
+    Verb.SWIM: ([S.WIDE, S.FULL], [A.HIGH, A.EYE], [M.TRACK, M.PAN]),
+    Verb.DRIVE: ([S.WIDE, S.FULL], [A.EYE, A.HIGH, A.LOW], [M.TRACK, M.PAN]),
+    Verb.SIT: ([S.MEDIUM, S.FULL, S.MEDIUM_CLOSE_UP], [A.EYE, A.HIGH, A.OVERHEAD], [M.STATIC, M.ORBIT, M.DOLLY_IN]),
+    Verb.IDLE: ([S.MEDIUM, S.FULL, S.MEDIUM_CLOSE_UP], [A.EYE, A.HIGH, A.OVERHEAD], [M.ORBIT, M.STATIC, M.DOLLY_IN]),
+    Verb.ROLL: ([S.FULL, S.MEDIUM], [A.HIGH, A.OVERHEAD, A.EYE], [M.PAN, M.TRACK]),
+}
+
+#: Extra seconds an action needs on screen to read.
+_ACTION_SECONDS: dict[Verb, float] = {
+    Verb.RUN: 1.0, Verb.CHASE: 1.2, Verb.FLY: 1.2, Verb.DRIVE: 1.0, Verb.SWIM: 1.0, Verb.WALK: 0.6,
+    Verb.TALK: 0.8, Verb.JUMP: 0.4, Verb.ROLL: 0.6, Verb.LOOK: 0.2, Verb.SIT: 0.0, Verb.IDLE: 0.0,
+}  # fmt: skip
+
+_OPENING_WORDS = 5
+_VEHICLES = frozenset({"car", "bus", "truck", "bicycle", "boat"})
+_HUMANS = frozenset({"person", "child"})
+_DEFINITE = frozenset({"the", "his", "her", "their", "its", "my", "our", "your", "this", "that", "'s"})
+
+
+@dataclass(frozen=True)
+class _Framing:
+    size: ShotSize
+    angle: CameraAngle
+    move: CameraMove
+
+
+def _frame(verb: Verb, establishing: LocationKind | None, previous: _Framing | None, rng: random.Random) -> _Framing:
+    """Size, angle and move for a shot: preferred by the action, never the previous (size, angle) pair, and away
+    from the previous angle, size and move where an equally good choice exists; ``rng`` breaks exact ties."""
+    sizes, angles, moves = _GRAMMAR[verb]
+    if establishing is not None:
+        vast = establishing in _VAST
+        sizes = [S.EXTREME_WIDE, S.WIDE] if vast else [S.WIDE, S.EXTREME_WIDE]
+        angles = [A.HIGH, A.EYE]
+        moves = [M.CRANE, M.PAN, M.DOLLY_OUT] if vast else [M.PAN, M.STATIC, M.CRANE]
+    pairs: list[tuple[int, ShotSize, CameraAngle]] = []
+    for i, size in enumerate(sizes):
+        for j, angle in enumerate(angles):
+            if previous is not None and (size, angle) == (previous.size, previous.angle):
+                continue
+            penalty = 0 if previous is None else (angle == previous.angle) + (size == previous.size)
+            pairs.append((2 * (i + j) + penalty, size, angle))
+    best = min(score for score, _, _ in pairs)
+    _, size, angle = rng.choice([pair for pair in pairs if pair[0] == best])
+    scored_moves = [
+        (k + (3 if previous is not None and move == previous.move else 0), move) for k, move in enumerate(moves)
+    ]
+    best_move = min(score for score, _ in scored_moves)
+    move = rng.choice([move for score, move in scored_moves if score == best_move])
+    return _Framing(size, angle, move)
+
+
+def _act(kind: str, verb: Verb) -> Verb:
+    """The action as this kind of actor can play it: cars drive where people walk, planes fly, fish swim."""
+    if kind in _VEHICLES and verb in {Verb.WALK, Verb.RUN, Verb.SWIM, Verb.FLY}:
+        return Verb.DRIVE
+    if kind == "plane" and verb in {Verb.WALK, Verb.RUN, Verb.DRIVE}:
+        return Verb.FLY
+    if kind == "fish" and verb in {Verb.WALK, Verb.RUN, Verb.FLY}:
+        return Verb.SWIM
+    if kind == "bird" and verb == Verb.DRIVE:
+        return Verb.FLY
+    return verb
+
+
+# --------------------------------------------------------------------------------------------------- the reader
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text).strip("_") or "thing"
+
+
+class _StoryReader:
+    """Reads clauses in order, keeping who and where the story is; each clause becomes one shot."""
+
+    def __init__(
+        self,
+        bindings: dict[str, _Binding],
+        clauses: list[_Clause],
+        fps: int,
+        rng: random.Random,
+    ) -> None:
+        self.bindings = bindings
+        self.fps = fps
+        self.rng = rng
+        self.cast: list[Character] = []
+        self.locations: list[Location] = []
+        self.shots: list[Shot] = []
+        self.unknown_nouns: list[str] = []
+        self._ids: set[str] = set()
+        self._location_ids: set[str] = set()
+        self._location_word: dict[str, str] = {}
+        self._by_name: dict[str, str] = {}
+        self._by_noun: dict[str, str] = {}
+        self._kind: dict[str, str] = {}
+        self._gender: dict[str, str | None] = {}
+        self._props: dict[str, dict[str, str]] = {}
+        self._recent: list[str] = []
+        self._last_actors: list[str] = []
+        self._salient: list[str] = []
+        self._group: list[str] = []
+        self._first_setting = next(
+            (c.scan.settings[0] for c in clauses if c.scan.settings), ("park", LocationKind.PARK)
+        )
+        self._location: Location | None = None
+        self._framing: _Framing | None = None
+
+    # ---- where
+
+    def _enter(self, word: str, kind: LocationKind) -> None:
+        """Make the location named by a setting word current: the same place again if the story returns to it."""
+        rooms = kind == LocationKind.ROOM
+        for location in reversed(self.locations):
+            if location.kind == kind and (not rooms or self._location_word[location.id] == word):
+                self._location = location
+                return
+        here = self._location  # story time goes on: a new place keeps the hour and the weather
+        time, weather = (here.time_of_day, here.weather) if here else (TimeOfDay.DAY, Weather.CLEAR)
+        self._location = self._new_location(word, kind, time, weather)
+
+    def _new_location(self, word: str, kind: LocationKind, time: TimeOfDay, weather: Weather) -> Location:
+        location_id = self._unique(_slug(word), self._location_ids)
+        location = Location(id=location_id, name=word, kind=kind, time_of_day=time, weather=weather)
+        self.locations.append(location)
+        self._location_word[location_id] = word
+        self._props[location_id] = {}
+        return location
+
+    def _set_conditions(self, time: TimeOfDay | None, weather: Weather | None) -> None:
+        """Time and weather of the current location; a change after it has been filmed is a new location."""
+        location = self._location
+        assert location is not None
+        new_time = time if time is not None else location.time_of_day
+        new_weather = weather if weather is not None else location.weather
+        if (new_time, new_weather) == (location.time_of_day, location.weather):
+            return
+        if any(shot.location == location.id for shot in self.shots):
+            word = self._location_word[location.id]
+            self._location = self._new_location(word, location.kind, new_time, new_weather)
+        else:
+            location.time_of_day, location.weather = new_time, new_weather
+
+    # ---- who
+
+    def _unique(self, base: str, taken: set[str]) -> str:
+        candidate, number = base, 2
+        while candidate in taken:
+            candidate, number = f"{base}_{number}", number + 1
+        taken.add(candidate)
+        return candidate
+
+    def _resolve(self, mention: _Mention, earlier: list[str]) -> list[str]:
+        """The entities a mention means; ``earlier`` are those the clause named before it."""
+        if mention.form == "name":
+            return [self._named(mention)]
+        if mention.form == "pronoun":
+            return self._pronoun(mention.lemma, earlier)
+        if mention.kind in CHARACTER_KINDS:
+            return [self._character(mention)]
+        return [self._prop(mention)]
+
+    def _named(self, mention: _Mention) -> str:
+        name = mention.lemma
+        if name in self._by_name:
+            self._dress(self._by_name[name], mention.modifiers)
+            return self._by_name[name]
+        binding = self.bindings.get(name)
+        lemma = binding.lemma if binding else "person"
+        modifiers = [*(binding.modifiers if binding else ()), *mention.modifiers]
+        entity = self._add_character(_slug(name), name, NOUN_KINDS[lemma], lemma, modifiers)
+        self._by_name[name] = entity
+        if binding is not None:
+            self._by_noun.setdefault(binding.lemma, entity)
+        return entity
+
+    def _character(self, mention: _Mention) -> str:
+        if mention.determiner != "another":
+            if mention.lemma in self._by_noun:
+                self._dress(self._by_noun[mention.lemma], mention.modifiers)
+                return self._by_noun[mention.lemma]
+            if mention.determiner in _DEFINITE and mention.kind not in _HUMANS:  # "the puppy" is Rex the dog
+                same_kind = [
+                    e for e in reversed(self._recent) if self._kind.get(e) == mention.kind and e in self._gender
+                ]
+                if same_kind:
+                    return same_kind[0]
+        assert mention.kind is not None
+        entity = self._add_character(mention.lemma, mention.lemma, mention.kind, mention.lemma, mention.modifiers)
+        self._by_noun[mention.lemma] = entity
+        return entity
+
+    def _add_character(self, base: str, name: str, kind: str, lemma: str, modifiers: list[str]) -> str:
+        entity = self._unique(base, self._ids)
+        self.cast.append(Character(id=entity, name=name, kind=kind, appearance=_appearance(modifiers)))
+        self._kind[entity] = kind
+        self._gender[entity] = "m" if lemma in MALE_NOUNS else "f" if lemma in FEMALE_NOUNS else None
+        return entity
+
+    def _dress(self, entity: str, modifiers: list[str]) -> None:
+        """Add colour, size and descriptors a later mention gives; a look once set is kept."""
+        if not modifiers:
+            return
+        holder = next((c for c in self.cast if c.id == entity), None)
+        if holder is None:
+            return
+        extra = _appearance(modifiers)
+        look = holder.appearance
+        if look.color is None and extra.color is not None:
+            look.color, look.rgb = extra.color, extra.rgb
+        if look.size == 1.0:
+            look.size = extra.size
+        look.descriptors += [word for word in extra.descriptors if word not in look.descriptors]
+
+    def _prop(self, mention: _Mention) -> str:
+        location = self._location
+        assert location is not None
+        props = self._props[location.id]
+        if mention.determiner != "another" and mention.lemma in props:
+            return props[mention.lemma]
+        entity = self._unique(_slug(mention.lemma), self._ids)
+        generic = mention.kind is None
+        location.props.append(
+            Prop(
+                id=entity,
+                name=mention.lemma,
+                kind=mention.kind or "generic",
+                appearance=_appearance(mention.modifiers),
+                generic=generic,
+            )
+        )
+        props[mention.lemma] = entity
+        self._kind[entity] = mention.kind or "generic"
+        if generic and mention.lemma not in self.unknown_nouns:
+            self.unknown_nouns.append(mention.lemma)
+        return entity
+
+    def _pronoun(self, word: str, earlier: list[str]) -> list[str]:
+        """The last character a pronoun can mean: he/she by gender where known, it a non-human, they a group. An
+        object pronoun (him, her, them) does not mean the clause's own subject: "she called him"."""
+        characters = [e for e in reversed(self._recent) if e in self._gender]
+        if word in {"him", "her", "them"}:
+            characters = [e for e in characters if e not in earlier] or characters
+        if word in {"they", "them"}:
+            beings = [e for e in characters if self._kind[e] not in _VEHICLES] or characters
+            group = [e for e in self._group if word == "they" or e not in earlier]
+            return group or beings[:2]
+        if word == "it":
+            things = [*reversed(self._salient), *reversed(self._recent)]  # what acted or was acted on, first
+            named = set(self._by_name.values())  # Rex is "he"; "it" is rather the ball, or a cat with no name
+            ranked = sorted(dict.fromkeys(things), key=lambda e: e in named)
+            return [e for e in ranked if self._kind.get(e) not in _HUMANS and e not in earlier][:1]
+        gender = "m" if word in {"he", "him"} else "f"
+        named = set(self._by_name.values())
+        ranked = sorted(characters, key=lambda e: (self._gender[e] != gender, e not in named))  # stable: recency
+        for entity in ranked:
+            if self._gender[entity] in {gender, None}:
+                self._gender[entity] = gender
+                return [entity]
+        if characters:
+            return characters[:1]
+        noun = "man" if gender == "m" else "woman"
+        entity = self._add_character(noun, noun, "person", noun, [])
+        self._by_noun[noun] = entity
+        return [entity]
+
+    @staticmethod
+    def _verb_subject(scan: _Scan, resolved: list[tuple[_Mention, str]], position: int) -> list[str]:
+        """Who the clause names as doer of the last verb before ``position``: an object pronoun there is someone
+        else ("she called him")."""
+        verbs = [at for at, _, _ in scan.verbs if at < position]
+        if not verbs:
+            return []
+        since = verbs[-2] if len(verbs) > 1 else -1
+        return [e for m, e in resolved if since < m.position < verbs[-1] and not (m.after_preposition or m.possessor)]
+
+    def _seen(self, entity: str) -> None:
+        if entity in self._recent:
+            self._recent.remove(entity)
+        self._recent.append(entity)
+
+    # ---- one clause, one shot
+
+    def read(self, clause: _Clause) -> None:
+        scan = clause.scan
+        previous_location = self._location
+        if scan.settings:
+            self._enter(*scan.settings[-1])
+        elif self._location is None:
+            self._enter(*self._first_setting)
+        # On a filmed location only an opening "That night, ..." changes the hour; "into the sunset" does not.
+        filmed = any(shot.location == self._location.id for shot in self.shots) if self._location else False
+        reach = _OPENING_WORDS if filmed and scan.verbs else len(clause.tokens)
+        times = [time for position, time in scan.times if position < reach]
+        weathers = [weather for position, weather in scan.weathers if position < reach]
+        self._set_conditions(times[-1] if times else None, weathers[-1] if weathers else None)
+        location = self._location
+        assert location is not None
+
+        resolved: list[tuple[_Mention, str]] = []
+        for mention in scan.mentions:
+            for entity in self._resolve(mention, self._verb_subject(scan, resolved, mention.position)):
+                resolved.append((mention, entity))
+                self._seen(entity)
+
+        for position, modifiers in scan.clothing:  # "a woman in a red coat"
+            wearers = [e for m, e in resolved if m.position < position and e in self._gender]
+            if wearers:
+                self._dress(wearers[-1], [word for word in modifiers if word in COLORS])
+        actions, doers = self._actions(scan, resolved)
+        for action in actions:  # the doer ends up more salient than what it acted on
+            for salient in [action.target, action.actor]:
+                if salient is not None:
+                    self._salient = [e for e in self._salient if e != salient] + [salient]
+        self._place(scan, resolved, doers, location)
+        subjects = self._subjects(actions, resolved, location)
+        if not any(action.actor == subject for action in actions for subject in subjects):
+            actions += [Action(actor=s, verb=Verb.IDLE) for s in subjects if s in self._gender][:2]
+
+        new_location = location is not previous_location
+        establishing = location.kind if (not self.shots or new_location) else None
+        verb = next((a.verb for a in actions if a.verb != Verb.IDLE), actions[0].verb if actions else Verb.IDLE)
+        framing = _frame(verb, establishing, self._framing, self.rng)
+        self._framing = framing
+        words = sum(token.is_word for token in clause.tokens)
+        seconds = min(6.0, max(3.0, 2.0 + 0.2 * words + _ACTION_SECONDS[verb] + (0.5 if establishing else 0.0)))
+        transition = Transition.FADE if not self.shots else Transition.DISSOLVE if new_location else Transition.CUT
+        self.shots.append(
+            Shot(
+                id=f"shot_{len(self.shots) + 1:02d}",
+                location=location.id,
+                duration=round(seconds * self.fps) / self.fps,
+                description=clause.text,
+                subjects=subjects,
+                actions=actions,
+                size=framing.size,
+                move=framing.move,
+                angle=framing.angle,
+                transition=transition,
+            )
+        )
+
+    def _actions(
+        self, scan: _Scan, resolved: list[tuple[_Mention, str]]
+    ) -> tuple[list[Action], list[tuple[int, list[str]]]]:
+        """Each verb as actions: its doers are whoever the clause names since the verb before (else the last
+        doers), its target the first thing named after it. Also returns (verb position, doers) for placements."""
+        actions: list[Action] = []
+        doers: list[tuple[int, list[str]]] = []
+        boundaries = [position for position, _, _ in scan.verbs]
+        for number, (position, lemma, verb) in enumerate(scan.verbs):
+            since = boundaries[number - 1] if number else -1
+            until = boundaries[number + 1] if number + 1 < len(boundaries) else 10**9
+            actors = [
+                entity
+                for mention, entity in resolved
+                if since < mention.position < position and not mention.after_preposition and not mention.possessor
+            ]
+            if not actors:
+                actors = self._last_actors or [e for m, e in resolved if m.position < position][:1]
+            if not actors:
+                continue
+            target = next(
+                (
+                    entity
+                    for mention, entity in resolved
+                    if position < mention.position < until and entity not in actors and not mention.possessor
+                ),
+                None,
+            )
+            for actor in dict.fromkeys(actors):
+                kind = self._kind.get(actor, "generic")
+                if lemma in TRANSFER_VERBS:
+                    if target is not None:
+                        actions += [
+                            Action(actor=actor, verb=Verb.LOOK, target=target),
+                            Action(actor=target, verb=Verb.ROLL),
+                        ]
+                    else:
+                        actions.append(Action(actor=actor, verb=Verb.JUMP))
+                    continue
+                actions.append(Action(actor=actor, verb=_act(kind, verb), target=target))
+                if verb == Verb.DRIVE and target is not None and self._kind.get(target) in _VEHICLES | {"plane"}:
+                    actions.append(Action(actor=target, verb=_act(self._kind[target], Verb.DRIVE)))
+            self._last_actors = list(dict.fromkeys(actors))
+            doers.append((position, self._last_actors))
+            if len(self._last_actors) > 1:
+                self._group = self._last_actors
+        unique: list[Action] = []
+        for action in actions:
+            if action not in unique:
+                unique.append(action)
+        return unique, doers
+
+    def _place(
+        self,
+        scan: _Scan,
+        resolved: list[tuple[_Mention, str]],
+        doers: list[tuple[int, list[str]]],
+        location: Location,
+    ) -> None:
+        """Spatial phrases as placements: the thing just before the phrase (or else the doer of the verb before
+        it) stands in the relation to the first thing after it."""
+        for position, relation in scan.relations:
+            after = [entity for mention, entity in resolved if mention.position > position and not mention.possessor]
+            adjacent = [entity for mention, entity in resolved if mention.end == position]  # "a bench next to"
+            verb_doers = [actors for at, actors in doers if at < position][-1:]  # "Rex sat beside her"
+            subject = next(iter(adjacent or (verb_doers[0] if verb_doers else [])), None)
+            if subject is None or not after or after[0] == subject:
+                continue
+            placement = Placement(subject=subject, relation=relation, reference=after[0])
+            if placement not in location.placements:
+                location.placements.append(placement)
+
+    def _subjects(self, actions: list[Action], resolved: list[tuple[_Mention, str]], location: Location) -> list[str]:
+        """Who the camera keeps framed, main first: actors, their targets, then whoever else the clause names;
+        with nobody named, whoever the last shot framed (none yet: ``storyboard`` fills it in)."""
+        here = {prop.id for prop in location.props}
+        ordered = [a.actor for a in actions] + [a.target for a in actions if a.target] + [e for _, e in resolved]
+        subjects = [e for e in dict.fromkeys(ordered) if e in self._gender or e in here][:4]
+        if subjects:
+            return subjects
+        if self.shots:
+            carried = [e for e in self.shots[-1].subjects if e in self._gender or e in here]
+            if carried:
+                return carried
+        return []
+
+    def storyboard(self, title: str, fps: int, resolution: Resolution, style: Style) -> Storyboard:
+        """The storyboard read so far. Opening shots that name nobody show the first character the story brings
+        in; a story that names nobody at all gets a person, idling."""
+        for index, shot in enumerate(self.shots):
+            if shot.subjects:
+                continue
+            later = [e for s in self.shots[index + 1 :] for e in s.subjects if e in self._gender][:1]
+            if not later and "person" not in self._by_noun:
+                self._by_noun["person"] = self._add_character("person", "person", "person", "person", [])
+            shot.subjects = later or [self._by_noun["person"]]
+            shot.actions = [Action(actor=shot.subjects[0], verb=Verb.IDLE)]
+        filmed = {shot.location for shot in self.shots}
+        locations = [location for location in self.locations if location.id in filmed]
+        for location in locations:
+            name = self._location_word[location.id]
+            if location.time_of_day != TimeOfDay.DAY:
+                name += f" at {location.time_of_day.value}"
+            if location.weather != Weather.CLEAR:
+                name += f" ({location.weather.value})"
+            location.name = name
+        return Storyboard(
+            title=title,
+            style=style,
+            fps=fps,
+            resolution=resolution,
+            cast=self.cast,
+            locations=locations,
+            shots=self.shots,
+            unknown_nouns=self.unknown_nouns,
+        )
+
+
+def _appearance(modifiers: list[str] | tuple[str, ...]) -> Appearance:
+    color = next((word for word in modifiers if word in COLORS), None)
+    size = next((SIZES[word] for word in modifiers if word in SIZES), 1.0)
+    descriptors = [
+        word
+        for word in dict.fromkeys(modifiers)
+        if word not in COLORS and word not in SIZES and word not in QUANTIFIERS
+    ]
+    return Appearance(color=color, rgb=COLORS[color] if color else None, size=size, descriptors=descriptors)

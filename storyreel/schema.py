@@ -1,0 +1,346 @@
+"""The contract every part of storyreel speaks: pydantic models, JSON-serialisable and versioned.
+
+A :class:`Storyboard` is what a planner makes of a story; a :class:`CameraPath` is what camera direction makes of a
+shot; :class:`CheckResult` and :class:`RunReport` are what the checks and a run report. ``json_schemas()`` exports
+the JSON Schema of each, for agents and other languages.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class ShotSize(StrEnum):
+    """How much of the subject the frame holds, widest first."""
+
+    EXTREME_WIDE = "extreme-wide"
+    WIDE = "wide"
+    FULL = "full"
+    MEDIUM = "medium"
+    MEDIUM_CLOSE_UP = "medium-close-up"
+    CLOSE_UP = "close-up"
+    EXTREME_CLOSE_UP = "extreme-close-up"
+
+
+class CameraMove(StrEnum):
+    STATIC = "static"
+    PAN = "pan"
+    TILT = "tilt"
+    DOLLY_IN = "dolly-in"
+    DOLLY_OUT = "dolly-out"
+    TRACK = "track"
+    ORBIT = "orbit"
+    CRANE = "crane"
+
+
+class CameraAngle(StrEnum):
+    EYE = "eye"
+    HIGH = "high"
+    LOW = "low"
+    OVERHEAD = "overhead"
+
+
+class Transition(StrEnum):
+    """How a shot begins: a hard cut, a cross-dissolve from the previous shot, or a fade through black."""
+
+    CUT = "cut"
+    DISSOLVE = "dissolve"
+    FADE = "fade"
+
+
+class Style(StrEnum):
+    """The raster look."""
+
+    FLAT = "flat"
+    TOON = "toon"
+    CLAY = "clay"
+
+
+class TimeOfDay(StrEnum):
+    DAWN = "dawn"
+    DAY = "day"
+    DUSK = "dusk"
+    NIGHT = "night"
+
+
+class Weather(StrEnum):
+    CLEAR = "clear"
+    CLOUDY = "cloudy"
+    RAIN = "rain"
+    SNOW = "snow"
+    FOG = "fog"
+
+
+class LocationKind(StrEnum):
+    PARK = "park"
+    STREET = "street"
+    BEACH = "beach"
+    FOREST = "forest"
+    ROOM = "room"
+    SPACE = "space"
+    OCEAN = "ocean"
+    MOUNTAIN = "mountain"
+    CITY = "city"
+    DESERT = "desert"
+    SNOW = "snow"
+    FIELD = "field"
+
+
+class Relation(StrEnum):
+    """A spatial relation of one entity to another."""
+
+    NEXT_TO = "next-to"
+    BEHIND = "behind"
+    IN_FRONT_OF = "in-front-of"
+    ON = "on"
+    LEFT_OF = "left-of"
+    RIGHT_OF = "right-of"
+
+
+class Verb(StrEnum):
+    """What an actor does during a shot; each has a motion path and an articulation cycle."""
+
+    IDLE = "idle"
+    WALK = "walk"
+    RUN = "run"
+    CHASE = "chase"
+    JUMP = "jump"
+    SIT = "sit"
+    FLY = "fly"
+    SWIM = "swim"
+    DRIVE = "drive"
+    TALK = "talk"
+    LOOK = "look"
+    ROLL = "roll"
+
+
+class Appearance(_Model):
+    """How an entity looks: a named colour (with its sRGB value) and a size class."""
+
+    color: str | None = None
+    rgb: tuple[float, float, float] | None = Field(default=None, description="sRGB in [0, 1]")
+    size: float = Field(default=1.0, gt=0.05, le=20.0, description="scale against the kind's natural size")
+    descriptors: list[str] = Field(default_factory=list, description="other adjectives from the story")
+
+
+class Character(_Model):
+    """A cast member: anything that acts (people, animals, vehicles)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    kind: str = Field(description="asset kind from the library, e.g. 'dog', 'person', 'car'")
+    appearance: Appearance = Field(default_factory=Appearance)
+
+
+class Prop(_Model):
+    """A thing in a location that does not act. ``generic`` marks a noun the asset library did not know."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    kind: str
+    appearance: Appearance = Field(default_factory=Appearance)
+    generic: bool = False
+
+
+class Placement(_Model):
+    """``subject`` stands in ``relation`` to ``reference`` (ids of characters or props)."""
+
+    subject: str
+    relation: Relation
+    reference: str
+
+
+class Location(_Model):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    kind: LocationKind = LocationKind.FIELD
+    time_of_day: TimeOfDay = TimeOfDay.DAY
+    weather: Weather = Weather.CLEAR
+    props: list[Prop] = Field(default_factory=list)
+    placements: list[Placement] = Field(default_factory=list)
+
+
+class Action(_Model):
+    actor: str
+    verb: Verb
+    target: str | None = None
+
+
+class Shot(_Model):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    location: str
+    duration: float = Field(gt=0.2, le=60.0, description="seconds")
+    description: str = ""
+    subjects: list[str] = Field(default_factory=list, description="ids the camera keeps framed, main first")
+    actions: list[Action] = Field(default_factory=list)
+    size: ShotSize = ShotSize.MEDIUM
+    move: CameraMove = CameraMove.STATIC
+    angle: CameraAngle = CameraAngle.EYE
+    transition: Transition = Transition.CUT
+
+    def framed_subjects(self) -> list[str]:
+        """The subjects the camera must keep in frame: the main one, and in wide shots the next one too. The rest
+        of ``subjects`` may appear but are not owed a place in the frame."""
+        return self.subjects[: 2 if self.size in (ShotSize.WIDE, ShotSize.EXTREME_WIDE) else 1]
+
+
+class Resolution(_Model):
+    width: int = Field(default=1280, ge=16, le=7680)
+    height: int = Field(default=720, ge=16, le=4320)
+
+    @field_validator("width", "height")
+    @classmethod
+    def _even(cls, value: int) -> int:
+        if value % 2:
+            raise ValueError("must be even (H.264 with yuv420p needs even sides)")
+        return value
+
+    @classmethod
+    def parse(cls, text: str) -> Resolution:
+        """Parse ``"1280x720"``."""
+        try:
+            width, height = (int(part) for part in text.lower().split("x"))
+        except ValueError as error:
+            raise ValueError(f"resolution {text!r} is not WIDTHxHEIGHT, e.g. 1280x720") from error
+        return cls(width=width, height=height)
+
+    def __str__(self) -> str:
+        return f"{self.width}x{self.height}"
+
+
+class Storyboard(_Model):
+    """What a planner makes of a story: who, where, and the shots, in order."""
+
+    schema_version: str = SCHEMA_VERSION
+    title: str
+    style: Style = Style.TOON
+    fps: int = Field(default=24, ge=1, le=120)
+    resolution: Resolution = Field(default_factory=Resolution)
+    cast: list[Character] = Field(default_factory=list)
+    locations: list[Location]
+    shots: list[Shot] = Field(min_length=1)
+    unknown_nouns: list[str] = Field(default_factory=list, description="nouns shown as labelled generic props")
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Storyboard:
+        locations = {location.id for location in self.locations}
+        entities = {character.id for character in self.cast}
+        for location in self.locations:
+            entities |= {prop.id for prop in location.props}
+        for shot in self.shots:
+            if shot.location not in locations:
+                raise ValueError(f"shot {shot.id} names unknown location {shot.location!r}")
+            for name in [*shot.subjects, *(a.actor for a in shot.actions), *(a.target for a in shot.actions)]:
+                if name is not None and name not in entities:
+                    raise ValueError(f"shot {shot.id} names unknown entity {name!r}")
+        ids = [shot.id for shot in self.shots]
+        if len(ids) != len(set(ids)):
+            raise ValueError("shot ids must be unique")
+        return self
+
+    def location(self, location_id: str) -> Location:
+        return next(location for location in self.locations if location.id == location_id)
+
+    def shot_start(self, shot_id: str) -> float:
+        """Story time (seconds) at which a shot begins: shots run one after another on one timeline."""
+        start = 0.0
+        for shot in self.shots:
+            if shot.id == shot_id:
+                return start
+            start += shot.duration
+        raise KeyError(shot_id)
+
+    @property
+    def duration(self) -> float:
+        return sum(shot.duration for shot in self.shots)
+
+
+class CameraPath(_Model):
+    """Per-frame camera: position (metres, world), orientation (unit quaternion w, x, y, z; camera looks down -z,
+    +y up, as OpenGL) and vertical field of view (degrees)."""
+
+    fps: int
+    positions: list[tuple[float, float, float]]
+    orientations: list[tuple[float, float, float, float]]
+    fov_y: list[float]
+
+    @model_validator(mode="after")
+    def _same_length(self) -> CameraPath:
+        if not (len(self.positions) == len(self.orientations) == len(self.fov_y)) or not self.positions:
+            raise ValueError("positions, orientations and fov_y need the same, non-zero length")
+        return self
+
+    @property
+    def frames(self) -> int:
+        return len(self.positions)
+
+
+class CheckResult(_Model):
+    """One check of one shot: a score against a threshold, and what to change when it fails."""
+
+    name: str
+    shot_id: str
+    score: float
+    threshold: float
+    higher_is_better: bool
+    passed: bool
+    detail: str = ""
+    suggestion: str = ""
+    per_frame: list[float] = Field(default_factory=list)
+
+
+class ShotReport(_Model):
+    shot_id: str
+    location: str
+    frames: int
+    start_s: float
+    duration_s: float
+    clip: str
+    checks: list[CheckResult] = Field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+
+class RunReport(_Model):
+    """What a run made and how it scored. Paths are relative to the run directory."""
+
+    schema_version: str = SCHEMA_VERSION
+    title: str
+    run_dir: str = Field(default="", description="the run directory, as given")
+    seed: int
+    fps: int
+    resolution: Resolution
+    style: Style
+    frames: int
+    duration_s: float
+    final_video: str
+    contact_sheet: str
+    storyboard: str
+    scenes: list[str]
+    shots: list[ShotReport]
+    unknown_nouns: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    timings_s: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return all(shot.passed for shot in self.shots)
+
+
+EXPORTED_MODELS: tuple[type[BaseModel], ...] = (Storyboard, CameraPath, CheckResult, RunReport)
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schema of each exported model, keyed by model name."""
+    return {model.__name__: model.model_json_schema() for model in EXPORTED_MODELS}

@@ -1,0 +1,221 @@
+"""Camera direction: turn a shot's request (size, angle, move) into a per-frame :class:`CameraPath`.
+
+``direct_camera`` is the one entry point. Today it runs the baseline controller below: a hand-written director
+that frames the shot's subjects at the requested size, places the camera on the scene's front side (so cuts
+between shots of one location respect the 180-degree rule), picks among a few candidate views the one with the
+fewest occluded rays that runs into nothing and sees the subject's front, then plays the requested move with
+eased starts and stops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from storyreel import geometry
+from storyreel.schema import CameraAngle, CameraMove, CameraPath, Shot, ShotSize
+from storyreel.world.world import World
+
+Array = NDArray[np.float64]
+
+#: How many times the subject's height the frame's height spans at the subject, per shot size.
+FRAME_SPAN: dict[ShotSize, float] = {
+    ShotSize.EXTREME_WIDE: 9.0,
+    ShotSize.WIDE: 4.0,
+    ShotSize.FULL: 1.5,
+    ShotSize.MEDIUM: 0.85,
+    ShotSize.MEDIUM_CLOSE_UP: 0.55,
+    ShotSize.CLOSE_UP: 0.35,
+    ShotSize.EXTREME_CLOSE_UP: 0.2,
+}
+
+#: Vertical field of view (degrees): wide lenses for wide shots, longer lenses for close-ups.
+FIELD_OF_VIEW: dict[ShotSize, float] = {
+    ShotSize.EXTREME_WIDE: 60.0,
+    ShotSize.WIDE: 55.0,
+    ShotSize.FULL: 50.0,
+    ShotSize.MEDIUM: 45.0,
+    ShotSize.MEDIUM_CLOSE_UP: 40.0,
+    ShotSize.CLOSE_UP: 35.0,
+    ShotSize.EXTREME_CLOSE_UP: 30.0,
+}
+
+#: Elevation of the camera above the aim point (degrees) per angle.
+ELEVATION: dict[CameraAngle, float] = {
+    CameraAngle.EYE: 4.0,
+    CameraAngle.HIGH: 28.0,
+    CameraAngle.LOW: -12.0,
+    CameraAngle.OVERHEAD: 75.0,
+}
+
+#: How much showing the subject's back costs against other views (a share of occluded rays), per shot size.
+FRONT_WEIGHT: dict[ShotSize, float] = {
+    ShotSize.EXTREME_WIDE: 0.0,
+    ShotSize.WIDE: 0.05,
+    ShotSize.FULL: 0.15,
+    ShotSize.MEDIUM: 0.3,
+    ShotSize.MEDIUM_CLOSE_UP: 0.4,
+    ShotSize.CLOSE_UP: 0.5,
+    ShotSize.EXTREME_CLOSE_UP: 0.5,
+}
+RAISED_ELEVATION = 30.0  # degrees a blocked view may rise to see over what is in the way
+MIN_CAMERA_HEIGHT = 0.3
+COLLISION_MARGIN = 0.5  # metres the camera keeps from any object's bounding sphere
+CANDIDATE_AZIMUTHS = np.radians([0.0, -25.0, 25.0, -50.0, 50.0, -70.0, 70.0])
+
+
+@dataclass(frozen=True)
+class Framing:
+    """Where the camera aims and from how far, per frame."""
+
+    aim: Array  # (N, 3)
+    distance: float
+    fov_y: float
+
+
+def direct_camera(world: World, shot: Shot, *, start: float, fps: int, aspect: float, seed: int = 0) -> CameraPath:
+    """Film ``shot`` (story time ``start`` onwards) in ``world``: frame its subjects at the requested size and
+    angle, and play its move. Deterministic for a given seed."""
+    frames = max(1, round(shot.duration * fps))
+    times = start + np.arange(frames) / fps
+    framing = _framing(world, shot, times, aspect)
+    azimuth, elevation = _clearest_view(world, shot, framing, times, seed)
+    positions = _move(shot, framing, azimuth, elevation, frames)
+    positions[:, 1] = np.maximum(positions[:, 1], MIN_CAMERA_HEIGHT)
+    aims = _aim_for_move(shot.move, framing.aim)
+    orientations = [
+        geometry.matrix_to_quaternion(geometry.look_at_rotation(position, aim))
+        for position, aim in zip(positions, aims, strict=True)
+    ]
+    return CameraPath(
+        fps=fps,
+        positions=[tuple(map(float, p)) for p in positions],
+        orientations=[tuple(map(float, q)) for q in orientations],
+        fov_y=[framing.fov_y] * frames,
+    )
+
+
+def _subject_names(world: World, shot: Shot) -> list[str]:
+    present = {obj.name for obj in world.objects}
+    names = [name for name in shot.framed_subjects() if name in present]
+    return names or [a.actor for a in shot.actions if a.actor in present][:1]
+
+
+def _framing(world: World, shot: Shot, times: Array, aspect: float) -> Framing:
+    """Aim at the subjects' (smoothed) centre and back off until the requested size fills the frame."""
+    names = _subject_names(world, shot)
+    fov_y = FIELD_OF_VIEW[shot.size]
+    half_tan = np.tan(np.radians(fov_y) / 2)
+    if not names:
+        aim = np.tile([0.0, 1.0, 0.0], (len(times), 1))
+        return Framing(aim=aim, distance=12.0, fov_y=fov_y)
+    objects = [world.object(name) for name in names]
+    centres = np.stack([[obj.center(t) for t in times] for obj in objects])  # (S, N, 3)
+    height = objects[0].height()  # the main subject sets the size; the others only have to fit
+    aim = centres.mean(axis=0)
+    if shot.size in (ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP):
+        aim[:, 1] += 0.3 * height  # close shots favour the head end
+    aim = geometry.smooth_series(aim, window=max(3, len(times) // 6) | 1)
+    span = FRAME_SPAN[shot.size] * height
+    spread = float(np.max(np.linalg.norm(centres - centres.mean(axis=0), axis=2))) if len(objects) > 1 else 0.0
+    needed = max(span, 2.4 * spread / max(aspect, 1e-3))  # every subject stays inside the frame
+    distance = float(np.clip(needed / (2 * half_tan), 1.2, 80.0))
+    return Framing(aim=aim, distance=distance, fov_y=fov_y)
+
+
+def _offset(azimuth: float, elevation_deg: float, distance: float) -> Array:
+    elevation = np.radians(elevation_deg)
+    return distance * np.array(
+        [np.cos(elevation) * np.sin(azimuth), np.sin(elevation), np.cos(elevation) * np.cos(azimuth)]
+    )
+
+
+def _clearest_view(world: World, shot: Shot, framing: Framing, times: Array, seed: int) -> tuple[float, float]:
+    """Pick the viewing direction (azimuth on the +z side, the scene's front, and elevation) whose rays to the
+    subject are least blocked and whose path hits nothing, preferring the requested angle and a view of the
+    subject's front. Ties go to a seed-dependent azimuth so consecutive shots vary without crossing the line."""
+    names = _subject_names(world, shot)
+    rng = np.random.default_rng(seed)
+    preference = float(rng.uniform(-0.35, 0.35))
+    elevation = ELEVATION[shot.angle]
+    if not names:
+        return preference, elevation
+    azimuths = np.tile(preference + CANDIDATE_AZIMUTHS, 2)
+    elevations = np.repeat([elevation, min(elevation + RAISED_ELEVATION, 80.0)], len(CANDIDATE_AZIMUTHS))
+    offsets = np.stack([_offset(a, e, framing.distance) for a, e in zip(azimuths, elevations, strict=True)])
+    samples = np.linspace(0, len(times) - 1, 5).astype(int)
+    occluded = np.zeros(len(azimuths))
+    for i in samples:
+        occluded += world.occlusion(framing.aim[i] + offsets, names[0], float(times[i]), samples=8) / len(samples)
+    collisions = _collisions(world, names, framing.aim + offsets[:, None], times)
+    _, yaws = world.object(names[0]).track.sample(times[len(times) // 2 : len(times) // 2 + 1])
+    back_view = 0.5 * (1.0 - np.cos(azimuths - yaws[0]))  # 0 facing the camera, 1 showing its back
+    cost = (
+        occluded
+        + collisions
+        + FRONT_WEIGHT[shot.size] * back_view
+        + 0.05 * np.abs(azimuths - preference)
+        + 0.15 * (elevations != elevation)
+    )
+    best = int(np.argmin(cost))
+    return float(azimuths[best]), float(elevations[best])
+
+
+def _collisions(world: World, subjects: list[str], eyes: Array, times: Array) -> Array:
+    """Per candidate, from its eye positions (C, N, 3) over the shot: 1 when it ever comes within
+    COLLISION_MARGIN of a moving or standing object's bounding sphere (a bus driving through the camera)."""
+    hits = np.zeros(len(eyes))
+    for obj in world.objects:
+        if obj.name in subjects:
+            continue
+        bounds = obj.asset.bounds * obj.scale
+        radius = 0.5 * float(np.linalg.norm(bounds[1] - bounds[0]))
+        centres = obj.root_matrices(times)[:, :3, 3] + bounds.mean(axis=0)
+        clearance = np.linalg.norm(eyes - centres[None], axis=2).min(axis=1) - radius
+        hits = np.maximum(hits, (clearance < COLLISION_MARGIN).astype(float))
+    return hits
+
+
+def _move(shot: Shot, framing: Framing, azimuth: float, elevation: float, frames: int) -> Array:
+    """Camera positions (N, 3) for the shot's move around the framing."""
+    u = geometry.smoothstep(np.linspace(0.0, 1.0, frames))
+    mean_aim = framing.aim.mean(axis=0)
+    distance = framing.distance
+    match shot.move:
+        case CameraMove.DOLLY_IN:
+            return np.stack(
+                [framing.aim[i] + _offset(azimuth, elevation, distance * (1.6 - 0.6 * s)) for i, s in enumerate(u)]
+            )
+        case CameraMove.DOLLY_OUT:
+            return np.stack(
+                [framing.aim[i] + _offset(azimuth, elevation, distance * (1.0 + 0.6 * s)) for i, s in enumerate(u)]
+            )
+        case CameraMove.ORBIT:
+            return np.stack(
+                [framing.aim[i] + _offset(azimuth - 0.6 + 1.2 * s, elevation, distance) for i, s in enumerate(u)]
+            )
+        case CameraMove.CRANE:
+            return np.stack(
+                [framing.aim[i] + _offset(azimuth, elevation - 10 + 35 * s, distance) for i, s in enumerate(u)]
+            )
+        case CameraMove.TRACK:
+            return framing.aim + _offset(azimuth, elevation, distance)
+        case _:  # static, pan and tilt keep the camera still; a static one stands back to hold the whole action
+            travel = float(np.max(np.linalg.norm(framing.aim - mean_aim, axis=1)))
+            if shot.move == CameraMove.STATIC:
+                distance += 1.5 * travel / np.tan(np.radians(framing.fov_y) / 2)
+            return np.tile(mean_aim + _offset(azimuth, elevation, distance), (frames, 1))
+
+
+def _aim_for_move(move: CameraMove, aim: Array) -> Array:
+    """Where the camera looks per frame: a static camera holds its aim; a tilt starts above and settles."""
+    match move:
+        case CameraMove.STATIC:
+            return np.tile(aim.mean(axis=0), (len(aim), 1))
+        case CameraMove.TILT:
+            lift = (1.0 - geometry.smoothstep(np.linspace(0.0, 1.0, len(aim)))) * 2.5
+            return aim + np.c_[np.zeros(len(aim)), lift, np.zeros(len(aim))]
+        case _:
+            return aim

@@ -1,0 +1,423 @@
+"""The raster pass: a World filmed along a CameraPath, drawn with OpenGL (moderngl, EGL headless) into a FrameSet.
+
+One draw call per frame renders the whole world: vertices carry the index of the part they ride on, and the part
+transforms of every frame sit in one storage buffer the vertex shader indexes. Two colour targets come out of one
+pass: the shaded image with the instance id in alpha, and (flow x, flow y, depth, next depth), where the flow
+is exact: each surface point is moved by the next frame's part transform and projected by the next frame's camera.
+A background pass at the far plane fills the remaining pixels with the sky gradient and the sky's rotation-only
+flow. The projection is flipped in y so the rows come back top-down, as a FrameSet stores them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import moderngl
+import numpy as np
+from numpy.typing import NDArray
+
+from storyreel import geometry
+from storyreel.schema import CameraPath, Resolution, Style
+from storyreel.tools.render.frames import FrameSet
+from storyreel.world.world import World
+
+NEAR = 0.1
+FAR = 500.0
+#: Float precision of the geometry target (flow, depth, next depth). Half floats halve readback and memory; their
+#: 11-bit mantissa keeps depth within 0.05 % and flow within 1/16 px below 128 px.
+GEOMETRY_DTYPE = np.float16
+# y flip applied after the projection: GL's first row is then the top of the image.
+FLIP_Y = np.diag([1.0, -1.0, 1.0, 1.0])
+
+_LOOKS = {Style.FLAT: 0, Style.TOON: 1, Style.CLAY: 2}
+
+_SHADING = """
+#version 430
+#define LOOK {look}
+uniform vec3 eye;
+uniform vec3 sun_direction;   // towards the sun
+uniform vec3 sun_color;
+uniform float ambient;
+uniform vec3 sky_top;
+uniform vec3 sky_horizon;
+uniform vec3 encoded_sky_top;     // the sky colours gamma-encoded, for blends done per pixel
+uniform vec3 encoded_sky_horizon;
+uniform float fog_exp2;           // -(fog density per metre) / ln 2: the share left after d metres is exp2(fog_exp2 d)
+uniform vec2 size;                // viewport in pixels
+
+const float GAMMA = 1.0 / 2.2;
+
+// Pixel position (x right, y down) of a clip-space point of the unflipped projection.
+vec2 to_pixels(vec4 clip) {
+    vec2 ndc = clip.xy / clip.w;
+    return vec2(ndc.x + 1.0, 1.0 - ndc.y) * 0.5 * size;
+}
+"""
+
+# Lighting and gamma run per vertex: normals are per face and the sun is directional, so only the view-dependent
+# rim term varies across a triangle, and it varies slowly. Per pixel are left only fog (blended in gamma space) and
+# the geometry outputs, which is what keeps a CPU rasteriser fast.
+_VERTEX_SHADER = (
+    _SHADING
+    + """
+layout(std430, binding = 0) readonly buffer Parts {
+    mat4 part_matrices[];     // every part at every frame, frame-major
+};
+uniform int first_part;       // where this frame's matrices begin; the next frame's follow
+uniform int parts;
+uniform mat4 view_projection; // y-flipped, for rasterising
+uniform mat4 next_view_projection;
+
+in vec3 in_position;
+in vec3 in_normal;
+in vec3 in_color;
+in float in_part;
+in float in_instance;
+
+out vec3 shaded;
+out vec4 next_clip;
+flat out float instance;
+
+vec3 shade(vec3 base, vec3 n, vec3 to_eye) {
+    float lambert = max(dot(n, sun_direction), 0.0);
+    vec3 sun = sun_color * (1.0 - ambient);
+#if LOOK == 0
+    return base * (ambient + sun * (0.55 + 0.45 * lambert));
+#elif LOOK == 1
+    float band = lambert > 0.55 ? 1.0 : (lambert > 0.12 ? 0.62 : 0.3);
+    float edge = 1.0 - abs(dot(n, to_eye));
+    return base * (ambient + sun * band) * (1.0 - 0.55 * smoothstep(0.55, 0.8, edge));
+#else
+    float luma = dot(base, vec3(0.2126, 0.7152, 0.0722));
+    vec3 clay = mix(vec3(luma), vec3(0.78, 0.56, 0.42) * (0.55 + 0.6 * luma), 0.75);
+    float soft = clamp((dot(n, sun_direction) + 0.35) / 1.35, 0.0, 1.0);
+    vec3 hemisphere = ambient * mix(sky_horizon * 0.6, sky_top, 0.5 + 0.5 * n.y);
+    return clay * (hemisphere + sun * 0.9 * soft);
+#endif
+}
+
+void main() {
+    int part = int(in_part + 0.5);
+    mat4 model = part_matrices[first_part + part];
+    vec4 world = model * vec4(in_position, 1.0);
+    vec3 to_eye = normalize(eye - world.xyz);
+    vec3 n = normalize(mat3(model) * in_normal);
+    shaded = pow(max(shade(in_color, dot(n, to_eye) < 0.0 ? -n : n, to_eye), 0.0), vec3(GAMMA));
+    instance = in_instance;
+    next_clip = next_view_projection * (part_matrices[first_part + parts + part] * vec4(in_position, 1.0));
+    gl_Position = view_projection * world;
+}
+"""
+)
+
+_SURFACE_SHADER = (
+    _SHADING
+    + """
+in vec3 shaded;
+in vec4 next_clip;
+flat in float instance;
+
+layout(location = 0) out vec4 out_color;
+layout(location = 1) out vec4 out_geometry;
+
+void main() {
+    float depth = 1.0 / gl_FragCoord.w;
+    out_color = vec4(mix(encoded_sky_horizon, shaded, exp2(fog_exp2 * depth)), instance / 255.0);
+    out_geometry = vec4(to_pixels(next_clip) - gl_FragCoord.xy, depth, next_clip.w);
+}
+"""
+)
+
+# The sky: a fullscreen triangle at the far plane, so only pixels no surface covered are shaded. A pixel's view ray
+# is linear in screen position, in this camera and in the next, so both come interpolated from the corners and
+# each pixel only normalises and divides.
+_SKY_VERTEX_SHADER = """
+#version 430
+uniform mat3 camera_rotation;        // camera to world, this frame
+uniform mat3 next_world_to_camera;   // world to camera, next frame
+uniform vec2 tan_half_fov;           // (x, y) this frame
+
+out vec3 direction;
+out vec3 next_direction;
+
+void main() {
+    vec2 corner = vec2(gl_VertexID == 1 ? 3.0 : -1.0, gl_VertexID == 2 ? 3.0 : -1.0);
+    // Framebuffer rows run top-down, so the image's own y is the corner's y flipped.
+    direction = camera_rotation * vec3(vec2(corner.x, -corner.y) * tan_half_fov, -1.0);
+    next_direction = next_world_to_camera * direction;
+    gl_Position = vec4(corner, 1.0, 1.0);
+}
+"""
+
+_SKY_SHADER = (
+    _SHADING
+    + """
+uniform vec2 next_focal;             // projection scale (x, y) next frame
+
+in vec3 direction;
+in vec3 next_direction;
+
+layout(location = 0) out vec4 out_color;
+layout(location = 1) out vec4 out_geometry;
+
+void main() {
+    float up = max(direction.y * inversesqrt(dot(direction, direction)), 0.0);
+    out_color = vec4(mix(encoded_sky_horizon, encoded_sky_top, sqrt(up)), 0.0);
+    vec2 flow = vec2(0.0);
+    if (next_direction.z < -1e-6) {
+        flow = to_pixels(vec4(next_direction.xy * next_focal, 0.0, -next_direction.z)) - gl_FragCoord.xy;
+    }
+    float infinity = uintBitsToFloat(0x7F800000u);
+    out_geometry = vec4(flow, infinity, infinity);
+}
+"""
+)
+
+
+@dataclass
+class _Camera:
+    """One frame's camera: world-to-camera, unflipped projection, and what the sky pass needs."""
+
+    view: NDArray[np.float64]
+    projection: NDArray[np.float64]
+    position: NDArray[np.float64]
+    fov_y: float
+
+    @classmethod
+    def at(cls, path: CameraPath, frame: int, aspect: float) -> _Camera:
+        position = np.asarray(path.positions[frame], dtype=float)
+        fov_y = path.fov_y[frame]
+        view = geometry.view_matrix(position, np.asarray(path.orientations[frame], dtype=float))
+        return cls(view, geometry.perspective(fov_y, aspect, NEAR, FAR), position, fov_y)
+
+
+def _next_camera(path: CameraPath, frame: int, aspect: float) -> _Camera:
+    """The camera of frame ``frame + 1``; one past the last frame continues the last frame's motion."""
+    if frame + 1 < path.frames:
+        return _Camera.at(path, frame + 1, aspect)
+    if path.frames == 1:
+        return _Camera.at(path, frame, aspect)
+    last, before = _Camera.at(path, frame, aspect), _Camera.at(path, frame - 1, aspect)
+    step = last.view @ np.linalg.inv(before.view)  # camera motion over one frame, as a world-to-camera change
+    view = step @ last.view
+    position = -view[:3, :3].T @ view[:3, 3]
+    return _Camera(view, last.projection, position, last.fov_y)
+
+
+def _encode(color: tuple[float, float, float]) -> NDArray[np.float64]:
+    """Linear RGB -> the gamma-encoded values the shaders write."""
+    return np.clip(np.asarray(color, dtype=float), 0.0, None) ** (1 / 2.2)
+
+
+def _mat(matrix: NDArray[np.float64]) -> tuple[float, ...]:
+    """A numpy (row-major, column-vector) matrix in GL's column-major order."""
+    return tuple(np.asarray(matrix, dtype=np.float32).T.ravel().tolist())
+
+
+_CONTEXT: list[moderngl.Context] = []
+
+
+def gl_context() -> moderngl.Context:
+    """The process's one headless OpenGL context (EGL: Mesa llvmpipe on a CPU, the vendor driver on a GPU)."""
+    if not _CONTEXT:
+        # GL 4.3 for the storage buffer; moderngl's **settings is mis-inferred by mypy as a dict of dicts.
+        _CONTEXT.append(moderngl.create_context(require=430, standalone=True, backend="egl"))  # type: ignore[arg-type]
+    return _CONTEXT[0]
+
+
+class RasterRenderer:
+    """Renders worlds at one resolution: framebuffers and shader programs on the process's GL context, kept."""
+
+    def __init__(self, resolution: Resolution) -> None:
+        self.resolution = resolution
+        self.ctx = gl_context()
+        size = (resolution.width, resolution.height)
+        self._geometry_dtype = np.dtype(GEOMETRY_DTYPE).str[1:]
+        self.fbo = self.ctx.framebuffer(
+            [
+                self.ctx.renderbuffer(size, components=4, dtype="f1"),
+                self.ctx.renderbuffer(size, components=4, dtype=self._geometry_dtype),
+            ],
+            self.ctx.depth_renderbuffer(size),
+        )
+        self._surface = {
+            style: self.ctx.program(
+                vertex_shader=_VERTEX_SHADER.replace("{look}", str(look)),
+                fragment_shader=_SURFACE_SHADER.replace("{look}", str(look)),
+            )
+            for style, look in _LOOKS.items()
+        }
+        self._sky = self.ctx.program(
+            vertex_shader=_SKY_VERTEX_SHADER, fragment_shader=_SKY_SHADER.replace("{look}", "0")
+        )
+        self._sky_vao = self.ctx.vertex_array(self._sky, [])
+        self._kept: tuple[NDArray[np.uint8], NDArray[np.floating]] | None = None
+
+    def render(self, world: World, path: CameraPath, *, start: float, style: Style, shot_id: str = "") -> FrameSet:
+        """Render ``path.frames`` frames of ``world``; frame i shows story time ``start + i / path.fps``.
+
+        The FrameSet's fields are views into two arrays read straight from the framebuffer (rgb and instance share
+        one RGBA array, flow and both depths one float array), so nothing is copied after readback; make a field
+        contiguous before handing it to code that needs that."""
+        color, geometry_out = self._buffers(path.frames, keep=False)
+        for frame in self._draw(world, path, start=start, style=style):
+            self._read(frame, color, geometry_out)
+        return _frame_set(color, geometry_out, path.fps, shot_id, world)
+
+    def render_chunks(
+        self, world: World, path: CameraPath, *, start: float, style: Style, shot_id: str = "", chunk: int = 24
+    ) -> Iterator[FrameSet]:
+        """Render like :meth:`render`, ``chunk`` frames at a time, into buffers the renderer keeps.
+
+        Memory stays bounded whatever the shot's length, and no fresh memory is touched per shot (on this kind of
+        machine first-touching gigabytes of frames costs more than drawing them). Each FrameSet is overwritten by
+        the next one: copy what you keep."""
+        color, geometry_out = self._buffers(chunk, keep=True)
+        filled = 0
+        for frame in self._draw(world, path, start=start, style=style):
+            self._read(filled, color, geometry_out)
+            filled += 1
+            if filled == chunk or frame == path.frames - 1:
+                yield _frame_set(color[:filled], geometry_out[:filled], path.fps, shot_id, world)
+                filled = 0
+
+    def _buffers(self, frames: int, *, keep: bool) -> tuple[NDArray[np.uint8], NDArray[np.floating]]:
+        shape = (frames, self.resolution.height, self.resolution.width, 4)
+        if not keep:
+            return np.empty(shape, dtype=np.uint8), np.empty(shape, dtype=GEOMETRY_DTYPE)
+        if self._kept is None or self._kept[0].shape[0] < frames:
+            self._kept = (np.zeros(shape, dtype=np.uint8), np.zeros(shape, dtype=GEOMETRY_DTYPE))
+        return self._kept[0][:frames], self._kept[1][:frames]
+
+    def _read(self, index: int, color: NDArray[np.uint8], geometry_out: NDArray[np.floating]) -> None:
+        self.fbo.read_into(color[index], attachment=0, components=4, dtype="f1")
+        self.fbo.read_into(geometry_out[index], attachment=1, components=4, dtype=self._geometry_dtype)
+
+    def render_rgb(self, world: World, path: CameraPath, *, start: float, style: Style) -> NDArray[np.uint8]:
+        """Only the images, (N, H, W, 3) sRGB: for previews (animatics, contact sheets) that need no geometry."""
+        rgb = np.empty((path.frames, self.resolution.height, self.resolution.width, 3), dtype=np.uint8)
+        for frame in self._draw(world, path, start=start, style=style):
+            self.fbo.read_into(rgb[frame], attachment=0, components=3, dtype="f1")
+        return rgb
+
+    def _draw(self, world: World, path: CameraPath, *, start: float, style: Style) -> Iterator[int]:
+        """Draw each frame into the framebuffer in turn and yield its index while it is there to be read. All part
+        matrices go up once, in one storage buffer; a uniform tells each frame where its own begin."""
+        aspect = self.resolution.width / self.resolution.height
+        frames = path.frames
+        times = start + np.arange(frames + 1) / path.fps
+        matrices = world.part_matrices(times).astype(np.float32)  # (N + 1, P, 4, 4)
+        parts = matrices.shape[1]
+        columns = np.ascontiguousarray(matrices.transpose(0, 1, 3, 2))  # GL reads matrices column by column
+
+        arrays = world.render_arrays()
+        vertices = np.concatenate(
+            [arrays.positions, arrays.normals, arrays.colors, arrays.part_index[:, None], arrays.instance_id[:, None]],
+            axis=1,
+        ).astype(np.float32)
+        program = self._surface[style]
+        vbo = self.ctx.buffer(np.ascontiguousarray(vertices).tobytes())
+        vao = self.ctx.vertex_array(
+            program,
+            [(vbo, "3f 3f 3f 1f 1f", "in_position", "in_normal", "in_color", "in_part", "in_instance")],
+        )
+        part_buffer = self.ctx.buffer(columns.tobytes())
+        try:
+            self._set_lighting(world)
+            self.ctx.enable_only(moderngl.DEPTH_TEST)
+            self.ctx.depth_func = "<="
+            program["parts"] = parts
+            part_buffer.bind_to_storage_buffer(binding=0)
+            self.fbo.use()
+            for frame in range(frames):
+                program["first_part"] = frame * parts
+                self._set_cameras(program, _Camera.at(path, frame, aspect), _next_camera(path, frame, aspect))
+                self.fbo.clear(depth=1.0)
+                vao.render(moderngl.TRIANGLES)
+                self._sky_vao.render(moderngl.TRIANGLES, vertices=3)
+                yield frame
+        finally:
+            vao.release()
+            vbo.release()
+            part_buffer.release()
+
+    def _set_lighting(self, world: World) -> None:
+        """The world's sun, ambient, sky and fog, on every program (a uniform a program does not use is skipped)."""
+        sun = np.asarray(world.sun_direction, dtype=float)
+        sun = sun / max(float(np.linalg.norm(sun)), 1e-9)
+        size = (float(self.resolution.width), float(self.resolution.height))
+        for program in [*self._surface.values(), self._sky]:
+            uniforms = {
+                "sun_direction": tuple(sun),
+                "sun_color": tuple(world.sun_color),
+                "ambient": float(world.ambient),
+                "sky_top": tuple(world.sky_top),
+                "sky_horizon": tuple(world.sky_horizon),
+                "encoded_sky_top": tuple(_encode(world.sky_top)),
+                "encoded_sky_horizon": tuple(_encode(world.sky_horizon)),
+                "fog_exp2": -float(world.fog) / float(np.log(2.0)),
+                "size": size,
+            }
+            for name, value in uniforms.items():
+                if name in program:
+                    program[name] = value
+
+    def _set_cameras(self, program: moderngl.Program, camera: _Camera, following: _Camera) -> None:
+        """This frame's camera for drawing and the next frame's for the flow, on the surface and sky programs."""
+        program["view_projection"] = _mat(FLIP_Y @ camera.projection @ camera.view)
+        program["next_view_projection"] = _mat(following.projection @ following.view)
+        program["eye"] = tuple(camera.position)
+        tan_y = float(np.tan(np.radians(camera.fov_y) / 2.0))
+        self._sky["camera_rotation"] = _mat(camera.view[:3, :3].T)
+        self._sky["next_world_to_camera"] = _mat(following.view[:3, :3])
+        self._sky["tan_half_fov"] = (tan_y * self.resolution.width / self.resolution.height, tan_y)
+        self._sky["next_focal"] = (float(following.projection[0, 0]), float(following.projection[1, 1]))
+
+
+def _frame_set(
+    color: NDArray[np.uint8], geometry_out: NDArray[np.floating], fps: int, shot_id: str, world: World
+) -> FrameSet:
+    return FrameSet(
+        rgb=color[..., :3],
+        instance=color[..., 3],
+        depth=geometry_out[..., 2],
+        flow=geometry_out[..., :2],
+        next_depth=geometry_out[..., 3],
+        fps=fps,
+        shot_id=shot_id,
+        instance_names={obj.instance_id: obj.name for obj in world.objects},
+        pixels=color,
+    )
+
+
+_RENDERERS: dict[tuple[int, int], RasterRenderer] = {}
+
+
+def renderer_for(resolution: Resolution) -> RasterRenderer:
+    """The process's renderer for ``resolution``, created on first use."""
+    key = (resolution.width, resolution.height)
+    if key not in _RENDERERS:
+        _RENDERERS[key] = RasterRenderer(resolution)
+    return _RENDERERS[key]
+
+
+def render_shot(
+    world: World, path: CameraPath, *, start: float, style: Style, resolution: Resolution, shot_id: str = ""
+) -> FrameSet:
+    """Render one shot: ``path.frames`` frames of ``world`` from story time ``start``, with exact flow and depth."""
+    return renderer_for(resolution).render(world, path, start=start, style=style, shot_id=shot_id)
+
+
+def render_shot_chunks(
+    world: World,
+    path: CameraPath,
+    *,
+    start: float,
+    style: Style,
+    resolution: Resolution,
+    shot_id: str = "",
+    chunk: int = 24,
+) -> Iterator[FrameSet]:
+    """:func:`render_shot` in chunks of ``chunk`` frames into reused buffers (see ``RasterRenderer.render_chunks``)."""
+    return renderer_for(resolution).render_chunks(world, path, start=start, style=style, shot_id=shot_id, chunk=chunk)

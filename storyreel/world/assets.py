@@ -1,0 +1,769 @@
+"""The asset library: low-poly procedural rigs for every kind in :mod:`kinds`, and user GLB/glTF/OBJ files.
+
+Every asset is built at natural size in metres, facing +z, base at y = 0, its left on +x. People and animals are
+articulated: each limb is its own :class:`Part` whose mesh hangs from its joint at the part origin, so
+``animation.joint_angles`` swings it by rotating about ``Part.axis``. Wheels (and a ball) carry role ``'wheel'``
+and roll with the distance travelled. Colours are given here in sRGB for readability and stored linear, as the
+renderer shades in linear light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import trimesh
+from numpy.typing import NDArray
+
+from storyreel import geometry
+from storyreel.schema import Appearance
+from storyreel.world.kinds import KINDS
+from storyreel.world.rig import Asset, Part
+
+Array = NDArray[np.float64]
+Vec3 = Sequence[float]
+RGB = tuple[float, float, float]
+
+USER_ASSET_SUFFIXES = (".glb", ".gltf", ".obj")
+
+# Secondary colours shared across kinds (sRGB).
+SKIN: RGB = (0.87, 0.68, 0.55)
+DARK: RGB = (0.08, 0.08, 0.1)
+TYRE: RGB = (0.12, 0.12, 0.13)
+GLASS: RGB = (0.55, 0.72, 0.85)
+WOOD: RGB = (0.55, 0.36, 0.2)
+DARK_WOOD: RGB = (0.36, 0.22, 0.12)
+LEAF: RGB = (0.25, 0.55, 0.2)
+WHITE: RGB = (0.95, 0.95, 0.93)
+METAL: RGB = (0.6, 0.62, 0.66)
+
+
+def merge(meshes: Sequence[trimesh.Trimesh]) -> trimesh.Trimesh:
+    """One mesh from several, vertices kept apart (so closed pieces stay closed)."""
+    if len(meshes) == 1:
+        return meshes[0]
+    merged = trimesh.util.concatenate(list(meshes))
+    assert isinstance(merged, trimesh.Trimesh)
+    return merged
+
+
+def srgb_to_linear(color: Sequence[float] | NDArray[np.float64]) -> RGB:
+    """One sRGB colour in [0, 1] -> linear RGB (what the renderer's shading expects)."""
+    c = np.clip(np.asarray(color, dtype=float), 0.0, 1.0)
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return (float(linear[0]), float(linear[1]), float(linear[2]))
+
+
+# --- primitives: small watertight meshes placed in a part's own frame -------------------------------------------
+
+
+def box(size: Vec3, center: Vec3 = (0.0, 0.0, 0.0)) -> trimesh.Trimesh:
+    return trimesh.creation.box(extents=size, transform=geometry.translation(np.asarray(center, float)))
+
+
+def _along(axis: str) -> Array:
+    """Rotation taking trimesh's +z primitive axis to ``axis``."""
+    if axis == "y":
+        return geometry.rotation_x(-np.pi / 2)
+    if axis == "x":
+        return geometry.rotation_y(np.pi / 2)
+    return np.eye(4)
+
+
+def cylinder(radius: float, length: float, center: Vec3, axis: str = "y", sections: int = 8) -> trimesh.Trimesh:
+    mesh = trimesh.creation.cylinder(radius=radius, height=length, sections=sections)
+    return mesh.apply_transform(geometry.translation(np.asarray(center, float)) @ _along(axis))
+
+
+def capsule(radius: float, length: float, center: Vec3, axis: str = "y") -> trimesh.Trimesh:
+    """A capsule ``length`` long end to end."""
+    mesh = trimesh.creation.capsule(height=max(length - 2 * radius, 1e-3), radius=radius, count=[6, 6])
+    return mesh.apply_transform(geometry.translation(np.asarray(center, float)) @ _along(axis))
+
+
+def sphere(radius: float, center: Vec3, stretch: Vec3 = (1.0, 1.0, 1.0), detail: int = 1) -> trimesh.Trimesh:
+    mesh = trimesh.creation.icosphere(subdivisions=detail, radius=radius)
+    mesh.apply_scale(np.asarray(stretch, float))
+    return mesh.apply_translation(np.asarray(center, float))
+
+
+def cone(radius: float, height: float, base: Vec3, axis: str = "y", sections: int = 8) -> trimesh.Trimesh:
+    mesh = trimesh.creation.cone(radius=radius, height=height, sections=sections)
+    return mesh.apply_transform(geometry.translation(np.asarray(base, float)) @ _along(axis))
+
+
+def prism(width: float, height: float, depth: float, base: Vec3) -> trimesh.Trimesh:
+    """A gable roof: a triangular prism ``width`` (x) by ``depth`` (z), ridge ``height`` above ``base``."""
+    profile = np.array([[-width / 2, 0.0], [width / 2, 0.0], [0.0, height]])
+    vertices = np.array([[x, y, z] for z in (-depth / 2, depth / 2) for x, y in profile]) + np.asarray(base, float)
+    faces = [[0, 2, 1], [3, 4, 5], [0, 1, 4], [0, 4, 3], [1, 2, 5], [1, 5, 4], [2, 0, 3], [2, 3, 5]]
+    return trimesh.Trimesh(vertices, faces, process=False)
+
+
+class _Rig:
+    """Collects parts in parent-before-child order."""
+
+    def __init__(self) -> None:
+        self.parts: list[Part] = []
+
+    def add(
+        self,
+        name: str,
+        meshes: Sequence[trimesh.Trimesh],
+        color: Sequence[float],
+        *,
+        parent: int = -1,
+        offset: Vec3 = (0.0, 0.0, 0.0),
+        axis: Vec3 = (1.0, 0.0, 0.0),
+        role: str = "",
+    ) -> int:
+        self.parts.append(
+            Part(
+                name=name,
+                mesh=merge(meshes),
+                color=srgb_to_linear(color),
+                parent=parent,
+                offset=np.asarray(offset, dtype=float),
+                axis=np.asarray(axis, dtype=float),
+                role=role,
+            )
+        )
+        return len(self.parts) - 1
+
+
+# --- characters -------------------------------------------------------------------------------------------------
+
+
+def _biped(body: RGB, height: float, robot: bool = False) -> list[Part]:
+    """A person (or robot) 1.75 m tall, scaled to ``height``; legs and arms swing about x, the neck nods, the head
+    turns about y."""
+    rig = _Rig()
+    skin = METAL if robot else SKIN
+    trousers = (0.35, 0.37, 0.42) if robot else (0.18, 0.22, 0.35)
+    torso = rig.add("torso", [box((0.4, 0.52, 0.24), (0, 0.26, 0))], body, offset=(0, 0.92, 0))
+    neck = rig.add("neck", [cylinder(0.06, 0.1, (0, 0.05, 0))], skin, parent=torso, offset=(0, 0.52, 0), role="neck")
+    head_mesh = box((0.24, 0.24, 0.24), (0, 0.12, 0)) if robot else sphere(0.12, (0, 0.12, 0), (1, 1.1, 1))
+    head = rig.add("head", [head_mesh], skin, parent=neck, offset=(0, 0.06, 0), axis=(0, 1, 0), role="head")
+    eyes = [box((0.035, 0.035, 0.02), (side * 0.045, 0.14, 0.115)) for side in (1, -1)]
+    if robot:
+        rig.add("visor", [box((0.2, 0.05, 0.02), (0, 0.14, 0.125))], (0.2, 0.9, 0.95), parent=head)
+        rig.add(
+            "antenna", [cylinder(0.01, 0.12, (0, 0.3, 0)), sphere(0.025, (0, 0.37, 0), detail=0)], DARK, parent=head
+        )
+    else:
+        rig.add("eyes", eyes, DARK, parent=head)
+        rig.add("hair", [sphere(0.128, (0, 0.15, -0.025), (1, 0.75, 1))], (0.3, 0.2, 0.12), parent=head)
+    for side, suffix in ((1, "l"), (-1, "r")):
+        leg = [box((0.15, 0.88, 0.17), (0, -0.44, 0)), box((0.13, 0.06, 0.24), (0, -0.89, 0.04))]
+        rig.add(f"leg_{suffix}", leg, trousers, parent=torso, offset=(side * 0.1, 0, 0), role=f"leg_{suffix}")
+        arm = rig.add(
+            f"arm_{suffix}",
+            [capsule(0.055, 0.58, (0, -0.26, 0))],
+            body,
+            parent=torso,
+            offset=(side * 0.26, 0.48, 0),
+            role=f"arm_{suffix}",
+        )
+        rig.add(f"hand_{suffix}", [sphere(0.055, (0, -0.57, 0), detail=0)], skin, parent=arm)
+    return _scaled(rig.parts, height / 1.75)
+
+
+def _quadruped(
+    body: RGB,
+    *,
+    length: float,
+    width: float,
+    leg: float,
+    depth: float,
+    head: float,
+    neck_rise: float,
+    tail: float,
+    accent: RGB,
+    wings: float = 0.0,
+) -> list[Part]:
+    """A four-legged animal: body box on four legs (roles leg_fl, leg_fr, leg_bl, leg_br), a head that turns about
+    y, a wagging tail and, for a dragon, flapping wings."""
+    rig = _Rig()
+    trunk = rig.add("body", [box((width, depth, length), (0, depth / 2, 0))], body, offset=(0, leg, 0))
+    neck = box((head * 0.6, neck_rise + head * 0.3, head * 0.6), (0, (neck_rise + head * 0.3) / 2, 0))
+    skull = box((head * 0.9, head * 0.8, head * 1.1), (0, neck_rise + head * 0.4, head * 0.45))
+    head_index = rig.add(
+        "head",
+        [neck, skull],
+        body,
+        parent=trunk,
+        offset=(0, depth * 0.8, length / 2 - head * 0.3),
+        axis=(0, 1, 0),
+        role="head",
+    )
+    eye_y, eye_z = neck_rise + head * 0.55, head * 1.0
+    eyes = [box((head * 0.14, head * 0.14, head * 0.05), (s * head * 0.3, eye_y, eye_z)) for s in (1, -1)]
+    rig.add("eyes", eyes, DARK, parent=head_index)
+    ears = [box((head * 0.18, head * 0.35, head * 0.12), (s * head * 0.3, neck_rise + head * 0.9, 0)) for s in (1, -1)]
+    rig.add(
+        "ears",
+        [*ears, box((head * 0.5, head * 0.35, head * 0.3), (0, eye_y - head * 0.3, head * 1.05))],
+        accent,
+        parent=head_index,
+    )
+    thickness = min(width * 0.3, leg * 0.35)
+    for front, fb in ((1, "f"), (-1, "b")):
+        for side, lr in ((1, "l"), (-1, "r")):
+            rig.add(
+                f"leg_{fb}{lr}",
+                [box((thickness, leg, thickness), (0, -leg / 2, 0))],
+                accent if fb == "b" and lr == "l" else body,
+                parent=trunk,
+                offset=(side * (width / 2 - thickness / 2), 0.02, front * (length / 2 - thickness)),
+                role=f"leg_{fb}{lr}",
+            )
+    tail_mesh = capsule(max(thickness * 0.3, 0.015), tail, (0, tail * 0.2, -tail * 0.45), axis="z")
+    tail_mesh.apply_transform(geometry.rotation_x(-0.4))
+    rig.add(
+        "tail", [tail_mesh], accent, parent=trunk, offset=(0, depth * 0.8, -length / 2), axis=(0, 1, 0), role="tail"
+    )
+    if wings:
+        for side, lr in ((1, "l"), (-1, "r")):
+            wing = box((wings, 0.06, length * 0.45), (side * wings / 2, 0, 0))
+            rig.add(
+                f"wing_{lr}",
+                [wing],
+                accent,
+                parent=trunk,
+                offset=(side * width / 2, depth, length * 0.1),
+                axis=(0, 0, side),
+                role=f"wing_{lr}",
+            )
+    return rig.parts
+
+
+def _bird(body: RGB) -> list[Part]:
+    rig = _Rig()
+    trunk = rig.add("body", [sphere(0.1, (0, 0, 0), (0.8, 0.75, 1.3))], body, offset=(0, 0.12, 0))
+    head = rig.add(
+        "head", [sphere(0.055, (0, 0.04, 0))], body, parent=trunk, offset=(0, 0.06, 0.1), axis=(0, 1, 0), role="head"
+    )
+    rig.add("beak", [cone(0.02, 0.06, (0, 0.04, 0.045), axis="z", sections=5)], (0.95, 0.6, 0.1), parent=head)
+    rig.add("eyes", [box((0.012, 0.012, 0.01), (s * 0.03, 0.055, 0.04)) for s in (1, -1)], DARK, parent=head)
+    for side, lr in ((1, "l"), (-1, "r")):
+        wing = box((0.2, 0.015, 0.11), (side * 0.1, 0, 0))
+        rig.add(
+            f"wing_{lr}",
+            [wing],
+            _shade(body, 0.7),
+            parent=trunk,
+            offset=(side * 0.06, 0.03, 0),
+            axis=(0, 0, side),
+            role=f"wing_{lr}",
+        )
+        rig.add(
+            f"leg_{lr}",
+            [box((0.012, 0.07, 0.012), (0, -0.035, 0))],
+            (0.95, 0.6, 0.1),
+            parent=trunk,
+            offset=(side * 0.03, -0.05, 0),
+            role=f"leg_{lr}",
+        )
+    rig.add(
+        "tail",
+        [box((0.08, 0.012, 0.1), (0, 0, -0.05))],
+        _shade(body, 0.7),
+        parent=trunk,
+        offset=(0, 0.01, -0.12),
+        axis=(1, 0, 0),
+        role="tail",
+    )
+    return rig.parts
+
+
+def _fish(body: RGB) -> list[Part]:
+    rig = _Rig()
+    trunk = rig.add("body", [sphere(0.1, (0, 0, 0), (0.5, 1.0, 2.0))], body, offset=(0, 0.12, 0))
+    rig.add("eyes", [box((0.012, 0.025, 0.025), (s * 0.05, 0.03, 0.12)) for s in (1, -1)], DARK, parent=trunk)
+    fin = trimesh.Trimesh(
+        np.array([[0, 0, 0], [0, 0.1, -0.14], [0, -0.1, -0.14], [0.01, 0, -0.05]], float),
+        [[0, 1, 2], [0, 3, 1], [1, 3, 2], [2, 3, 0]],
+    )
+    rig.add("tail", [fin], _shade(body, 0.7), parent=trunk, offset=(0, 0, -0.19), axis=(0, 1, 0), role="tail")
+    rig.add("fin", [box((0.01, 0.06, 0.08), (0, 0.11, 0))], _shade(body, 0.7), parent=trunk)
+    return rig.parts
+
+
+def _wheels(rig: _Rig, radius: float, width: float, track: float, axles: Sequence[float], lift: float = 0.0) -> None:
+    for index, z in enumerate(axles):
+        for side in (1, -1):
+            rig.add(
+                f"wheel_{index}{'l' if side > 0 else 'r'}",
+                [cylinder(radius, width, (0, 0, 0), "x", 10)],
+                TYRE,
+                offset=(side * track / 2, radius + lift, z),
+                role="wheel",
+            )
+
+
+def _car(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("body", [box((1.8, 0.75, 4.5), (0, 0.72, 0))], body)
+    rig.add("cabin", [box((1.6, 0.55, 2.3), (0, 1.37, -0.3))], GLASS)
+    rig.add("lights", [box((0.3, 0.12, 0.04), (s * 0.6, 0.85, 2.25)) for s in (1, -1)], (1.0, 0.95, 0.6))
+    _wheels(rig, 0.34, 0.24, 1.7, (1.4, -1.4))
+    return rig.parts
+
+
+def _bus(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("body", [box((2.5, 2.6, 12.0), (0, 1.8, 0))], body)
+    rig.add("windows", [box((2.54, 0.8, 10.5), (0, 2.3, -0.4)), box((2.2, 1.0, 0.04), (0, 2.2, 6.0))], GLASS)
+    rig.add("stripe", [box((2.54, 0.15, 12.02), (0, 1.3, 0))], WHITE)
+    _wheels(rig, 0.5, 0.35, 2.3, (4.0, -4.0))
+    return rig.parts
+
+
+def _truck(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("cab", [box((2.4, 2.2, 2.0), (0, 1.7, 2.5))], body)
+    rig.add("cargo", [box((2.5, 2.8, 4.8), (0, 2.0, -1.1))], WHITE)
+    rig.add("windscreen", [box((2.0, 0.8, 0.04), (0, 2.2, 3.5))], GLASS)
+    rig.add("chassis", [box((2.0, 0.3, 7.0), (0, 0.65, 0))], DARK)
+    _wheels(rig, 0.5, 0.35, 2.2, (2.5, -0.6, -2.6))
+    return rig.parts
+
+
+def _bicycle(body: RGB) -> list[Part]:
+    rig = _Rig()
+    frame = [
+        box((0.05, 0.05, 1.0), (0, 0.6, 0.0)),
+        box((0.05, 0.55, 0.05), (0, 0.62, -0.25)),
+        box((0.05, 0.6, 0.05), (0, 0.65, 0.5)),
+        box((0.05, 0.05, 0.55), (0, 0.35, -0.3)),
+    ]
+    rig.add("frame", frame, body)
+    rig.add("seat", [box((0.14, 0.06, 0.26), (0, 0.92, -0.25))], DARK)
+    rig.add("handlebar", [box((0.55, 0.04, 0.04), (0, 0.98, 0.5))], DARK)
+    for index, z in enumerate((0.55, -0.55)):
+        rig.add(f"wheel_{index}", [cylinder(0.34, 0.05, (0, 0, 0), "x", 12)], TYRE, offset=(0, 0.34, z), role="wheel")
+    return rig.parts
+
+
+def _boat(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("hull", [box((2.0, 0.8, 5.0), (0, 0.4, 0)), _bow(2.0, 1.4, 0.8, 2.5)], body)
+    rig.add("deck", [box((1.8, 0.05, 4.8), (0, 0.82, 0))], WOOD)
+    rig.add("cabin", [box((1.3, 0.9, 1.6), (0, 1.3, -0.8))], WHITE)
+    rig.add("mast", [cylinder(0.05, 4.0, (0, 2.8, 0.6))], DARK_WOOD)
+    sail = trimesh.Trimesh(
+        np.array([[0, 1.2, 0.55], [0, 4.6, 0.55], [0, 1.2, -1.6], [0.02, 2.2, 0]], float),
+        [[0, 1, 2], [0, 3, 1], [1, 3, 2], [2, 3, 0]],
+    )
+    rig.add("sail", [sail], WHITE)
+    return rig.parts
+
+
+def _bow(width: float, length: float, height: float, z: float) -> trimesh.Trimesh:
+    """A boat's pointed bow: a triangle ``width`` wide and ``length`` long in front of ``z``, ``height`` tall."""
+    triangle = [(-width / 2, z), (width / 2, z), (0.0, z + length)]
+    vertices = np.array([[x, y, zz] for y in (0.0, height) for x, zz in triangle])
+    faces = [[0, 1, 2], [3, 5, 4], [0, 3, 4], [0, 4, 1], [1, 4, 5], [1, 5, 2], [2, 5, 3], [2, 3, 0]]
+    return trimesh.Trimesh(vertices, faces, process=False)
+
+
+def _plane(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("fuselage", [capsule(0.7, 10.0, (0, 1.6, 0), axis="z")], body)
+    rig.add("wings", [box((11.0, 0.15, 1.8), (0, 1.4, 0.8)), box((3.6, 0.1, 0.9), (0, 1.9, -4.3))], WHITE)
+    rig.add("fin", [box((0.12, 1.6, 1.2), (0, 2.7, -4.3))], _shade(body, 0.6))
+    rig.add("windows", [box((1.0, 0.35, 0.6), (0, 2.05, 3.7))], GLASS)
+    rig.add("gear", [cylinder(0.25, 0.2, (s, 0.25, 0.8), "x") for s in (1.2, -1.2)], TYRE)
+    return rig.parts
+
+
+def _robot(body: RGB) -> list[Part]:
+    return _biped(body, 1.9, robot=True)
+
+
+# --- props ------------------------------------------------------------------------------------------------------
+
+
+def _ball(body: RGB) -> list[Part]:
+    rig = _Rig()
+    ball = rig.add("ball", [sphere(0.11, (0, 0, 0))], body, offset=(0, 0.11, 0), role="wheel")
+    rig.add("band", [cylinder(0.112, 0.035, (0, 0, 0), "z", 12)], WHITE, parent=ball)
+    return rig.parts
+
+
+def _tree(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("trunk", [cylinder(0.22, 2.6, (0, 1.3, 0))], DARK_WOOD)
+    rig.add("canopy", [sphere(1.8, (0, 3.9, 0), (1.0, 1.1, 1.0)), sphere(1.1, (0.9, 3.2, 0.5))], body)
+    return rig.parts
+
+
+def _pine(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("trunk", [cylinder(0.2, 1.6, (0, 0.8, 0))], DARK_WOOD)
+    rig.add("needles", [cone(2.2 - 0.55 * i, 3.2, (0, 1.3 + 2.0 * i, 0)) for i in range(3)], body)
+    return rig.parts
+
+
+def _house(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("walls", [box((8.0, 3.4, 7.0), (0, 1.7, 0))], body)
+    rig.add("roof", [prism(8.8, 2.6, 7.6, (0, 3.4, 0)), box((0.6, 1.6, 0.6), (2.2, 4.6, -1.0))], (0.62, 0.22, 0.16))
+    rig.add("door", [box((1.0, 2.1, 0.06), (0, 1.05, 3.5))], DARK_WOOD)
+    rig.add("windows", [box((1.2, 1.0, 0.06), (s * 2.5, 1.9, 3.5)) for s in (1, -1)], GLASS)
+    return rig.parts
+
+
+def _table(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("top", [box((1.4, 0.06, 0.8), (0, 0.72, 0))], body)
+    legs = [box((0.07, 0.69, 0.07), (x, 0.345, z)) for x in (0.62, -0.62) for z in (0.33, -0.33)]
+    rig.add("legs", legs, _shade(body, 0.6))
+    return rig.parts
+
+
+def _chair(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("seat", [box((0.48, 0.05, 0.48), (0, 0.45, 0)), box((0.48, 0.45, 0.05), (0, 0.7, -0.215))], body)
+    legs = [box((0.04, 0.43, 0.04), (x, 0.215, z)) for x in (0.21, -0.21) for z in (0.21, -0.21)]
+    rig.add("legs", legs, _shade(body, 0.6))
+    return rig.parts
+
+
+def _bench(body: RGB) -> list[Part]:
+    rig = _Rig()
+    slats = [box((1.8, 0.04, 0.13), (0, 0.45, z)) for z in (0.15, 0.0, -0.15)]
+    back = [box((1.8, 0.12, 0.04), (0, y, -0.22)) for y in (0.62, 0.8)]
+    rig.add("slats", [*slats, *back], body)
+    frame = [box((0.06, 0.45, 0.45), (x, 0.225, 0)) for x in (0.8, -0.8)]
+    rig.add("frame", [*frame, *[box((0.06, 0.45, 0.05), (x, 0.7, -0.22)) for x in (0.8, -0.8)]], DARK)
+    return rig.parts
+
+
+def _lamp(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("pole", [cylinder(0.18, 0.04, (0, 0.02, 0), sections=10), cylinder(0.025, 1.45, (0, 0.74, 0))], DARK)
+    rig.add("shade", [cone(0.24, 0.3, (0, 1.38, 0), sections=10)], body)
+    rig.add("bulb", [sphere(0.06, (0, 1.4, 0), detail=0)], (1.0, 0.95, 0.6))
+    return rig.parts
+
+
+def _rock(body: RGB) -> list[Part]:
+    mesh = sphere(0.5, (0, 0, 0), (0.9, 0.55, 0.7))
+    bumps = np.random.default_rng(7).uniform(0.85, 1.1, (len(mesh.vertices), 1))
+    mesh.vertices = mesh.vertices * bumps
+    mesh.apply_translation((0, -mesh.bounds[0, 1], 0))
+    rig = _Rig()
+    rig.add("stone", [mesh], body)
+    rig.add("moss", [sphere(0.2, (0.1, float(mesh.bounds[1, 1]) - 0.1, 0.05), (1.2, 0.4, 1.0), detail=0)], LEAF)
+    return rig.parts
+
+
+def _mountain(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("rock", [cone(40.0, 45.0, (0, 0, 0), sections=7)], body)
+    rig.add("snow", [cone(13.6, 15.5, (0, 29.7, 0), sections=7)], WHITE)
+    return rig.parts
+
+
+def _flower(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("stem", [cylinder(0.012, 0.32, (0, 0.16, 0), sections=5), box((0.1, 0.01, 0.04), (0.04, 0.14, 0))], LEAF)
+    rig.add("petals", [sphere(0.06, (0, 0.35, 0), (1.0, 0.45, 1.0), detail=0)], body)
+    rig.add("centre", [sphere(0.025, (0, 0.37, 0), detail=0)], (0.95, 0.8, 0.2))
+    return rig.parts
+
+
+def _bush(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("leaves", [sphere(0.6, (0, 0.55, 0)), sphere(0.45, (0.5, 0.42, 0.1))], body)
+    rig.add("shadow_leaves", [sphere(0.45, (-0.45, 0.42, -0.1))], _shade(body, 0.7))
+    return rig.parts
+
+
+def _box(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("box", [box((0.5, 0.5, 0.5), (0, 0.25, 0))], body)
+    rig.add("tape", [box((0.1, 0.51, 0.51), (0, 0.255, 0))], _shade(body, 0.75))
+    return rig.parts
+
+
+def _tower(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("core", [box((8.0, 30.0, 8.0), (0, 15.0, 0))], body)
+    rig.add("windows", [box((8.1, 1.2, 8.1), (0, 2.0 + 3.0 * i, 0)) for i in range(9)], GLASS)
+    rig.add("roof", [box((5.0, 1.5, 5.0), (0, 30.75, 0))], DARK)
+    return rig.parts
+
+
+def _bed(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("frame", [box((1.5, 0.3, 2.1), (0, 0.15, 0)), box((1.5, 0.9, 0.08), (0, 0.45, -1.05))], DARK_WOOD)
+    rig.add("mattress", [box((1.4, 0.2, 2.0), (0, 0.4, 0)), box((0.6, 0.1, 0.35), (0, 0.55, -0.75))], WHITE)
+    rig.add("blanket", [box((1.44, 0.06, 1.2), (0, 0.52, 0.35))], body)
+    return rig.parts
+
+
+def _sofa(body: RGB) -> list[Part]:
+    rig = _Rig()
+    frame = [box((2.0, 0.42, 0.9), (0, 0.21, 0)), box((2.0, 0.5, 0.2), (0, 0.67, -0.35))]
+    arms = [box((0.2, 0.25, 0.9), (x, 0.545, 0)) for x in (0.9, -0.9)]
+    rig.add("frame", [*frame, *arms], body)
+    rig.add("cushions", [box((0.78, 0.12, 0.66), (x, 0.48, 0.08)) for x in (0.4, -0.4)], _shade(body, 1.25))
+    return rig.parts
+
+
+def _cloud(body: RGB) -> list[Part]:
+    rig = _Rig()
+    puffs = [sphere(1.6, (0, 1.4, 0)), sphere(1.2, (1.7, 1.1, 0.2)), sphere(1.1, (-1.7, 1.0, -0.2))]
+    rig.add("puffs", puffs, body)
+    rig.add("underside", [sphere(2.4, (0, 0.55, 0), (1.3, 0.25, 0.8))], _shade(body, 0.8))
+    return rig.parts
+
+
+def _rocket(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("hull", [cylinder(0.8, 7.0, (0, 4.5, 0), sections=10)], body)
+    wide = [box((2.6, 1.6, 0.1), (0, 1.8, 0)), box((0.1, 1.6, 2.6), (0, 1.8, 0))]
+    rig.add("nose", [cone(0.8, 2.0, (0, 8.0, 0), sections=10), *wide], (0.85, 0.15, 0.12))
+    rig.add("window", [cylinder(0.25, 0.1, (0, 6.0, 0.78), "z", 10)], GLASS)
+    rig.add("nozzle", [cone(0.6, 1.0, (0, 1.0, 0), sections=10).apply_transform(_mirror_y(1.0))], DARK)
+    return rig.parts
+
+
+def _mirror_y(pivot: float) -> Array:
+    """Flip a mesh upside down about height ``pivot`` (a nozzle is a cone opening downwards)."""
+    return (
+        geometry.translation(np.array([0, pivot, 0]))
+        @ geometry.rotation_x(np.pi)
+        @ geometry.translation(np.array([0, -pivot, 0]))
+    )
+
+
+def _fence(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("posts", [box((0.1, 1.1, 0.1), (x, 0.55, 0)) for x in (-1.5, -0.5, 0.5, 1.5)], body)
+    rig.add("rails", [box((3.1, 0.1, 0.05), (0, y, 0.07)) for y in (0.4, 0.85)], _shade(body, 0.75))
+    return rig.parts
+
+
+def _generic(body: RGB) -> list[Part]:
+    rig = _Rig()
+    rig.add("block", [box((0.6, 0.55, 0.6), (0, 0.275, 0))], body)
+    rig.add("lid", [box((0.66, 0.08, 0.66), (0, 0.59, 0))], _shade(body, 0.7))
+    return rig.parts
+
+
+def _shade(color: RGB, factor: float) -> RGB:
+    r, g, b = (min(channel * factor, 1.0) for channel in color)
+    return (r, g, b)
+
+
+Builder = Callable[[RGB], list[Part]]
+
+#: kind -> (builder, default body colour in sRGB, articulated)
+_LIBRARY: dict[str, tuple[Builder, RGB, bool]] = {
+    "person": (lambda c: _biped(c, 1.75), (0.2, 0.45, 0.75), True),
+    "child": (lambda c: _biped(c, 1.2), (0.9, 0.55, 0.2), True),
+    "robot": (_robot, (0.7, 0.72, 0.78), True),
+    "dog": (
+        lambda c: _quadruped(
+            c, length=0.7, width=0.24, leg=0.28, depth=0.2, head=0.17, neck_rise=0.05, tail=0.25, accent=_shade(c, 0.6)
+        ),
+        (0.72, 0.5, 0.28),
+        True,
+    ),
+    "cat": (
+        lambda c: _quadruped(
+            c,
+            length=0.45,
+            width=0.15,
+            leg=0.15,
+            depth=0.13,
+            head=0.12,
+            neck_rise=0.02,
+            tail=0.3,
+            accent=_shade(c, 0.55),
+        ),
+        (0.45, 0.45, 0.48),
+        True,
+    ),
+    "horse": (
+        lambda c: _quadruped(
+            c, length=1.8, width=0.5, leg=0.95, depth=0.6, head=0.38, neck_rise=0.45, tail=0.6, accent=(0.15, 0.1, 0.08)
+        ),
+        (0.5, 0.3, 0.16),
+        True,
+    ),
+    "cow": (
+        lambda c: _quadruped(
+            c, length=1.9, width=0.7, leg=0.65, depth=0.7, head=0.4, neck_rise=0.05, tail=0.6, accent=DARK
+        ),
+        (0.92, 0.9, 0.86),
+        True,
+    ),
+    "dragon": (
+        lambda c: _quadruped(
+            c,
+            length=3.5,
+            width=1.0,
+            leg=0.9,
+            depth=1.0,
+            head=0.7,
+            neck_rise=0.9,
+            tail=2.2,
+            accent=(0.75, 0.15, 0.1),
+            wings=2.6,
+        ),
+        (0.2, 0.55, 0.25),
+        True,
+    ),
+    "bird": (_bird, (0.3, 0.45, 0.8), True),
+    "fish": (_fish, (0.95, 0.55, 0.15), True),
+    "car": (_car, (0.8, 0.12, 0.12), True),
+    "bus": (_bus, (0.95, 0.75, 0.1), True),
+    "truck": (_truck, (0.2, 0.35, 0.65), True),
+    "bicycle": (_bicycle, (0.15, 0.6, 0.3), True),
+    "boat": (_boat, (0.9, 0.9, 0.92), False),
+    "plane": (_plane, (0.92, 0.92, 0.95), False),
+    "ball": (_ball, (0.85, 0.15, 0.15), True),
+    "tree": (_tree, LEAF, False),
+    "pine": (_pine, (0.12, 0.38, 0.2), False),
+    "house": (_house, (0.93, 0.86, 0.7), False),
+    "table": (_table, WOOD, False),
+    "chair": (_chair, WOOD, False),
+    "bench": (_bench, (0.6, 0.4, 0.22), False),
+    "lamp": (_lamp, (0.95, 0.9, 0.75), False),
+    "rock": (_rock, (0.5, 0.5, 0.5), False),
+    "mountain": (_mountain, (0.45, 0.4, 0.38), False),
+    "flower": (_flower, (0.95, 0.4, 0.6), False),
+    "bush": (_bush, (0.2, 0.5, 0.18), False),
+    "box": (_box, (0.75, 0.58, 0.38), False),
+    "tower": (_tower, (0.45, 0.5, 0.58), False),
+    "bed": (_bed, (0.3, 0.45, 0.75), False),
+    "sofa": (_sofa, (0.55, 0.25, 0.3), False),
+    "cloud": (_cloud, WHITE, False),
+    "rocket": (_rocket, WHITE, False),
+    "fence": (_fence, (0.92, 0.9, 0.85), False),
+    "generic": (_generic, (0.7, 0.66, 0.6), False),
+}
+
+
+def default_color(kind: str) -> RGB:
+    """The sRGB body colour a kind gets when the story names none."""
+    return _LIBRARY[kind][1]
+
+
+def build_asset(
+    kind: str,
+    appearance: Appearance | None = None,
+    label: str = "",
+    user_assets: dict[str, Asset] | None = None,
+) -> Asset:
+    """Build ``kind`` coloured and sized by ``appearance``; a user asset of the same name replaces the procedural
+    one (keeping its own colours). ``label`` names what a ``generic`` prop stands for."""
+    appearance = appearance or Appearance()
+    if user_assets and kind in user_assets:
+        template = user_assets[kind]
+        parts = [_copy_part(part) for part in template.parts]
+        return Asset(kind=kind, parts=_scaled(parts, appearance.size), animate=template.animate, label=label or kind)
+    if kind not in _LIBRARY:
+        raise ValueError(f"unknown asset kind {kind!r}; known kinds: {', '.join(sorted(KINDS))} (or a user asset)")
+    builder, color, articulated = _LIBRARY[kind]
+    body = tuple(appearance.rgb) if appearance.rgb is not None else color
+    parts = builder((float(body[0]), float(body[1]), float(body[2])))
+    return _grounded(Asset(kind=kind, parts=_scaled(parts, appearance.size), animate=articulated, label=label or kind))
+
+
+def _grounded(asset: Asset) -> Asset:
+    """Move the root parts so the rest pose stands exactly on y = 0."""
+    lowest = float(asset.bounds[0, 1])
+    for part in asset.parts:
+        if part.parent < 0:
+            part.offset = part.offset - np.array([0.0, lowest, 0.0])
+    return asset
+
+
+def rest_matrices(asset: Asset) -> list[Array]:
+    """Each part's part-to-object transform in the rest pose (joints unturned)."""
+    rest: list[Array] = []
+    for part in asset.parts:
+        local = geometry.translation(part.offset)
+        rest.append(local if part.parent < 0 else rest[part.parent] @ local)
+    return rest
+
+
+def _copy_part(part: Part) -> Part:
+    return Part(part.name, part.mesh.copy(), part.color, part.parent, part.offset.copy(), part.axis.copy(), part.role)
+
+
+def _scaled(parts: list[Part], factor: float) -> list[Part]:
+    """Scale meshes and joint offsets together, so the rig keeps its proportions."""
+    if factor == 1.0:
+        return parts
+    for part in parts:
+        part.mesh = part.mesh.copy().apply_scale(factor)
+        part.offset = part.offset * factor
+    return parts
+
+
+# --- user assets ------------------------------------------------------------------------------------------------
+
+
+def load_user_assets(folder: Path) -> dict[str, Asset]:
+    """Every ``*.glb``, ``*.gltf`` and ``*.obj`` in ``folder`` as a rigid asset named by its lowercase file stem:
+    centred on x/z, base at y = 0, one part per material colour (grey where the file gives none)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"asset folder {folder} does not exist; pass a folder of .glb/.gltf/.obj files")
+    assets: dict[str, Asset] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in USER_ASSET_SUFFIXES:
+            assets[path.stem.lower()] = load_user_asset(path)
+    return assets
+
+
+def load_user_asset(path: Path) -> Asset:
+    """One user mesh file as a rigid :class:`Asset` (see :func:`load_user_assets`)."""
+    try:
+        scene = trimesh.load(path, force="scene")
+    except Exception as error:
+        raise ValueError(f"cannot read asset {path}: {error}") from error
+    assert isinstance(scene, trimesh.Scene)
+    by_color: dict[RGB, list[trimesh.Trimesh]] = {}
+    for name in scene.graph.nodes_geometry:
+        transform, geometry_name = scene.graph[name]
+        mesh = scene.geometry[geometry_name]
+        if not isinstance(mesh, trimesh.Trimesh) or not len(mesh.faces):
+            continue
+        by_color.setdefault(_mesh_color(mesh), []).append(mesh.copy().apply_transform(transform))
+    if not by_color:
+        raise ValueError(f"asset {path} holds no triangle meshes")
+    everything = merge([m for meshes in by_color.values() for m in meshes])
+    low, high = everything.bounds
+    shift = -np.array([(low[0] + high[0]) / 2, low[1], (low[2] + high[2]) / 2])
+    parts = []
+    for index, (color, meshes) in enumerate(by_color.items()):
+        mesh = merge(meshes)
+        mesh.visual = trimesh.visual.ColorVisuals(mesh)
+        parts.append(Part(name=f"{path.stem.lower()}_{index}", mesh=mesh.apply_translation(shift), color=color))
+    return Asset(kind=path.stem.lower(), parts=parts, animate=False, label=path.stem)
+
+
+def _mesh_color(mesh: trimesh.Trimesh) -> RGB:
+    """Linear RGB of a mesh's material or colours, grey when it has none."""
+    visual: Any = mesh.visual
+    rgba: NDArray[np.float64] | None = None
+    material = getattr(visual, "material", None)
+    if material is not None:
+        main = getattr(material, "main_color", None)
+        if main is not None:
+            rgba = np.asarray(main, dtype=float)
+    elif getattr(visual, "kind", None) in ("face", "vertex"):
+        colors = visual.face_colors if visual.kind == "face" else visual.vertex_colors
+        rgba = np.asarray(colors, dtype=float).mean(axis=0)
+    if rgba is None:
+        return srgb_to_linear((0.6, 0.6, 0.6))
+    return srgb_to_linear(np.round(rgba[:3]) / 255.0)

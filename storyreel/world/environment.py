@@ -1,0 +1,353 @@
+"""The surroundings of a location: textured ground, terrain dressing per location kind, light and weather.
+
+The ground is a big plane of small triangles in a few shades of one colour, so that even an empty stretch of
+grass has texture a camera's motion shows (optical flow needs it). Dressing (trees, houses, dunes, mountains) is
+scattered outside the central action area and outside the corridor in front of it (+z) where cameras stand, and
+merged into one object per kind so a forest stays a handful of parts. Everything here has instance id 0.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import trimesh
+from numpy.typing import NDArray
+
+from storyreel.schema import Appearance, Location, LocationKind, TimeOfDay, Weather
+from storyreel.world import assets
+from storyreel.world.assets import RGB, srgb_to_linear
+from storyreel.world.rig import Asset, Part, Track
+from storyreel.world.world import WorldObject
+
+Array = NDArray[np.float64]
+
+GROUND_HALF = 60.0  # the ground is 120 m square
+ACTION_HALF = 15.0  # the action area is 30 m square, centred on the origin
+ROOM_HALF = 8.0  # a room is 16 m square; its action area is smaller
+KEEP_CLEAR = 18.0  # dressing stays this far (in x or z) from the centre
+SHADES = (0.8, 0.88, 0.95, 1.02, 1.1)
+
+
+@dataclass
+class Environment:
+    """What :func:`build_environment` makes: environment objects, lighting, and where the action may happen.
+
+    Colours are linear RGB; ``sun_direction`` is a unit vector pointing towards the sun; ``fog`` is an exponential
+    density per metre. ``road_z`` is the z of a road along x where vehicles drive, if the location has one."""
+
+    objects: list[WorldObject]
+    sky_top: RGB
+    sky_horizon: RGB
+    sun_direction: Array
+    sun_color: RGB
+    ambient: float
+    fog: float
+    action_half: float = ACTION_HALF
+    road_z: float | None = None
+
+
+# sRGB ground colour per location kind (space has no ground).
+GROUND_COLORS: dict[LocationKind, RGB] = {
+    LocationKind.PARK: (0.36, 0.6, 0.26),
+    LocationKind.FIELD: (0.5, 0.66, 0.3),
+    LocationKind.FOREST: (0.27, 0.45, 0.2),
+    LocationKind.STREET: (0.6, 0.6, 0.57),
+    LocationKind.CITY: (0.55, 0.55, 0.55),
+    LocationKind.BEACH: (0.9, 0.82, 0.6),
+    LocationKind.OCEAN: (0.1, 0.38, 0.58),
+    LocationKind.DESERT: (0.86, 0.7, 0.45),
+    LocationKind.SNOW: (0.92, 0.94, 0.97),
+    LocationKind.MOUNTAIN: (0.45, 0.55, 0.32),
+    LocationKind.ROOM: (0.62, 0.44, 0.27),
+}
+WATER: RGB = (0.12, 0.4, 0.62)
+
+# (sky top, sky horizon, sun direction towards the sun, sun colour, ambient), colours in sRGB.
+LIGHTING: dict[TimeOfDay, tuple[RGB, RGB, tuple[float, float, float], RGB, float]] = {
+    TimeOfDay.DAY: ((0.32, 0.56, 0.9), (0.78, 0.87, 0.96), (0.4, 0.8, 0.45), (1.0, 0.97, 0.9), 0.35),
+    TimeOfDay.DAWN: ((0.38, 0.46, 0.7), (0.98, 0.72, 0.52), (-0.8, 0.3, 0.35), (1.0, 0.78, 0.58), 0.32),
+    TimeOfDay.DUSK: ((0.26, 0.25, 0.5), (0.96, 0.56, 0.36), (0.8, 0.25, 0.35), (1.0, 0.62, 0.42), 0.3),
+    TimeOfDay.NIGHT: ((0.03, 0.04, 0.1), (0.1, 0.12, 0.24), (-0.3, 0.75, 0.45), (0.6, 0.66, 0.85), 0.24),
+}
+
+# (fog density per metre, how far the sky turns grey, how much sunlight remains)
+WEATHER: dict[Weather, tuple[float, float, float]] = {
+    Weather.CLEAR: (0.0015, 0.0, 1.0),
+    Weather.CLOUDY: (0.004, 0.5, 0.7),
+    Weather.RAIN: (0.012, 0.7, 0.5),
+    Weather.SNOW: (0.016, 0.6, 0.6),
+    Weather.FOG: (0.045, 0.8, 0.6),
+}
+
+
+def build_environment(location: Location, seed: int = 0) -> Environment:
+    """Ground, dressing and light for ``location``; deterministic for a ``seed``."""
+    rng = np.random.default_rng([seed, _stable_hash(location.id)])
+    kind = location.kind
+    objects: list[WorldObject] = []
+    if kind is not LocationKind.SPACE:
+        half = ROOM_HALF if kind is LocationKind.ROOM else GROUND_HALF
+        fine = 1.0 if kind is LocationKind.ROOM else 2.0
+        objects.append(_ground("ground", GROUND_COLORS[kind], half, fine, rng))
+    road_z = None
+    dress = _DRESSING[kind]
+    for name, kind_name, count, scale in dress:
+        objects.append(_scatter(name, kind_name, count, scale, rng))
+    if kind in (LocationKind.STREET, LocationKind.CITY):
+        road_z = 0.0
+        objects.append(_road(road_z))
+    if kind is LocationKind.BEACH:
+        objects.append(_sea(rng))
+    if kind is LocationKind.ROOM:
+        objects.append(_walls())
+    if kind is LocationKind.SPACE:
+        objects.extend(_space(rng))
+    if kind in (LocationKind.MOUNTAIN, LocationKind.DESERT, LocationKind.OCEAN):
+        objects.append(_distant(kind, rng))
+    if location.weather in (Weather.CLOUDY, Weather.RAIN) and kind not in (LocationKind.ROOM, LocationKind.SPACE):
+        objects.append(_clouds(rng))
+    return _lit(location, objects, road_z)
+
+
+def _lit(location: Location, objects: list[WorldObject], road_z: float | None) -> Environment:
+    top, horizon, sun, sun_color, ambient = LIGHTING[location.time_of_day]
+    fog, grey, sunlight = WEATHER[location.weather]
+    if location.kind is LocationKind.SPACE:
+        top, horizon, ambient, fog, grey, sunlight = (0.0, 0.0, 0.02), (0.02, 0.02, 0.06), 0.28, 0.0, 0.0, 1.0
+    overcast = np.array([0.62, 0.64, 0.68]) * (0.3 if location.time_of_day is TimeOfDay.NIGHT else 1.0)
+    top = tuple((1 - grey) * np.asarray(top) + grey * overcast)
+    horizon = tuple((1 - grey) * np.asarray(horizon) + grey * overcast)
+    direction = np.asarray(sun, dtype=float)
+    return Environment(
+        objects=objects,
+        sky_top=srgb_to_linear(top),
+        sky_horizon=srgb_to_linear(horizon),
+        sun_direction=direction / np.linalg.norm(direction),
+        sun_color=tuple(float(c) * sunlight for c in srgb_to_linear(sun_color)),  # type: ignore[arg-type]
+        ambient=float(min(ambient + 0.12 * grey, 0.6)),
+        fog=fog,
+        action_half=ROOM_HALF - 2.0 if location.kind is LocationKind.ROOM else ACTION_HALF,
+        road_z=road_z,
+    )
+
+
+# --- ground and flat layers -------------------------------------------------------------------------------------
+
+
+def _ground(
+    name: str, color: RGB, half: float, fine: float, rng: np.random.Generator, lift: float = 0.0
+) -> WorldObject:
+    """A ``2 * half`` square plane of triangles, fine (``fine`` m) in the middle 40 m and 4 m further out, each
+    triangle one of a few shades of ``color``: one part per shade. An outdoor ground runs on in ever larger cells
+    to 400 m, so no camera sees its edge."""
+    middle = min(20.0, half)
+    coarse = np.arange(-half, -middle, 4.0)
+    skirt = np.array([-400.0, -200.0, -100.0]) if half >= GROUND_HALF else np.zeros(0)  # no edge before the horizon
+    edges = np.unique(np.concatenate([skirt, coarse, np.arange(-middle, middle + 1e-9, fine), -coarse, -skirt]))
+    x0, z0 = np.meshgrid(edges[:-1], edges[:-1], indexing="ij")
+    x1, z1 = np.meshgrid(edges[1:], edges[1:], indexing="ij")
+    corners = [
+        np.stack([x, np.full_like(x, lift), z], -1).reshape(-1, 3) for x, z in ((x0, z0), (x0, z1), (x1, z1), (x1, z0))
+    ]
+    a, b, c, d = corners
+    triangles = np.concatenate([np.stack([a, b, c], 1), np.stack([a, c, d], 1)])
+    shade = rng.integers(0, len(SHADES), len(triangles))
+    return _still(
+        name, "ground", [(triangles[shade == i], _shade(color, factor, rng)) for i, factor in enumerate(SHADES)]
+    )
+
+
+def _shade(color: RGB, factor: float, rng: np.random.Generator) -> RGB:
+    jitter = rng.uniform(-0.02, 0.02, 3)
+    r, g, b = np.clip(np.asarray(color) * factor + jitter, 0.0, 1.0)
+    return (float(r), float(g), float(b))
+
+
+def _still(name: str, kind: str, pieces: Sequence[tuple[NDArray[np.float64], RGB]]) -> WorldObject:
+    """An environment object from (triangles (N, 3, 3), sRGB colour) pieces, one part each."""
+    parts = []
+    for index, (triangles, color) in enumerate(pieces):
+        if not len(triangles):
+            continue
+        mesh = trimesh.Trimesh(triangles.reshape(-1, 3), np.arange(len(triangles) * 3).reshape(-1, 3), process=False)
+        parts.append(Part(name=f"{name}_{index}", mesh=mesh, color=srgb_to_linear(color)))
+    return WorldObject(name, Asset(kind=kind, parts=parts), Track.still(np.zeros(3)), instance_id=0)
+
+
+def _quad(x0: float, x1: float, z0: float, z1: float, y: float) -> NDArray[np.float64]:
+    """Two upward-facing triangles covering a rectangle at height ``y``."""
+    a, b, c, d = (x0, y, z0), (x0, y, z1), (x1, y, z1), (x1, y, z0)
+    return np.array([[a, b, c], [a, c, d]], dtype=float)
+
+
+def _road(z: float) -> WorldObject:
+    """A 7 m asphalt road along x with dashed centre line and kerbs."""
+    asphalt = _quad(-GROUND_HALF, GROUND_HALF, z - 3.5, z + 3.5, 0.01)
+    dashes = np.concatenate(
+        [_quad(x, x + 2.0, z - 0.08, z + 0.08, 0.02) for x in np.arange(-GROUND_HALF, GROUND_HALF, 5.0)]
+    )
+    kerbs = np.concatenate([_quad(-GROUND_HALF, GROUND_HALF, edge, edge + 0.3, 0.02) for edge in (z - 3.8, z + 3.5)])
+    return _still(
+        "road", "ground", [(asphalt, (0.2, 0.2, 0.22)), (dashes, (0.95, 0.95, 0.9)), (kerbs, (0.75, 0.75, 0.72))]
+    )
+
+
+def _sea(rng: np.random.Generator) -> WorldObject:
+    """A sea behind the beach (z < -18), just above the sand."""
+    sea = _ground("sea", WATER, GROUND_HALF, 2.0, rng, lift=0.03)
+    for part in sea.asset.parts:
+        vertices = part.mesh.vertices
+        keep = np.all(vertices.reshape(-1, 3, 3)[:, :, 2] < -18.0, axis=1)
+        part.mesh = trimesh.Trimesh(vertices, part.mesh.faces[keep], process=False)
+    sea.asset.parts = [part for part in sea.asset.parts if len(part.mesh.faces)]
+    return sea
+
+
+def _walls() -> WorldObject:
+    """A room's back and side walls, 3 m high, open towards +z; a window and skirting on the back wall."""
+    h, e = 3.0, ROOM_HALF
+    walls = [
+        assets.box((2 * e, h, 0.2), (0, h / 2, -e)),
+        assets.box((0.2, h, 2 * e), (-e, h / 2, 0)),
+        assets.box((0.2, h, 2 * e), (e, h / 2, 0)),
+    ]
+    window = [assets.box((2.4, 1.3, 0.05), (2.5, 1.6, -e + 0.11))]
+    skirting = [assets.box((2 * e, 0.12, 0.05), (0, 0.06, -e + 0.12))]
+    pieces = [(walls, (0.9, 0.86, 0.76)), (window, (0.6, 0.78, 0.92)), (skirting, (0.4, 0.3, 0.22))]
+    return _still("walls", "wall", [(_triangles(meshes), color) for meshes, color in pieces])
+
+
+def _triangles(meshes: Sequence[trimesh.Trimesh]) -> NDArray[np.float64]:
+    return np.concatenate([mesh.vertices[mesh.faces] for mesh in meshes])
+
+
+# --- scattered dressing -----------------------------------------------------------------------------------------
+
+# Per location kind: (object name, asset kind, count, scale).
+_DRESSING: dict[LocationKind, list[tuple[str, str, int, float]]] = {
+    LocationKind.PARK: [("trees", "tree", 16, 1.0), ("bushes", "bush", 14, 1.0), ("flowers", "flower", 30, 1.5)],
+    LocationKind.FIELD: [("trees", "tree", 5, 1.0), ("rocks", "rock", 8, 1.5), ("flowers", "flower", 40, 1.5)],
+    LocationKind.FOREST: [("trees", "tree", 30, 1.2), ("pines", "pine", 26, 1.0), ("bushes", "bush", 16, 1.0)],
+    LocationKind.STREET: [("houses", "house", 10, 1.0), ("trees", "tree", 6, 0.8)],
+    LocationKind.CITY: [("towers", "tower", 14, 1.0), ("houses", "house", 4, 1.2)],
+    LocationKind.BEACH: [("rocks", "rock", 10, 2.0)],
+    LocationKind.OCEAN: [],
+    LocationKind.DESERT: [("dunes", "dune", 18, 1.0), ("rocks", "rock", 8, 1.5)],
+    LocationKind.SNOW: [("pines", "pine", 28, 1.0), ("rocks", "rock", 6, 1.5)],
+    LocationKind.MOUNTAIN: [("pines", "pine", 14, 1.0), ("rocks", "rock", 12, 2.0)],
+    LocationKind.ROOM: [],
+    LocationKind.SPACE: [],
+}
+
+
+def _scatter(name: str, kind: str, count: int, scale: float, rng: np.random.Generator) -> WorldObject:
+    """``count`` copies of ``kind`` at random spots outside the action area and the camera corridor, merged into
+    one object with one part per asset part (so colours stay per part)."""
+    template = _dune() if kind == "dune" else assets.build_asset(kind)
+    spots = _free_spots(count, rng, template.radius * scale)
+    merged: dict[str, tuple[list[trimesh.Trimesh], tuple[float, float, float]]] = {}
+    for x, z in spots:
+        size = scale * rng.uniform(0.75, 1.25)
+        place = np.diag([size, size, size, 1.0])
+        place[:3, 3] = (x, 0.0, z)
+        yaw = rng.uniform(0, 2 * np.pi)
+        c, s = np.cos(yaw), np.sin(yaw)
+        place[:3, :3] = place[:3, :3] @ np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
+        for part, rest in zip(template.parts, assets.rest_matrices(template), strict=True):
+            meshes, _ = merged.setdefault(part.name, ([], part.color))
+            meshes.append(part.mesh.copy().apply_transform(place @ rest))
+    parts = [
+        Part(name=f"{name}_{part_name}", mesh=assets.merge(meshes), color=color)
+        for part_name, (meshes, color) in merged.items()
+    ]
+    return WorldObject(name, Asset(kind=kind, parts=parts), Track.still(np.zeros(3)), instance_id=0)
+
+
+def _free_spots(count: int, rng: np.random.Generator, radius: float = 0.0) -> list[tuple[float, float]]:
+    """Points on the ground where something ``radius`` across stays outside the action area and the corridor in
+    front of it."""
+    spots: list[tuple[float, float]] = []
+    while len(spots) < count:
+        x, z = rng.uniform(-GROUND_HALF + 3, GROUND_HALF - 3, 2)
+        outside = max(abs(x), abs(z)) > KEEP_CLEAR + radius
+        corridor = abs(x) < 24.0 and 0.0 < z < 45.0
+        if outside and not corridor:
+            spots.append((float(x), float(z)))
+    return spots
+
+
+def _dune() -> Asset:
+    """A low sand dune, 16 m across."""
+    mesh = assets.sphere(8.0, (0, 0, 0), (1.4, 0.28, 1.0), detail=2)
+    mesh.apply_translation((0, -mesh.bounds[0, 1] - 0.6, 0))
+    return Asset(kind="dune", parts=[Part("sand", mesh, srgb_to_linear((0.88, 0.72, 0.47)))])
+
+
+def _distant(kind: LocationKind, rng: np.random.Generator) -> WorldObject:
+    """Mountains on the horizon: 90-170 m away all round, smaller islands for the ocean."""
+    count, scale = (3, 0.25) if kind is LocationKind.OCEAN else (9, 1.0)
+    template = assets.build_asset(
+        "mountain", Appearance(rgb=(0.62, 0.55, 0.45)) if kind is LocationKind.DESERT else None
+    )
+    meshes: dict[str, list[trimesh.Trimesh]] = {}
+    for index in range(count):
+        angle = 2 * np.pi * (index + rng.uniform(0.0, 0.6)) / count
+        distance = rng.uniform(110.0, 170.0)
+        size = scale * rng.uniform(0.7, 1.3)
+        place = np.diag([size, size * rng.uniform(0.8, 1.2), size, 1.0])
+        place[:3, 3] = (distance * np.sin(angle), 0.0, -distance * np.cos(angle))
+        for part in template.parts:
+            meshes.setdefault(part.name, []).append(part.mesh.copy().apply_transform(place))
+    parts = [
+        Part(name=f"mountains_{name}", mesh=assets.merge(group), color=template.parts[i].color)
+        for i, (name, group) in enumerate(meshes.items())
+    ]
+    return WorldObject("mountains", Asset(kind="mountain", parts=parts), Track.still(np.zeros(3)), instance_id=0)
+
+
+def _clouds(rng: np.random.Generator) -> WorldObject:
+    template = assets.build_asset("cloud")
+    meshes: dict[str, list[trimesh.Trimesh]] = {}
+    for _ in range(8):
+        angle, distance = rng.uniform(0, 2 * np.pi), rng.uniform(50.0, 120.0)
+        place = np.diag([3.0, 2.0, 3.0, 1.0])
+        place[:3, 3] = (distance * np.sin(angle), rng.uniform(28.0, 40.0), distance * np.cos(angle))
+        for part in template.parts:
+            meshes.setdefault(part.name, []).append(part.mesh.copy().apply_transform(place))
+    parts = [
+        Part(name=f"clouds_{name}", mesh=assets.merge(group), color=template.parts[i].color)
+        for i, (name, group) in enumerate(meshes.items())
+    ]
+    return WorldObject("clouds", Asset(kind="cloud", parts=parts), Track.still(np.zeros(3)), instance_id=0)
+
+
+def _space(rng: np.random.Generator) -> list[WorldObject]:
+    """Stars all round at 150-250 m and a ringed planet in the sky."""
+    directions = rng.normal(size=(500, 3))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    centers = directions * rng.uniform(150.0, 250.0, (500, 1))
+    stars = [assets.box((s, s, s), c) for c, s in zip(centers, rng.uniform(0.4, 1.0, 500), strict=True)]
+    planet = [assets.sphere(45.0, (-130.0, 70.0, -220.0), detail=2)]
+    ring = [assets.cylinder(80.0, 0.5, (-130.0, 70.0, -220.0), sections=24)]
+    ring[0].apply_transform(_about(np.array([-130.0, 70.0, -220.0]), 0.35))
+    return [
+        _still("stars", "stars", [(_triangles(stars), (1.0, 1.0, 0.95))]),
+        _still("planet", "planet", [(_triangles(planet), (0.8, 0.5, 0.35)), (_triangles(ring), (0.75, 0.7, 0.6))]),
+    ]
+
+
+def _about(center: Array, tilt: float) -> Array:
+    """Tilt about the x axis through ``center``."""
+    c, s = np.cos(tilt), np.sin(tilt)
+    rotate = np.array([[1, 0, 0, 0], [0, c, -s, 0], [0, s, c, 0], [0, 0, 0, 1.0]])
+    to, back = np.eye(4), np.eye(4)
+    to[:3, 3], back[:3, 3] = -center, center
+    return back @ rotate @ to
+
+
+def _stable_hash(text: str) -> int:
+    """A hash of ``text`` that does not change between runs (unlike ``hash``)."""
+    return zlib.crc32(text.encode("utf-8"))

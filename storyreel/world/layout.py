@@ -1,0 +1,563 @@
+"""Layout and motion: where a location's cast and props stand, and how they move shot by shot.
+
+:func:`place` puts every entity on the ground (or on top of another prop), honours the location's spatial
+relations relative to the scene's front (the default camera stands on +z looking at -z, so "left of" is -x and
+"in front of" is +z) and keeps footprints apart. :func:`build_tracks` turns each shot's actions at this location,
+on the one story timeline, into root keyframes and action clips; an object ends one shot where it starts its next
+one here, and stays put while the story is elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from storyreel.geometry import smoothstep, yaw_towards
+from storyreel.schema import Action, Location, Relation, Storyboard, Verb
+from storyreel.world.assets import rest_matrices
+from storyreel.world.kinds import CHARACTER_KINDS
+from storyreel.world.rig import Asset, Clip, Track
+
+Array = NDArray[np.float64]
+
+WALK_SPEED = 1.4  # m/s
+RUN_SPEED = 3.5
+DRIVE_SPEED = 6.0
+SWIM_SPEED = 1.0
+ROLL_SPEED = 4.0
+STEP = 0.1  # seconds between motion keyframes
+GAP = 0.3  # metres between footprints placed by a relation
+TURN_RATE = 5.0  # rad/s a body turns at most
+#: Seat height as a share of the asset's height, for what one sits on.
+SEAT_SHARE = {"chair": 0.51, "bench": 0.51, "sofa": 0.58, "bed": 0.6}
+#: Flight (cruise height m, speed m/s, circle radius m, wing beats Hz) by kind.
+FLIGHT = {"bird": (4.0, 4.0, 5.0, 4.0), "dragon": (6.0, 6.0, 8.0, 1.5), "plane": (8.0, 12.0, 11.0, 0.0)}
+DEFAULT_FLIGHT = (3.0, 3.0, 5.0, 2.0)
+VEHICLES = frozenset({"car", "bus", "truck", "bicycle"})
+
+
+@dataclass
+class Placed:
+    """Where an entity stands at the start of the story; ``support`` is the id it stands on, if any."""
+
+    position: Array
+    yaw: float = 0.0
+    support: str | None = None
+
+
+# --- placement --------------------------------------------------------------------------------------------------
+
+
+def place(
+    location: Location,
+    entities: dict[str, Asset],
+    *,
+    seed: int = 0,
+    half: float = 15.0,
+    road_z: float | None = None,
+) -> dict[str, Placed]:
+    """Positions for ``entities`` (id -> asset, in a stable order): relations from ``location.placements`` first
+    come first, footprints (``Asset.radius``) never overlap, everything inside the ``half``-wide action area."""
+    rng = np.random.default_rng(seed)
+    relations = {p.subject: p for p in reversed(location.placements) if p.subject in entities}
+    placed: dict[str, Placed] = {}
+    characters = [name for name, asset in entities.items() if asset.kind in CHARACTER_KINDS]
+
+    def visit(name: str, trail: frozenset[str]) -> None:
+        if name in placed:
+            return
+        asset = entities[name]
+        relation = relations.get(name)
+        if relation is not None and relation.reference in entities and relation.reference not in trail:
+            visit(relation.reference, trail | {name})
+            placed[name] = _related(
+                asset,
+                relation.relation,
+                placed[relation.reference],
+                entities[relation.reference],
+                relation.reference,
+                placed,
+                entities,
+                half,
+            )
+        else:
+            placed[name] = _free_standing(name, asset, characters, placed, entities, half, road_z, rng)
+
+    for name in entities:
+        visit(name, frozenset({name}))
+    return {name: placed[name] for name in entities}
+
+
+def _related(
+    asset: Asset,
+    relation: Relation,
+    anchor: Placed,
+    anchor_asset: Asset,
+    anchor_name: str,
+    placed: dict[str, Placed],
+    entities: dict[str, Asset],
+    half: float,
+) -> Placed:
+    if relation is Relation.ON:
+        top = anchor.position[1] + top_height(anchor_asset)
+        return Placed(np.array([anchor.position[0], top, anchor.position[2]]), anchor.yaw, support=anchor_name)
+    gap = asset.radius + anchor_asset.radius + GAP
+    directions = {
+        Relation.LEFT_OF: [(-1.0, 0.0)],
+        Relation.RIGHT_OF: [(1.0, 0.0)],
+        Relation.BEHIND: [(0.0, -1.0)],
+        Relation.IN_FRONT_OF: [(0.0, 1.0)],
+        Relation.NEXT_TO: [(1.0, 0.0), (-1.0, 0.0)],
+    }[relation]
+    base = anchor.position[[0, 2]]
+
+    def candidates() -> Iterator[Array]:
+        for step in np.arange(0.0, 2 * half, 0.25):
+            for direction in directions:
+                yield base + np.asarray(direction) * (gap + step)
+
+    spot = _first_free(candidates(), asset.radius, placed, entities, half)
+    return Placed(np.array([spot[0], 0.0, spot[1]]))
+
+
+def _free_standing(
+    name: str,
+    asset: Asset,
+    characters: list[str],
+    placed: dict[str, Placed],
+    entities: dict[str, Asset],
+    half: float,
+    road_z: float | None,
+    rng: np.random.Generator,
+) -> Placed:
+    """Characters line up across the middle facing the camera; props go about the area, mostly behind; clouds
+    float; what is too big for the area stands behind it."""
+    if asset.kind == "cloud":
+        return Placed(np.array([rng.uniform(-half, half), 12.0, rng.uniform(-half, -half / 2)]), support="air")
+    if 2 * asset.radius > half:
+        return Placed(np.array([rng.uniform(-half / 2, half / 2), 0.0, -(half + asset.radius + 2.0)]))
+    yaw = 0.0
+    if name in characters:
+        index = characters.index(name)
+        preferred = np.array([(index - (len(characters) - 1) / 2) * 2.0, 0.0])
+        if road_z is not None and asset.kind in VEHICLES:  # vehicles take turns at the two lanes
+            lane = sum(entities[other].kind in VEHICLES for other in characters[:index]) % 2
+            preferred[1], yaw = road_z + (1.75 if lane == 0 else -1.75), (np.pi / 2 if lane == 0 else -np.pi / 2)
+    else:
+        preferred = np.array([rng.uniform(-0.5, 0.5) * half, rng.uniform(-0.5, 0.1) * half])
+
+    def candidates() -> Iterator[Array]:
+        yield preferred
+        for radius in np.arange(0.5, 2 * half, 0.5):
+            for angle in np.linspace(0, 2 * np.pi, 16, endpoint=False) + radius:
+                yield preferred + radius * np.array([np.sin(angle), np.cos(angle)])
+
+    spot = _first_free(candidates(), asset.radius, placed, entities, half)
+    return Placed(np.array([spot[0], 0.0, spot[1]]), yaw)
+
+
+def _first_free(
+    candidates: Iterator[Array], radius: float, placed: dict[str, Placed], entities: dict[str, Asset], half: float
+) -> Array:
+    """The first candidate inside the area whose footprint clears every grounded footprint placed so far (the
+    last candidate when none does)."""
+    others = [(p.position[[0, 2]], entities[n].radius) for n, p in placed.items() if p.support is None]
+    spot = np.zeros(2)
+    for spot in candidates:
+        inside = bool(np.all(np.abs(spot) <= max(half - radius, 0.0)))
+        if inside and all(np.linalg.norm(spot - where) >= radius + r + 0.05 for where, r in others):
+            return spot
+    return spot
+
+
+def top_height(asset: Asset) -> float:
+    """Height of the surface something placed on ``asset`` rests on: the seat of seats, else the top."""
+    return asset.height * SEAT_SHARE.get(asset.kind, 1.0)
+
+
+def sitting_height(asset: Asset, seat: float) -> float:
+    """Root height of ``asset`` sitting with its hips on a surface at height ``seat`` (people), or lying down on
+    it with its legs folded (animals); things without legs just rest on it."""
+    rest = rest_matrices(asset)
+    legs = [i for i, part in enumerate(asset.parts) if part.role.startswith("leg")]
+    if not legs:
+        return seat
+    if any(asset.parts[i].role in ("leg_l", "leg_r") for i in legs):
+        hip = float(np.mean([rest[i][1, 3] for i in legs]))
+        return seat + 0.05 - hip
+    return seat - 0.8 * float(np.mean([asset.parts[i].mesh.extents[1] for i in legs]))
+
+
+# --- motion -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Mover:
+    """An object's keyframes as they are laid down, and its state at the last one."""
+
+    asset: Asset
+    position: Array
+    yaw: float
+    floor: float
+    times: list[float] = field(default_factory=list)
+    positions: list[Array] = field(default_factory=list)
+    yaws: list[float] = field(default_factory=list)
+    clips: list[Clip] = field(default_factory=list)
+    hops: list[tuple[float, float, float]] = field(default_factory=list)
+
+    def key(self, time: float, position: Array, yaw: float | None = None) -> None:
+        """Add a keyframe (a later one at the same instant replaces it) and make it the current state."""
+        yaw = self.yaw if yaw is None else self.yaw + _wrap(yaw - self.yaw)
+        if self.times and time <= self.times[-1] + 1e-9:
+            self.times.pop(), self.positions.pop(), self.yaws.pop()
+        self.times.append(time)
+        self.positions.append(np.asarray(position, dtype=float).copy())
+        self.yaws.append(yaw)
+        self.position, self.yaw = self.positions[-1], yaw
+
+    def path(self, start: float, offsets: Array, points: Array, headings: Array | None = None) -> None:
+        """Key a sampled path: ``points`` (N, 3) at ``start + offsets``; the body turns towards ``headings`` (or
+        the direction of travel) no faster than :data:`TURN_RATE`."""
+        if headings is None:
+            headings = _headings(np.vstack([self.position, points]), self.yaw)[1:]
+        yaw = self.yaw
+        previous = start
+        for offset, point, heading in zip(offsets, points, headings, strict=True):
+            time = start + float(offset)
+            limit = TURN_RATE * max(time - previous, 1e-3)
+            yaw = yaw + float(np.clip(_wrap(heading - yaw), -limit, limit))
+            self.key(time, point, yaw)
+            previous = time
+
+    def track(self) -> Track:
+        return Track(np.array(self.times), np.array(self.positions), np.array(self.yaws), self.clips, self.hops)
+
+
+def build_tracks(
+    storyboard: Storyboard,
+    location_id: str,
+    entities: dict[str, Asset],
+    placed: dict[str, Placed],
+    *,
+    half: float = 15.0,
+    seed: int = 0,
+) -> dict[str, Track]:
+    """A :class:`Track` per entity covering the whole story: the actions of each shot at ``location_id`` run on
+    ``[shot_start, shot_start + duration)``; several actions of one actor in a shot run one after another."""
+    rng = np.random.default_rng(seed)
+    movers = {
+        name: _Mover(entities[name], p.position.copy(), p.yaw, floor=float(p.position[1])) for name, p in placed.items()
+    }
+    for mover in movers.values():
+        mover.key(0.0, mover.position, mover.yaw)
+    for shot in storyboard.shots:
+        if shot.location != location_id:
+            continue
+        start = storyboard.shot_start(shot.id)
+        end = start + shot.duration
+        actions = [a for a in shot.actions if a.actor in movers and (a.target is None or a.target in movers)]
+        busy = {a.target for a in actions if a.verb is Verb.CHASE and a.target is not None}
+        for action in sorted(actions, key=lambda a: a.verb is not Verb.CHASE):
+            if action.actor in busy and action.verb is not Verb.CHASE:
+                continue  # it is fleeing from a chaser this shot
+            own = [a for a in actions if a.actor == action.actor]
+            share = shot.duration / len(own)
+            t0 = start + own.index(action) * share
+            _act(action, movers, t0, min(t0 + share, end), half, rng, storyboard, shot.id)
+        if shot.actions:
+            for mover in movers.values():  # hold still to the end of the shot
+                mover.key(max(end, mover.times[-1]), mover.position, mover.yaw)
+    return {name: mover.track() for name, mover in movers.items()}
+
+
+def _act(
+    action: Action,
+    movers: dict[str, _Mover],
+    t0: float,
+    t1: float,
+    half: float,
+    rng: np.random.Generator,
+    storyboard: Storyboard,
+    shot_id: str,
+) -> None:
+    actor = movers[action.actor]
+    target = movers[action.target] if action.target is not None else None
+    actor.key(t0, actor.position, actor.yaw)  # stayed put since its last key
+    duration = t1 - t0
+    verb = action.verb
+    height = actor.asset.height
+    if verb in (Verb.WALK, Verb.RUN):
+        speed = WALK_SPEED if verb is Verb.WALK else RUN_SPEED
+        stride = (0.8 if verb is Verb.WALK else 1.4) * max(height, 0.3)
+        moving = _travel(actor, target, t0, duration, speed, half, rng)
+        actor.clips.append(Clip(t0, t0 + moving, verb, rate=speed / stride))
+        if target is not None and target.asset.kind == "ball" and moving < duration - 0.2:
+            _roll(target, t0 + moving, t1 - t0 - moving, actor.yaw, half)  # a kick
+    elif verb is Verb.CHASE and target is not None:
+        _chase(actor, target, t0, duration, half, rng)
+    elif verb is Verb.CHASE:
+        _travel(actor, None, t0, duration, RUN_SPEED, half, rng)
+        actor.clips.append(Clip(t0, t1, verb, rate=RUN_SPEED / (1.4 * max(height, 0.3))))
+    elif verb is Verb.JUMP:
+        _jump(actor, target, t0, duration)
+    elif verb is Verb.FLY:
+        _fly(actor, target, t0, duration, half)
+    elif verb is Verb.SWIM:
+        _travel(actor, target, t0, duration, SWIM_SPEED, half, rng, floor=0.0)
+        actor.clips.append(Clip(t0, t1, verb, rate=1.5))
+    elif verb in (Verb.DRIVE, Verb.ROLL):
+        if target is not None:
+            speed = DRIVE_SPEED if verb is Verb.DRIVE else ROLL_SPEED
+            moving = _travel(actor, target, t0, duration, speed, half, rng)
+            actor.clips.append(Clip(t0, t0 + moving, verb))
+        elif verb is Verb.DRIVE:
+            _drive(actor, t0, duration, half)
+        else:
+            _roll(actor, t0, duration, actor.yaw, half)
+    elif verb is Verb.SIT:
+        _sit(actor, target, t0, duration, half, rng)
+    else:  # talk, look, idle: stay, turned to the target
+        if target is not None:
+            _face(actor, target.position, t0)
+            if verb is Verb.TALK and _idle_in_shot(storyboard, shot_id, action.target):
+                _face(target, actor.position, t0 + 0.3)  # the listener turns to the speaker
+        _settle(actor, t0, min(0.5, duration))
+        actor.clips.append(Clip(t0, t1, verb, rate=1.0))
+
+
+def _idle_in_shot(storyboard: Storyboard, shot_id: str, name: str | None) -> bool:
+    shot = next(s for s in storyboard.shots if s.id == shot_id)
+    return name is not None and all(a.actor != name for a in shot.actions)
+
+
+def _face(mover: _Mover, point: Array, t0: float) -> None:
+    direction = point - mover.position
+    if np.hypot(direction[0], direction[2]) < 1e-6:
+        return
+    yaw = yaw_towards(direction)
+    turn = abs(_wrap(yaw - mover.yaw))
+    mover.key(t0, mover.position, mover.yaw)
+    mover.key(t0 + max(turn / TURN_RATE * 2, 0.1), mover.position, yaw)
+
+
+def _settle(mover: _Mover, t0: float, ease: float) -> None:
+    """Come back to the floor (from a seat, a flight or a jump's end) over ``ease`` seconds."""
+    if abs(mover.position[1] - mover.floor) < 1e-6:
+        return
+    start = max(t0, mover.times[-1])
+    mover.key(start, mover.position, mover.yaw)
+    mover.key(start + max(ease, 0.2), np.array([mover.position[0], mover.floor, mover.position[2]]), mover.yaw)
+
+
+def _travel(
+    mover: _Mover,
+    target: _Mover | None,
+    t0: float,
+    duration: float,
+    speed: float,
+    half: float,
+    rng: np.random.Generator,
+    floor: float = 0.0,
+) -> float:
+    """Move at ``speed``: straight to beside ``target`` (then face it), else along a gentle arc that turns back at
+    the edge of the area. Leaves the floor it stood on. Returns how long it was moving."""
+    start = np.array([mover.position[0], mover.position[2]])
+    mover.floor = floor
+    if target is not None:
+        goal = target.position[[0, 2]]
+        offset = goal - start
+        distance = float(np.linalg.norm(offset))
+        stop = max(distance - (mover.asset.radius + target.asset.radius + GAP) * 0.8, 0.0)
+        moving = min(stop / speed, duration)
+        offsets = np.arange(1, int(np.ceil(moving / STEP)) + 1) * STEP
+        offsets = np.minimum(offsets, moving)
+        direction = offset / max(distance, 1e-9)
+        ground = start + np.outer(offsets * speed, direction)
+        mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], floor, 0.5))
+        if distance > 1e-6:
+            _face(mover, target.position, t0 + moving)
+        return moving
+    bend = rng.choice([-1.0, 1.0]) * rng.uniform(0.05, 0.2)
+    offsets, ground, headings = _steer(start, mover.yaw, np.full(_steps(duration), speed), half, bend, 1.5)
+    mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], floor, 0.5), headings)
+    return duration
+
+
+def _chase(chaser: _Mover, target: _Mover, t0: float, duration: float, half: float, rng: np.random.Generator) -> None:
+    """The target flees along a gentle arc away from the chaser; the chaser runs the same path (from where it
+    stands, through where the target stood) at the same speed, so the gap along the path stays the same."""
+    start_a, start_b = chaser.position[[0, 2]], target.position[[0, 2]]
+    away = start_b - start_a
+    if np.linalg.norm(away) < 1e-6:
+        away = np.array([1.0, 0.0])
+    bend = rng.choice([-1.0, 1.0]) * rng.uniform(0.05, 0.15)
+    offsets, fled, headings = _steer(
+        start_b, yaw_towards(np.array([away[0], 0, away[1]])), np.full(_steps(duration), RUN_SPEED), half, bend, 1.2
+    )
+    target.key(t0, target.position, target.yaw)
+    target.floor = chaser.floor = 0.0
+    target.path(t0, offsets, _lift(fled, offsets, target.position[1], 0.0, 0.4), headings)
+    is_character = target.asset.kind in CHARACTER_KINDS
+    rate = RUN_SPEED / (1.4 * max(target.asset.height, 0.3))
+    target.clips.append(Clip(t0, t0 + duration, Verb.RUN if is_character else Verb.ROLL, rate=rate))
+
+    route = np.vstack([start_a, start_b, fled])
+    along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(route, axis=0), axis=1))])
+    lag = max(chaser.asset.radius + target.asset.radius + GAP - along[1], 0.0)
+    travelled = np.clip(offsets * RUN_SPEED - lag, 0.0, along[-1])
+    followed = np.stack([np.interp(travelled, along, route[:, axis]) for axis in range(2)], axis=1)
+    chaser.path(t0, offsets, _lift(followed, offsets, chaser.position[1], 0.0, 0.4))
+    chaser.clips.append(Clip(t0, t0 + duration, Verb.CHASE, rate=RUN_SPEED / (1.4 * max(chaser.asset.height, 0.3))))
+
+
+def _jump(mover: _Mover, target: _Mover | None, t0: float, duration: float) -> None:
+    """Hop in place once a second, ~0.34 of the body height high (0.6 m for a person)."""
+    if target is not None:
+        _face(mover, target.position, t0)
+    _settle(mover, t0, 0.3)
+    apex = 0.34 * mover.asset.height
+    airtime = 2 * np.sqrt(2 * apex / 9.81)
+    begin = max(t0 + 0.15, mover.times[-1])
+    while begin + airtime <= t0 + duration:
+        mover.hops.append((begin, begin + airtime, apex))
+        begin += max(1.0, airtime + 0.3)
+    mover.clips.append(Clip(t0, t0 + duration, Verb.JUMP))
+
+
+def _fly(mover: _Mover, target: _Mover | None, t0: float, duration: float, half: float) -> None:
+    """Take off to cruise height, cross towards the target if any, and circle."""
+    cruise, speed, radius, beats = FLIGHT.get(mover.asset.kind, DEFAULT_FLIGHT)
+    radius = min(radius, half - 1.0)
+    start = mover.position[[0, 2]]
+    seek = target.position[[0, 2]] if target is not None else None
+    offsets, ground, headings = _steer(
+        start,
+        mover.yaw,
+        np.full(_steps(duration), speed),
+        half,
+        speed / radius,
+        speed / radius * 1.5,
+        seek=seek,
+        seek_radius=radius,
+    )
+    mover.floor = 0.0
+    mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], cruise, 1.5), headings)
+    mover.clips.append(Clip(t0, t0 + duration, Verb.FLY, rate=beats))
+
+
+def _drive(mover: _Mover, t0: float, duration: float, half: float) -> None:
+    """Straight ahead along x (a road), turning back at the edge of the area."""
+    heading = np.pi / 2 if np.sin(mover.yaw) >= 0 else -np.pi / 2
+    start = mover.position[[0, 2]]
+    offsets, ground, headings = _steer(
+        start, heading, np.full(_steps(duration), DRIVE_SPEED), half, 0.0, DRIVE_SPEED / 4.0
+    )
+    mover.floor = 0.0
+    mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], 0.0, 0.5), headings)
+    mover.clips.append(Clip(t0, t0 + duration, Verb.DRIVE))
+
+
+def _roll(mover: _Mover, t0: float, duration: float, heading: float, half: float) -> None:
+    """Roll along ``heading``, slowing down as if kicked; bounce back from the edge of the area."""
+    if duration <= STEP:
+        return
+    mover.key(t0, mover.position, mover.yaw)
+    steps = _steps(duration)
+    speeds = ROLL_SPEED * np.exp(-np.arange(steps) * STEP / 1.5)
+    offsets, ground, headings = _steer(mover.position[[0, 2]], heading, speeds, half, 0.0, 3.0)
+    mover.floor = 0.0
+    mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], 0.0, 0.3), headings)
+    mover.clips.append(Clip(t0, t0 + duration, Verb.ROLL))
+
+
+def _sit(
+    mover: _Mover, target: _Mover | None, t0: float, duration: float, half: float, rng: np.random.Generator
+) -> None:
+    """Walk to the seat (if any) and sit on it, or sit down on the spot."""
+    walked = 0.0
+    seat = mover.floor
+    if target is not None:
+        walked = _travel(mover, target, t0, duration * 0.6, WALK_SPEED, half, rng)
+        if walked > 0:
+            mover.clips.append(Clip(t0, t0 + walked, Verb.WALK, rate=WALK_SPEED / (0.8 * max(mover.asset.height, 0.3))))
+        if mover.asset.kind in ("person", "child", "robot"):
+            seat = target.position[1] + top_height(target.asset)
+            at = mover.times[-1]
+            mover.key(at + 0.4, np.array([target.position[0], mover.position[1], target.position[2]]), target.yaw)
+    begin = max(t0 + walked, mover.times[-1])
+    mover.key(begin, mover.position, mover.yaw)
+    low = np.array([mover.position[0], sitting_height(mover.asset, seat), mover.position[2]])
+    mover.key(min(begin + 0.4, t0 + duration), low, mover.yaw)
+    mover.clips.append(Clip(begin, t0 + duration, Verb.SIT))
+
+
+# --- paths ------------------------------------------------------------------------------------------------------
+
+
+def _steps(duration: float) -> int:
+    return max(int(np.ceil(duration / STEP)), 1)
+
+
+def _steer(
+    start: Array,
+    heading: float,
+    speeds: Array,
+    half: float,
+    bend: float,
+    turn_rate: float,
+    *,
+    seek: Array | None = None,
+    seek_radius: float = 0.0,
+) -> tuple[Array, Array, Array]:
+    """Integrate a ground path from ``start`` (x, z): each :data:`STEP` move ``speeds[i] * STEP`` along the
+    heading, which bends by ``bend`` rad/s, turns towards ``seek`` until within ``seek_radius`` of it, and turns
+    back towards the centre at ``turn_rate`` when the path nears the edge of the area. Returns time offsets (N,),
+    points (N, 2) and headings (N,)."""
+    position = np.asarray(start, dtype=float).copy()
+    points, headings = [], []
+    margin = 1.5
+    for speed in speeds:
+        ahead = position + 2.0 * np.array([np.sin(heading), np.cos(heading)])
+        if np.any(np.abs(ahead) > half - margin):
+            heading += float(np.clip(_wrap(_yaw2(-position) - heading), -turn_rate * STEP, turn_rate * STEP))
+        elif seek is not None and np.linalg.norm(seek - position) > seek_radius:
+            heading += float(np.clip(_wrap(_yaw2(seek - position) - heading), -turn_rate * STEP, turn_rate * STEP))
+        else:
+            heading += bend * STEP
+        position = np.clip(position + speed * STEP * np.array([np.sin(heading), np.cos(heading)]), -half, half)
+        points.append(position.copy())
+        headings.append(heading)
+    offsets = np.arange(1, len(speeds) + 1) * STEP
+    return offsets.astype(float), np.array(points, dtype=float), np.array(headings, dtype=float)
+
+
+def _lift(ground: Array, offsets: Array, y0: float, y1: float, ease: float) -> Array:
+    """(N, 2) ground points -> (N, 3), the height easing from ``y0`` to ``y1`` over ``ease`` seconds."""
+    heights = y0 + (y1 - y0) * smoothstep(offsets / max(ease, 1e-6))
+    return np.column_stack([ground[:, 0], heights, ground[:, 1]]) if len(ground) else np.zeros((0, 3))
+
+
+def _headings(points: Array, yaw: float) -> Array:
+    """Direction of travel along (N, 3) points; where it stands still, the heading before."""
+    headings = []
+    previous = points[0] if len(points) else None
+    for point in points:
+        step = point - previous if previous is not None else np.zeros(3)
+        if np.hypot(step[0], step[2]) > 1e-6:
+            yaw = yaw_towards(step)
+        headings.append(yaw)
+        previous = point
+    if len(points) > 1:
+        headings[0] = headings[1]
+    return np.array(headings)
+
+
+def _yaw2(direction: Array) -> float:
+    return float(np.arctan2(direction[0], direction[1]))
+
+
+def _wrap(angle: float) -> float:
+    return float((angle + np.pi) % (2 * np.pi) - np.pi)

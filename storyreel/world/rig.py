@@ -1,0 +1,113 @@
+"""Rigs and tracks: what an asset is made of and how an object moves on the timeline.
+
+An :class:`Asset` is a small rig of rigid :class:`Part` s (a dog's body, head, four legs and tail). A
+:class:`Track` says where an object's root is at each instant and which action :class:`Clip` plays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import trimesh
+from numpy.typing import NDArray
+
+from storyreel import geometry
+from storyreel.schema import Verb
+
+Array = NDArray[np.float64]
+
+
+@dataclass
+class Part:
+    """A rigid piece of an asset. ``mesh`` is in the part's own frame with its joint at the origin; the joint sits
+    at ``offset`` in the parent's frame (the object frame for a root part) and turns about ``axis``.
+    ``role`` tells the animation what the part is ('leg_fl', 'arm_l', 'wing_r', 'tail', 'head', 'wheel', ...)."""
+
+    name: str
+    mesh: trimesh.Trimesh
+    color: tuple[float, float, float]
+    parent: int = -1
+    offset: Array = field(default_factory=lambda: np.zeros(3))
+    axis: Array = field(default_factory=lambda: np.array([1.0, 0.0, 0.0]))
+    role: str = ""
+
+
+@dataclass
+class Asset:
+    """A kind of thing, built at natural size facing +z with its feet (or base) at y = 0."""
+
+    kind: str
+    parts: list[Part]
+    animate: bool = False
+    label: str = ""
+
+    @property
+    def bounds(self) -> Array:
+        """Axis-aligned (2, 3) bounds of the rest pose in the object frame."""
+        rest = _rest_transforms(self)
+        corners = [
+            trimesh.transform_points(part.mesh.bounds, matrix) for part, matrix in zip(self.parts, rest, strict=True)
+        ]
+        stacked = np.vstack(corners)
+        return np.array([stacked.min(0), stacked.max(0)])
+
+    @property
+    def height(self) -> float:
+        return float(self.bounds[1, 1])
+
+    @property
+    def radius(self) -> float:
+        """Footprint radius on the ground plane."""
+        b = self.bounds
+        return float(0.5 * np.hypot(b[1, 0] - b[0, 0], b[1, 2] - b[0, 2]))
+
+
+@dataclass
+class Clip:
+    """An action playing on ``[start, end)`` of the timeline; ``rate`` is its cycle frequency in Hz."""
+
+    start: float
+    end: float
+    verb: Verb
+    rate: float = 1.0
+
+
+@dataclass
+class Track:
+    """Root motion: position and yaw keyframes (linear in between), a height offset curve for jumps, and clips."""
+
+    times: Array
+    positions: Array
+    yaws: Array
+    clips: list[Clip] = field(default_factory=list)
+    hops: list[tuple[float, float, float]] = field(default_factory=list)  # (start, end, apex height) parabolas
+
+    @classmethod
+    def still(cls, position: Array, yaw: float = 0.0) -> Track:
+        return cls(np.array([0.0]), np.asarray(position, float)[None], np.array([yaw]))
+
+    def sample(self, times: Array) -> tuple[Array, Array]:
+        """Root positions (T, 3) and yaws (T,) at ``times``."""
+        times = np.asarray(times, dtype=float)
+        positions = np.stack([np.interp(times, self.times, self.positions[:, axis]) for axis in range(3)], axis=1)
+        yaws = np.interp(times, self.times, np.unwrap(self.yaws))
+        for start, end, apex in self.hops:
+            u = (times - start) / max(end - start, 1e-6)
+            inside = (u >= 0) & (u <= 1)
+            positions[inside, 1] += 4 * apex * u[inside] * (1 - u[inside])
+        return positions, yaws
+
+    def clip_at(self, time: float) -> Clip | None:
+        for clip in self.clips:
+            if clip.start <= time < clip.end:
+                return clip
+        return None
+
+
+def _rest_transforms(asset: Asset) -> list[Array]:
+    rest: list[Array] = []
+    for part in asset.parts:
+        local = geometry.translation(part.offset)
+        rest.append(local if part.parent < 0 else rest[part.parent] @ local)
+    return rest

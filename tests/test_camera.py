@@ -1,0 +1,128 @@
+"""The baseline camera director: framing at the requested size, moves, occlusion avoidance, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storyreel import geometry
+from storyreel.schema import (
+    Action,
+    CameraAngle,
+    CameraMove,
+    Character,
+    Location,
+    LocationKind,
+    Placement,
+    Prop,
+    Relation,
+    Shot,
+    ShotSize,
+    Storyboard,
+)
+from storyreel.tools.camera import direct_camera
+from storyreel.tools.scene import build_world
+
+WIDTH, HEIGHT = 320, 180
+
+
+def _world(shot: Shot, props: list[Prop] | None = None, placements: list[Placement] | None = None):
+    board = Storyboard(
+        title="t",
+        cast=[Character(id="mia", name="Mia", kind="person")],
+        locations=[
+            Location(id="park", name="park", kind=LocationKind.FIELD, props=props or [], placements=placements or [])
+        ],
+        shots=[shot],
+    )
+    return build_world(board, "park", seed=0)
+
+
+def _shot(**overrides) -> Shot:
+    fields = {"id": "s1", "location": "park", "duration": 2.0, "subjects": ["mia"]}
+    return Shot(**(fields | overrides))
+
+
+def _project(path, frame: int, point: np.ndarray) -> tuple[np.ndarray, float]:
+    view = geometry.view_matrix(np.array(path.positions[frame]), np.array(path.orientations[frame]))
+    projection = geometry.perspective(path.fov_y[frame], WIDTH / HEIGHT)
+    pixels, depth = geometry.project(point[None], view, projection, WIDTH, HEIGHT)
+    return pixels[0], float(depth[0])
+
+
+def _subject_height_share(path, world, frame: int, time: float) -> float:
+    mia = world.object("mia")
+    centre = mia.center(time)
+    top, _ = _project(path, frame, centre + np.array([0, mia.height() / 2, 0]))
+    bottom, _ = _project(path, frame, centre - np.array([0, mia.height() / 2, 0]))
+    return abs(bottom[1] - top[1]) / HEIGHT
+
+
+def test_subject_is_centred_and_sized_by_shot_size():
+    shares = {}
+    for size in (ShotSize.WIDE, ShotSize.FULL, ShotSize.MEDIUM, ShotSize.CLOSE_UP):
+        shot = _shot(size=size)
+        world = _world(shot)
+        path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT)
+        assert path.frames == 24
+        middle, depth = _project(path, 12, world.object("mia").center(1.0))
+        assert depth > 0
+        assert abs(middle[0] - WIDTH / 2) < 0.15 * WIDTH
+        shares[size] = _subject_height_share(path, world, 12, 1.0)
+    assert shares[ShotSize.WIDE] < shares[ShotSize.FULL] < shares[ShotSize.MEDIUM] < shares[ShotSize.CLOSE_UP]
+    assert 0.15 < shares[ShotSize.WIDE] < 0.4
+    assert 0.5 < shares[ShotSize.FULL] < 0.8
+
+
+def test_walking_subject_stays_in_frame_when_tracked():
+    shot = _shot(duration=3.0, move=CameraMove.TRACK, actions=[Action(actor="mia", verb="walk")])
+    world = _world(shot)
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT)
+    for frame in range(path.frames):
+        pixel, depth = _project(path, frame, world.object("mia").center(frame / 12))
+        assert depth > 0 and 0 <= pixel[0] <= WIDTH and 0 <= pixel[1] <= HEIGHT
+
+
+@pytest.mark.parametrize(("move", "closer"), [(CameraMove.DOLLY_IN, True), (CameraMove.DOLLY_OUT, False)])
+def test_dolly_moves_in_or_out(move: CameraMove, closer: bool):
+    shot = _shot(move=move)
+    world = _world(shot)
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT)
+    centre = world.object("mia").center(0.0)
+    first = np.linalg.norm(np.array(path.positions[0]) - centre)
+    last = np.linalg.norm(np.array(path.positions[-1]) - centre)
+    assert (last < 0.8 * first) if closer else (last > 1.2 * first)
+
+
+def test_orbit_goes_round_and_high_angle_looks_down():
+    shot = _shot(move=CameraMove.ORBIT, angle=CameraAngle.HIGH)
+    world = _world(shot)
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT)
+    centre = world.object("mia").center(0.0)
+    start, end = np.array(path.positions[0]) - centre, np.array(path.positions[-1]) - centre
+    turned = np.degrees(
+        np.arccos(np.dot(start[[0, 2]], end[[0, 2]]) / np.linalg.norm(start[[0, 2]]) / np.linalg.norm(end[[0, 2]]))
+    )
+    assert turned > 45
+    assert all(p[1] > centre[1] + 0.5 for p in path.positions)
+
+
+def test_camera_avoids_a_wall_between_it_and_the_subject():
+    wall = Prop(id="house", name="house", kind="house")
+    placements = [Placement(subject="house", relation=Relation.IN_FRONT_OF, reference="mia")]
+    shot = _shot(size=ShotSize.FULL)
+    world = _world(shot, [wall], placements)
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT)
+    occluded = world.occlusion(np.array(path.positions[:1]), "mia", 0.0)[0]
+    straight_on = world.object("mia").center(0.0) + np.array([0, 0.2, 8.0])
+    assert world.occlusion(straight_on[None], "mia", 0.0)[0] > 0.5  # the naive view is blocked
+    assert occluded < 0.3
+
+
+def test_same_seed_same_path_and_ground_never_entered():
+    shot = _shot(angle=CameraAngle.LOW, move=CameraMove.CRANE)
+    world = _world(shot)
+    one = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, seed=4)
+    two = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, seed=4)
+    assert one == two
+    assert min(p[1] for p in one.positions) >= 0.3

@@ -1,0 +1,344 @@
+"""The offline rule planner: story text in, a valid, deterministic storyboard out."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from storyreel.planners.lexicon import NOUN_KINDS
+from storyreel.planners.rules import MAX_SHOTS, MAX_STORY_CHARS, StoryError, plan_story
+from storyreel.schema import (
+    CameraAngle,
+    CameraMove,
+    LocationKind,
+    Relation,
+    ShotSize,
+    Storyboard,
+    TimeOfDay,
+    Transition,
+    Verb,
+    Weather,
+)
+from storyreel.world.kinds import CHARACTER_KINDS, KINDS, PROP_KINDS
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "stories"
+
+
+def _kind_of(board: Storyboard, entity: str) -> str:
+    for character in board.cast:
+        if character.id == entity:
+            return character.kind
+    for location in board.locations:
+        for prop in location.props:
+            if prop.id == entity:
+                return prop.kind
+    raise KeyError(entity)
+
+
+def _actions(board: Storyboard) -> set[tuple[str, Verb, str | None]]:
+    return {(a.actor, a.verb, a.target) for shot in board.shots for a in shot.actions}
+
+
+def test_lexicon_maps_150_plus_synonyms_onto_library_kinds() -> None:
+    assert len(NOUN_KINDS) >= 150
+    assert set(NOUN_KINDS.values()) <= KINDS
+
+
+@pytest.mark.parametrize(
+    ("noun", "kind"),
+    [
+        ("puppy", "dog"),
+        ("hound", "dog"),
+        ("terrier", "dog"),
+        ("kitten", "cat"),
+        ("automobile", "car"),
+        ("taxi", "car"),
+        ("yacht", "boat"),
+        ("ship", "boat"),
+        ("airplane", "plane"),
+        ("jet", "plane"),
+        ("sparrow", "bird"),
+        ("eagle", "bird"),
+        ("woman", "person"),
+        ("girl", "child"),
+    ],
+)
+def test_synonyms_become_cast_of_the_library_kind(noun: str, kind: str) -> None:
+    board = plan_story(f"The {noun} moved slowly.")
+    assert [c.kind for c in board.cast] == [kind]
+    assert kind in CHARACTER_KINDS
+
+
+@pytest.mark.parametrize(("noun", "kind"), [("oak", "tree"), ("palm", "tree"), ("boulder", "rock"), ("couch", "sofa")])
+def test_prop_synonyms_become_location_props(noun: str, kind: str) -> None:
+    board = plan_story(f"A dog sat next to the {noun}.")
+    props = board.locations[0].props
+    assert [p.kind for p in props] == [kind]
+    assert kind in PROP_KINDS
+    assert board.unknown_nouns == []
+
+
+def test_proper_names_bound_to_nouns_and_alone() -> None:
+    board = plan_story("A dog named Rex ran to Mia. Max the cat watched them. Her robot Zed beeped.")
+    cast = {c.id: (c.name, c.kind) for c in board.cast}
+    assert cast["rex"] == ("Rex", "dog")
+    assert cast["mia"] == ("Mia", "person")
+    assert cast["max"] == ("Max", "cat")
+    assert cast["zed"] == ("Zed", "robot")
+    assert "dog" not in cast and "cat" not in cast  # the noun and the name are one character
+
+
+def test_sentence_initial_common_words_are_not_names() -> None:
+    board = plan_story("Suddenly the dog barked. Then it jumped. Later the dog slept.")
+    assert [c.id for c in board.cast] == ["dog"]
+
+
+def test_pronouns_resolve_to_the_last_matching_character() -> None:
+    board = plan_story("Tom met a girl named Ana in the park. She waved at him, and then he ran to her.")
+    actions = _actions(board)
+    assert ("ana", Verb.LOOK, "tom") in actions
+    assert ("tom", Verb.RUN, "ana") in actions
+
+
+def test_it_means_the_thing_not_the_named_character() -> None:
+    board = plan_story("Rex the dog found a ball. He kicked it.")
+    assert ("ball", Verb.ROLL, None) in _actions(board)
+    assert ("rex", Verb.LOOK, "ball") in _actions(board)
+
+
+def test_unknown_noun_is_a_listed_generic_prop() -> None:
+    board = plan_story("A girl looked through a shiny telescope.")
+    props = board.locations[0].props
+    assert [(p.name, p.kind, p.generic) for p in props] == [("telescope", "generic", True)]
+    assert board.unknown_nouns == ["telescope"]
+    assert props[0].appearance.descriptors == ["shiny"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verb"),
+    [
+        ("The dog walks to the tree.", Verb.WALK),
+        ("The dog walked to the tree.", Verb.WALK),
+        ("The dog was walking to the tree.", Verb.WALK),
+        ("The dog strolled to the tree.", Verb.WALK),
+        ("The dog ran to the tree.", Verb.RUN),
+        ("The dog sprints to the tree.", Verb.RUN),
+        ("The dog pursued the cat.", Verb.CHASE),
+        ("The dog hopped over the rock.", Verb.JUMP),
+        ("The dog stared at the tree.", Verb.LOOK),
+        ("The dog slept under the tree.", Verb.IDLE),
+    ],
+)
+def test_verbs_in_any_inflection_become_actions(sentence: str, verb: Verb) -> None:
+    board = plan_story(sentence)
+    first = board.shots[0].actions[0]
+    assert (first.actor, first.verb) == ("dog", verb)
+    assert first.target is not None
+
+
+def test_verbs_take_the_next_entity_as_target_and_fit_the_actor() -> None:
+    board = plan_story("The puppy chased a red ball. A taxi raced past the bus. The eagle soared over the ship.")
+    actions = _actions(board)
+    assert ("puppy", Verb.CHASE, "ball") in actions
+    assert ("taxi", Verb.DRIVE, "bus") in actions  # a car races by driving
+    assert ("eagle", Verb.FLY, "ship") in actions
+
+
+def test_settings_time_and_weather_choose_locations() -> None:
+    board = plan_story(
+        "On a foggy morning a man walked along the beach. Then he drove to the city. That night it rained in the city."
+    )
+    kinds = [(loc.kind, loc.time_of_day, loc.weather) for loc in board.locations]
+    assert kinds == [
+        (LocationKind.BEACH, TimeOfDay.DAWN, Weather.FOG),
+        (LocationKind.CITY, TimeOfDay.DAWN, Weather.FOG),
+        (LocationKind.CITY, TimeOfDay.NIGHT, Weather.RAIN),
+    ]
+    assert [shot.location for shot in board.shots] == [loc.id for loc in board.locations]
+
+
+def test_story_returns_to_the_same_location() -> None:
+    board = plan_story("A boy played in the park. He walked down the street. He went back to the park.")
+    assert [shot.location for shot in board.shots] == ["park", "street", "park"]
+
+
+def test_no_setting_means_one_park_by_day() -> None:
+    board = plan_story("A cat sat quietly.")
+    assert [(loc.kind, loc.time_of_day, loc.weather) for loc in board.locations] == [
+        (LocationKind.PARK, TimeOfDay.DAY, Weather.CLEAR)
+    ]
+
+
+def test_colour_and_size_dress_the_character_in_every_shot() -> None:
+    board = plan_story("A huge green dragon slept. The dragon woke and flew away. A tiny blue bird followed it.")
+    dragon = next(c for c in board.cast if c.kind == "dragon")
+    assert (dragon.appearance.color, dragon.appearance.size) == ("green", 2.2)
+    assert dragon.appearance.rgb is not None and dragon.appearance.rgb[1] > dragon.appearance.rgb[0]
+    bird = next(c for c in board.cast if c.kind == "bird")
+    assert (bird.appearance.color, bird.appearance.size) == ("blue", 0.5)
+    assert len(board.cast) == 2  # "the dragon" is the same dragon
+
+
+def test_clothes_colour_their_wearer() -> None:
+    board = plan_story("A woman in a red coat walked home.")
+    assert board.cast[0].appearance.color == "red"
+    assert board.unknown_nouns == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "relation"),
+    [
+        ("next to", Relation.NEXT_TO),
+        ("beside", Relation.NEXT_TO),
+        ("behind", Relation.BEHIND),
+        ("in front of", Relation.IN_FRONT_OF),
+        ("on", Relation.ON),
+        ("to the left of", Relation.LEFT_OF),
+        ("right of", Relation.RIGHT_OF),
+        ("under", Relation.NEXT_TO),
+    ],
+)
+def test_spatial_phrases_become_placements(phrase: str, relation: Relation) -> None:
+    board = plan_story(f"A cat sat {phrase} a bench.")
+    placements = [(p.subject, p.relation, p.reference) for p in board.locations[0].placements]
+    assert placements == [("cat", relation, "bench")]
+
+
+def test_thing_before_a_spatial_phrase_is_placed() -> None:
+    board = plan_story("The girl waited at a bench next to an oak tree.")
+    placements = [(p.subject, p.relation, p.reference) for p in board.locations[0].placements]
+    assert placements == [("bench", Relation.NEXT_TO, "tree")]
+
+
+def test_shot_grammar() -> None:
+    board = plan_story((EXAMPLES / "dog_and_ball.txt").read_text())
+    shots = board.shots
+    assert shots[0].size in {ShotSize.WIDE, ShotSize.EXTREME_WIDE}
+    assert shots[0].transition == Transition.FADE
+    assert all(shot.transition == Transition.CUT for shot in shots[1:])  # one location
+    for before, after in itertools.pairwise(shots):
+        assert (before.size, before.angle) != (after.size, after.angle)
+    assert len({shot.move for shot in shots}) >= 3
+    assert len({shot.angle for shot in shots}) >= 2
+    talk = next(shot for shot in shots if shot.actions and shot.actions[0].verb == Verb.TALK)
+    assert talk.size in {ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP}
+    chase = next(shot for shot in shots if shot.actions and shot.actions[0].verb == Verb.CHASE)
+    assert chase.size in {ShotSize.FULL, ShotSize.WIDE} and chase.move in {CameraMove.TRACK, CameraMove.PAN}
+    assert all(3.0 <= shot.duration <= 6.0 for shot in shots)
+
+
+def test_new_location_is_established_with_a_dissolve() -> None:
+    board = plan_story("A bird flew over the forest. It landed on a rock. Then it flew to the ocean. It dove.")
+    established = [shot for shot in board.shots if shot.transition != Transition.CUT]
+    assert [shot.id for shot in established] == ["shot_01", "shot_03"]
+    assert established[1].transition == Transition.DISSOLVE
+    assert established[1].size in {ShotSize.WIDE, ShotSize.EXTREME_WIDE}
+    assert board.shots[1].size not in {ShotSize.WIDE, ShotSize.EXTREME_WIDE}
+
+
+def test_clause_splitting_and_merging() -> None:
+    board = plan_story("The dog ran, and the cat jumped; the bird sang and then the fish swam. The end.")
+    assert [shot.description for shot in board.shots] == [
+        "The dog ran",
+        "the cat jumped",
+        "the bird sang",
+        "the fish swam. The end.",
+    ]
+    lists = plan_story("Mia packed a ball, a box, and a lamp.")
+    assert len(lists.shots) == 1
+
+
+def test_shots_are_capped() -> None:
+    board = plan_story(" ".join(f"The dog ran to tree number {n}." for n in range(40)))
+    assert len(board.shots) == MAX_SHOTS
+
+
+def test_deterministic_for_text_and_seed() -> None:
+    text = (EXAMPLES / "city_night.txt").read_text()
+    first = plan_story(text, seed=3).model_dump_json()
+    assert plan_story(text, seed=3).model_dump_json() == first
+    Storyboard.model_validate_json(first)
+
+
+def test_options_and_title() -> None:
+    board = plan_story("A robot walked in space.", fps=30, title="Alone")
+    assert (board.title, board.fps) == ("Alone", 30)
+    assert all(round(shot.duration * 30, 6).is_integer() for shot in board.shots)
+    assert plan_story("Once upon a time a dragon slept.").title == "Once upon a time a dragon"
+
+
+def test_one_sentence_story() -> None:
+    board = plan_story("A red car drives down the street.")
+    assert len(board.shots) == 1
+    assert board.locations[0].kind == LocationKind.STREET
+    assert board.cast[0].kind == "car" and board.cast[0].appearance.color == "red"
+    assert board.shots[0].actions[0].verb == Verb.DRIVE
+
+
+def test_story_without_nouns_idles_a_person_in_a_park() -> None:
+    board = plan_story("It was quiet and calm.")
+    assert [c.kind for c in board.cast] == ["person"]
+    assert board.locations[0].kind == LocationKind.PARK
+    assert board.shots[0].actions[0].verb == Verb.IDLE
+
+
+def test_three_paragraph_story() -> None:
+    text = (
+        "Early one morning, Lily and her old dog Biscuit walked to the beach.\n\n"
+        "Biscuit chased a white seagull along the shore, then he jumped into the sea. Lily laughed at him.\n\n"
+        "In the evening they walked home. Lily sat on the sofa, and Biscuit slept beside her."
+    )
+    board = plan_story(text)
+    cast = {c.id: c for c in board.cast}
+    assert cast["biscuit"].kind == "dog" and cast["biscuit"].appearance.descriptors == ["old"]
+    assert cast["lily"].kind == "person"
+    assert [loc.kind for loc in board.locations] == [LocationKind.BEACH, LocationKind.OCEAN, LocationKind.ROOM]
+    assert board.locations[-1].time_of_day == TimeOfDay.DUSK
+    assert ("biscuit", Verb.CHASE, "seagull") in _actions(board)
+    assert ("lily", Verb.TALK, "biscuit") in _actions(board)
+    placements = [(p.subject, p.relation, p.reference) for p in board.locations[-1].placements]
+    assert ("biscuit", Relation.NEXT_TO, "lily") in placements
+    assert ("lily", Relation.ON, "sofa") in placements
+    assert CameraAngle.EYE in {shot.angle for shot in board.shots}
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.stem)
+def test_example_stories_plan_cleanly(path: Path) -> None:
+    board = plan_story(path.read_text())
+    assert 3 <= len(board.shots) <= 10
+    assert all(shot.subjects and shot.actions for shot in board.shots)
+    assert all(c.kind in CHARACTER_KINDS for c in board.cast)
+    assert all(p.kind in PROP_KINDS for loc in board.locations for p in loc.props)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "the story is empty"),
+        ("   \n\t ", "the story is empty"),
+        ("... 123 !!! 42", "the story has no words"),
+        ("Le chien court dans le parc avec son ami.", "reads English stories; translate it"),
+        ("Собака бежит по парку за мячом.", "reads English stories; translate it"),
+        ("小狗在公园里追着红色的球跑。", "reads English stories; translate it"),
+    ],
+)
+def test_bad_input_raises_a_helpful_story_error(text: str, expected: str) -> None:
+    with pytest.raises(StoryError, match=expected) as caught:
+        plan_story(text)
+    assert "\n" not in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_too_long_story_names_length_limit_and_fix() -> None:
+    text = "The dog ran. " * (MAX_STORY_CHARS // 13 + 10)
+    with pytest.raises(StoryError) as caught:
+        plan_story(text)
+    message = str(caught.value)
+    assert f"{len(text):,}" in message and f"{MAX_STORY_CHARS:,}" in message and "split" in message
+
+
+def test_no_words_message_gives_an_example() -> None:
+    with pytest.raises(StoryError, match=r"write at least one sentence, e\.g\. 'A dog"):
+        plan_story("?!")

@@ -1,0 +1,55 @@
+from pathlib import Path
+
+import pytest
+
+from storyreel.agent.run_store import RunStore, content_key
+from storyreel.atomic import atomic_path, write_text
+from storyreel.errors import UserError
+
+
+def test_same_request_resumes_and_keeps_records(tmp_path: Path):
+    store = RunStore.open(tmp_path / "run", "request-a")
+    write_text(store.path("shots/s1.mp4"), "clip")
+    store.record("shots/s1.mp4", "k1")
+    again = RunStore.open(tmp_path / "run", "request-a")
+    assert again.fresh("shots/s1.mp4", "k1")
+    assert not again.fresh("shots/s1.mp4", "k2")
+
+
+def test_another_request_is_refused_unless_forced(tmp_path: Path):
+    store = RunStore.open(tmp_path / "run", "request-a")
+    write_text(store.path("final.mp4"), "video")
+    with pytest.raises(UserError, match="--force"):
+        RunStore.open(tmp_path / "run", "request-b")
+    forced = RunStore.open(tmp_path / "run", "request-b", force=True)
+    assert not forced.path("final.mp4").exists()
+
+
+def test_foreign_directory_and_file_are_refused(tmp_path: Path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(UserError, match="not a storyreel run"):
+        RunStore.open(tmp_path / "mine", "r")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UserError, match="is a file"):
+        RunStore.open(tmp_path / "file", "r")
+
+
+def test_unwritable_directory_names_the_fix(tmp_path: Path):
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    with pytest.raises(UserError, match="writable --out"):
+        RunStore.open(tmp_path / "blocker" / "run", "r")
+
+
+def test_content_key_is_stable_and_sensitive():
+    assert content_key({"a": 1, "b": [1, 2]}) == content_key({"b": [1, 2], "a": 1})
+    assert content_key({"a": 1}) != content_key({"a": 2})
+
+
+def test_atomic_write_leaves_nothing_on_error(tmp_path: Path):
+    target = tmp_path / "out.bin"
+    with pytest.raises(RuntimeError), atomic_path(target) as temporary:
+        temporary.write_bytes(b"half")
+        raise RuntimeError("killed")
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,226 @@
+"""The world library: assets, animation, environment and layout, on real trimesh meshes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import trimesh
+
+from storyreel.schema import (
+    Action,
+    Appearance,
+    Character,
+    Location,
+    LocationKind,
+    Placement,
+    Prop,
+    Relation,
+    Shot,
+    Storyboard,
+    TimeOfDay,
+    Verb,
+)
+from storyreel.world import animation
+from storyreel.world.assets import build_asset, load_user_assets
+from storyreel.world.environment import KEEP_CLEAR, build_environment
+from storyreel.world.kinds import KINDS
+from storyreel.world.layout import build_tracks, place, top_height
+from storyreel.world.rig import Clip, Track
+from storyreel.world.world import WorldObject
+
+HEIGHTS = {"person": (1.6, 1.9), "child": (1.0, 1.35), "dog": (0.45, 0.8), "car": (1.3, 1.8), "house": (5.0, 7.0)}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_builds_a_grounded_closed_low_poly_mesh(kind: str) -> None:
+    asset = build_asset(kind)
+    triangles = sum(len(part.mesh.faces) for part in asset.parts)
+    assert 0 < triangles < 1000
+    assert all(part.mesh.is_watertight for part in asset.parts)
+    assert asset.bounds[0, 1] == pytest.approx(0.0, abs=1e-6)
+    assert len({part.color for part in asset.parts}) >= 2
+    low, high = HEIGHTS.get(kind, (0.1, 50.0))
+    assert low <= asset.height <= high
+
+
+def test_appearance_colours_and_scales_the_body() -> None:
+    plain = build_asset("dog")
+    big_red = build_asset("dog", Appearance(rgb=(1.0, 0.0, 0.0), size=2.0))
+    assert big_red.height == pytest.approx(2 * plain.height)
+    assert big_red.parts[0].color == pytest.approx((1.0, 0.0, 0.0))
+    assert build_asset("generic", label="teapot").label == "teapot"
+    with pytest.raises(ValueError, match="unknown asset kind"):
+        build_asset("unicorn")
+
+
+def test_articulated_parts_have_roles_for_the_animation() -> None:
+    roles = {kind: {part.role for part in build_asset(kind).parts} for kind in ("person", "dog", "bird", "car")}
+    assert {"leg_l", "leg_r", "arm_l", "arm_r", "head"} <= roles["person"]
+    assert {"leg_fl", "leg_fr", "leg_bl", "leg_br", "tail", "head"} <= roles["dog"]
+    assert {"wing_l", "wing_r"} <= roles["bird"]
+    assert "wheel" in roles["car"]
+
+
+def test_walk_cycle_swings_legs_in_antiphase_and_is_continuous() -> None:
+    person = build_asset("person")
+    track = Track(
+        np.array([0.0, 4.0]),
+        np.array([[0, 0, 0], [0, 0, 5.6]], float),
+        np.zeros(2),
+        clips=[Clip(0.0, 4.0, Verb.WALK, rate=1.0)],
+    )
+    times = np.linspace(0, 5, 601)
+    angles = animation.joint_angles(person, track, times)
+    roles = [part.role for part in person.parts]
+    left, right = angles[:, roles.index("leg_l")], angles[:, roles.index("leg_r")]
+    walking = (times > 0.5) & (times < 3.5)
+    assert np.max(np.abs(left[walking])) == pytest.approx(np.radians(25), abs=0.02)
+    assert np.allclose(left[walking], -right[walking], atol=1e-9)
+    assert np.max(np.abs(np.diff(angles, axis=0))) < 0.05  # no jumps at the clip's ends
+
+
+def test_wheels_roll_by_distance() -> None:
+    car = build_asset("car")
+    track = Track(np.array([0.0, 2.0]), np.array([[0, 0, 0], [0, 0, 12.0]]), np.zeros(2))
+    angles = animation.joint_angles(car, track, np.array([0.0, 1.0]))
+    wheel = next(i for i, part in enumerate(car.parts) if part.role == "wheel")
+    assert angles[1, wheel] == pytest.approx(6.0 / 0.34, rel=0.02)
+
+
+def test_user_obj_replaces_a_kind(tmp_path) -> None:
+    mesh = trimesh.creation.box(extents=(1.0, 2.0, 1.0))
+    mesh.apply_translation((5.0, 3.0, -2.0))
+    mesh.visual = trimesh.visual.ColorVisuals(mesh, face_colors=[0, 255, 0, 255])
+    mesh.export(tmp_path / "Dog.obj")
+    user = load_user_assets(tmp_path)
+    asset = build_asset("dog", Appearance(size=0.5), user_assets=user)
+    assert list(user) == ["dog"]
+    assert asset.height == pytest.approx(1.0)
+    assert np.allclose(asset.bounds[:, [0, 2]].mean(axis=0), 0.0, atol=1e-9)
+    assert asset.parts[0].color[1] > 0.5 > asset.parts[0].color[0]
+
+
+@pytest.mark.parametrize("kind", list(LocationKind))
+def test_environment_leaves_the_action_area_clear(kind: LocationKind) -> None:
+    env = build_environment(Location(id="here", name="here", kind=kind), seed=3)
+    assert env.objects and all(obj.instance_id == 0 for obj in env.objects)
+    for obj in env.objects:
+        if obj.asset.kind in ("ground", "wall"):
+            continue
+        for part in obj.asset.parts:
+            centres = part.mesh.triangles_center
+            near = (np.abs(centres[:, 0]) < KEEP_CLEAR - 6) & (np.abs(centres[:, 2]) < KEEP_CLEAR - 6)
+            inside = near & (np.abs(centres[:, 1]) < 20.0)
+            assert not inside.any(), f"{obj.name} intrudes into the action area"
+    assert np.linalg.norm(env.sun_direction) == pytest.approx(1.0)
+    ground = [obj for obj in env.objects if obj.name == "ground"]
+    assert (kind is LocationKind.SPACE) == (not ground)
+    if ground:
+        assert len(ground[0].asset.parts) >= 4  # shades of the ground colour: texture for optical flow
+
+
+def test_night_is_darker_than_day() -> None:
+    day = build_environment(Location(id="a", name="a"), 0)
+    night = build_environment(Location(id="a", name="a", time_of_day=TimeOfDay.NIGHT), 0)
+    assert sum(night.sky_top) < sum(day.sky_top)
+    assert sum(night.sun_color) < sum(day.sun_color)
+
+
+def _board(actions: list[Action], placements: list[Placement] = (), props: list[Prop] = (), duration: float = 4.0):
+    cast = [Character(id=i, name=i, kind=k) for i, k in (("ann", "person"), ("rex", "dog"), ("bob", "person"))]
+    location = Location(id="park", name="park", kind=LocationKind.PARK, props=list(props), placements=list(placements))
+    shots = [Shot(id="one", location="park", duration=duration, actions=actions)]
+    return Storyboard(title="t", cast=cast, locations=[location], shots=shots)
+
+
+def _entities(board: Storyboard) -> dict:
+    location = board.locations[0]
+    entities = {c.id: build_asset(c.kind) for c in board.cast}
+    entities.update({p.id: build_asset(p.kind) for p in location.props})
+    return entities
+
+
+def test_relations_hold_and_footprints_do_not_overlap() -> None:
+    props = [
+        Prop(id="table", name="table", kind="table"),
+        Prop(id="cup", name="cup", kind="box"),
+        Prop(id="tree", name="tree", kind="tree"),
+    ]
+    placements = [
+        Placement(subject="rex", relation=Relation.LEFT_OF, reference="ann"),
+        Placement(subject="bob", relation=Relation.BEHIND, reference="table"),
+        Placement(subject="cup", relation=Relation.ON, reference="table"),
+        Placement(subject="tree", relation=Relation.RIGHT_OF, reference="ann"),
+    ]
+    board = _board([], placements, props)
+    entities = _entities(board)
+    placed = place(board.locations[0], entities, seed=1)
+    assert placed["rex"].position[0] < placed["ann"].position[0]
+    assert placed["tree"].position[0] > placed["ann"].position[0]
+    assert placed["bob"].position[2] < placed["table"].position[2]
+    assert placed["cup"].position[1] == pytest.approx(top_height(entities["table"]))
+    assert placed["cup"].position[[0, 2]] == pytest.approx(placed["table"].position[[0, 2]])
+    grounded = [n for n, p in placed.items() if p.support is None]
+    for i, a in enumerate(grounded):
+        for b in grounded[i + 1 :]:
+            gap = np.linalg.norm(placed[a].position[[0, 2]] - placed[b].position[[0, 2]])
+            assert gap >= entities[a].radius + entities[b].radius, (a, b)
+    assert place(board.locations[0], entities, seed=1)["rex"].position == pytest.approx(placed["rex"].position)
+
+
+def _tracks(board: Storyboard) -> tuple[dict, dict]:
+    entities = _entities(board)
+    placed = place(board.locations[0], entities, seed=0)
+    return build_tracks(board, "park", entities, placed, seed=0), entities
+
+
+def test_walking_person_moves_at_walking_speed_and_swings_legs() -> None:
+    tracks, entities = _tracks(_board([Action(actor="ann", verb=Verb.WALK)]))
+    positions, _ = tracks["ann"].sample(np.array([1.0, 3.0]))
+    assert np.linalg.norm(positions[1] - positions[0]) == pytest.approx(2 * 1.4, rel=0.1)
+    person = WorldObject("ann", entities["ann"], tracks["ann"], 1)
+    legs = [i for i, part in enumerate(person.asset.parts) if part.role == "leg_l"]
+    matrices = person.part_matrices(np.array([1.0, 1.25]))
+    relative = [
+        np.linalg.inv(person.root_matrices(np.array([t]))[0]) @ matrices[k, legs[0]] for k, t in enumerate((1.0, 1.25))
+    ]
+    assert not np.allclose(relative[0][:3, :3], relative[1][:3, :3], atol=1e-3)
+
+
+def test_walk_to_a_target_stops_beside_it() -> None:
+    tracks, entities = _tracks(_board([Action(actor="ann", verb=Verb.WALK, target="bob")], duration=8.0))
+    end = tracks["ann"].sample(np.array([8.0]))[0][0]
+    bob = tracks["bob"].sample(np.array([8.0]))[0][0]
+    assert np.linalg.norm(end - bob) < entities["ann"].radius + entities["bob"].radius + 0.5
+
+
+def test_jump_reaches_its_apex() -> None:
+    tracks, entities = _tracks(_board([Action(actor="ann", verb=Verb.JUMP)]))
+    heights = tracks["ann"].sample(np.linspace(0, 4, 401))[0][:, 1]
+    assert heights.max() == pytest.approx(0.34 * entities["ann"].height, rel=0.05)
+    assert heights.min() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_chaser_keeps_its_distance() -> None:
+    tracks, _ = _tracks(_board([Action(actor="rex", verb=Verb.CHASE, target="ann")]))
+    times = np.linspace(0.5, 4.0, 30)
+    gap = np.linalg.norm(tracks["rex"].sample(times)[0] - tracks["ann"].sample(times)[0], axis=1)
+    assert gap.max() - gap.min() < 0.25 * gap.mean()
+    assert np.linalg.norm(np.diff(tracks["ann"].sample(np.array([1.0, 2.0]))[0], axis=0)) == pytest.approx(3.5, rel=0.1)
+
+
+def test_flying_bird_rises_and_stays_in_the_area() -> None:
+    board = _board([Action(actor="rex", verb=Verb.FLY)], duration=12.0)
+    board.cast[1].kind = "bird"
+    tracks, _ = _tracks(board)
+    positions = tracks["rex"].sample(np.linspace(2.0, 12.0, 100))[0]
+    assert positions[:, 1].min() > 3.0
+    assert np.abs(positions[:, [0, 2]]).max() <= 15.0
+
+
+def test_sitting_person_lowers_and_bends_legs() -> None:
+    tracks, entities = _tracks(_board([Action(actor="ann", verb=Verb.SIT)]))
+    assert tracks["ann"].sample(np.array([3.0]))[0][0, 1] < -0.7
+    angles = animation.joint_angles(entities["ann"], tracks["ann"], np.array([3.0]))
+    leg = next(i for i, part in enumerate(entities["ann"].parts) if part.role == "leg_l")
+    assert angles[0, leg] < -1.2
