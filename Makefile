@@ -1,26 +1,32 @@
-# The two commands of the README. Both create the virtualenv .venv on first use.
+# The two commands of the README. Both set up the virtualenv .venv on first use: `demo` with the package alone
+# (no torch, no LLM libraries), `test` with every extra the tests exercise.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench
+.PHONY: demo test bench
 
-$(BIN)/storyreel: pyproject.toml
+$(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e . -c constraints.txt
 	touch $@
 
-# Make a video of the built-in example story into runs/example.
-demo: $(BIN)/storyreel
+$(VENV)/.dev: $(VENV)/.base constraints.txt
+	$(BIN)/pip install --quiet -e ".[dev]" -c constraints.txt
+	touch $@
+
+# Make a film of an example story into runs/example (about a minute on 2 CPU cores).
+demo: $(VENV)/.base
 	$(BIN)/storyreel make --file examples/stories/dog_and_ball.txt --out runs/example --force
 
 # Lint, type-check and run the whole test suite (what CI runs).
-test: $(BIN)/storyreel
+test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy storyreel
 	$(BIN)/python -m pytest -q
 
-bench: $(BIN)/storyreel
+# The end-to-end benchmark (see README, Performance).
+bench: $(VENV)/.base
 	$(BIN)/python bench/bench_make.py

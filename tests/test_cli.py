@@ -51,7 +51,7 @@ def test_bad_stories_get_one_clear_line(tmp_path: Path, story: str, fragment: st
     out = tmp_path / "run"
     result = storyreel("make", "-", "--out", str(out), "-q", stdin=story)
     assert_one_line_error(result, fragment)
-    assert not (out / "final.mp4").exists()
+    assert not out.exists(), "a story that cannot be planned leaves no run directory behind"
 
 
 def test_unwritable_output_directory(tmp_path: Path):

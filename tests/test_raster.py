@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 import trimesh
@@ -9,7 +11,7 @@ import trimesh
 from storyreel import geometry
 from storyreel.schema import CameraPath, Location, Resolution, Style, Verb
 from storyreel.tools.render import flow as flow_tools
-from storyreel.tools.render.raster import RasterRenderer, render_shot
+from storyreel.tools.render.raster import RasterRenderer, render_film, render_shot
 from storyreel.world.rig import Asset, Clip, Part, Track
 from storyreel.world.world import World, WorldObject
 
@@ -232,3 +234,33 @@ def test_renders_are_deterministic_and_one_renderer_serves_many_worlds():
     assert np.array_equal(first.flow, again.flow)
     assert np.array_equal(first.depth, again.depth)
     assert len(other) == 1 and not np.array_equal(other.rgb[0], first.rgb[0])
+
+
+def test_a_second_thread_renders_with_its_own_context(orbit_frames):
+    """A GL context is current on one thread: a worker thread (an MCP server's, say) gets its own."""
+    results: list[np.ndarray] = []
+    worker = threading.Thread(
+        target=lambda: results.append(
+            render_shot(make_world(), orbit_path(6), start=0.5, style=Style.TOON, resolution=RESOLUTION).rgb.copy()
+        )
+    )
+    worker.start()
+    worker.join()
+    np.testing.assert_array_equal(results[0], orbit_frames.rgb)
+
+
+def test_film_pass_matches_the_full_render_reduced():
+    """render_film's I420 images and GL-side analysis frames agree with render() reduced on the CPU."""
+    world, path = make_world(), orbit_path(5)
+    full = render_shot(world, path, start=0.0, style=Style.TOON, resolution=RESOLUTION)
+    images, analysis = next(
+        render_film(world, path, start=0.0, style=Style.TOON, resolution=RESOLUTION, analysis_factor=4)
+    )
+    reference = full.reduced(4)
+    assert images.shape == (5, RESOLUTION.height * 3 // 2, RESOLUTION.width)
+    luma = 16 + 219 * (full.rgb.astype(np.float64) / 255) @ [0.2126, 0.7152, 0.0722]
+    assert np.abs(images[:, : RESOLUTION.height].astype(float) - luma).max() <= 0.51
+    assert np.abs(analysis.rgb.astype(int) - reference.rgb).max() <= 1
+    np.testing.assert_array_equal(analysis.instance, reference.instance)
+    np.testing.assert_array_equal(analysis.flow.astype(np.float32), reference.flow)
+    np.testing.assert_array_equal(analysis.depth, reference.depth)

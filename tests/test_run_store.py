@@ -1,3 +1,5 @@
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,13 @@ def test_atomic_write_leaves_nothing_on_error(tmp_path: Path):
         raise RuntimeError("killed")
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_files_get_ordinary_permissions(tmp_path: Path):
+    """Artifacts are shared like any file the user makes (the umask applies), not private temp files."""
+    old = os.umask(0o022)
+    try:
+        write_text(tmp_path / "report.json", "{}")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "report.json").stat().st_mode) == 0o644

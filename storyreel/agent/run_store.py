@@ -84,6 +84,15 @@ class RunStore:
             ) from error
         return store
 
+    @staticmethod
+    def recorded_request(root: Path) -> str | None:
+        """The request key of the run ``root`` holds, without touching it; None when it holds no run."""
+        manifest = Path(root) / STORE_DIR / "manifest.json"
+        try:
+            return str(json.loads(manifest.read_text())["request"])
+        except (OSError, ValueError, KeyError):
+            return None
+
     def reset(self) -> None:
         for name in RUN_ARTIFACTS:
             target = self.root / name

@@ -1,6 +1,8 @@
 """Camera direction: turn a shot's request (size, angle, move) into a per-frame :class:`CameraPath`.
 
-``direct_camera`` is the one entry point. Today it runs the baseline controller below: a hand-written director
+``direct_camera`` is the one entry point. ``controller="rl"`` runs the shipped RL policy (``camera_policy.py``);
+the default, ``controller="baseline"``, runs the baseline controller below (it still scores better than the
+policy on the held-out benchmark, ``bench/bench_camera.py``, so it directs until a policy beats it): a director
 that frames the shot's subjects at the requested size, places the camera on the scene's front side (so cuts
 between shots of one location respect the 180-degree rule), picks among a few candidate views the one with the
 fewest occluded rays that runs into nothing and sees the subject's front, then plays the requested move with
@@ -15,40 +17,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyreel import geometry
-from storyreel.schema import CameraAngle, CameraMove, CameraPath, Shot, ShotSize
+from storyreel.envs.framing import ELEVATION, FIELD_OF_VIEW, FRAME_SPAN
+from storyreel.schema import CameraMove, CameraPath, Shot, ShotSize
+from storyreel.tools.camera_policy import film_with_policy
 from storyreel.world.world import World
 
 Array = NDArray[np.float64]
-
-#: How many times the subject's height the frame's height spans at the subject, per shot size.
-FRAME_SPAN: dict[ShotSize, float] = {
-    ShotSize.EXTREME_WIDE: 9.0,
-    ShotSize.WIDE: 4.0,
-    ShotSize.FULL: 1.5,
-    ShotSize.MEDIUM: 0.85,
-    ShotSize.MEDIUM_CLOSE_UP: 0.55,
-    ShotSize.CLOSE_UP: 0.35,
-    ShotSize.EXTREME_CLOSE_UP: 0.2,
-}
-
-#: Vertical field of view (degrees): wide lenses for wide shots, longer lenses for close-ups.
-FIELD_OF_VIEW: dict[ShotSize, float] = {
-    ShotSize.EXTREME_WIDE: 60.0,
-    ShotSize.WIDE: 55.0,
-    ShotSize.FULL: 50.0,
-    ShotSize.MEDIUM: 45.0,
-    ShotSize.MEDIUM_CLOSE_UP: 40.0,
-    ShotSize.CLOSE_UP: 35.0,
-    ShotSize.EXTREME_CLOSE_UP: 30.0,
-}
-
-#: Elevation of the camera above the aim point (degrees) per angle.
-ELEVATION: dict[CameraAngle, float] = {
-    CameraAngle.EYE: 4.0,
-    CameraAngle.HIGH: 28.0,
-    CameraAngle.LOW: -12.0,
-    CameraAngle.OVERHEAD: 75.0,
-}
 
 #: How much showing the subject's back costs against other views (a share of occluded rays), per shot size.
 FRONT_WEIGHT: dict[ShotSize, float] = {
@@ -75,9 +49,27 @@ class Framing:
     fov_y: float
 
 
-def direct_camera(world: World, shot: Shot, *, start: float, fps: int, aspect: float, seed: int = 0) -> CameraPath:
+CONTROLLERS = ("rl", "baseline")
+#: The director a run uses unless told otherwise: the one that scores best on ``bench/bench_camera.py``.
+DEFAULT_CONTROLLER = "baseline"
+
+
+def direct_camera(
+    world: World,
+    shot: Shot,
+    *,
+    start: float,
+    fps: int,
+    aspect: float,
+    seed: int = 0,
+    controller: str = DEFAULT_CONTROLLER,
+) -> CameraPath:
     """Film ``shot`` (story time ``start`` onwards) in ``world``: frame its subjects at the requested size and
-    angle, and play its move. Deterministic for a given seed."""
+    angle, and play its move, with the RL policy or the baseline ``controller``. Deterministic for a given seed."""
+    if controller == "rl":
+        return film_with_policy(world, shot, start=start, fps=fps, aspect=aspect, seed=seed)
+    if controller != "baseline":
+        raise ValueError(f"camera controller {controller!r} is not one of {', '.join(CONTROLLERS)}")
     frames = max(1, round(shot.duration * fps))
     times = start + np.arange(frames) / fps
     framing = _framing(world, shot, times, aspect)

@@ -32,6 +32,9 @@ PRESET = "veryfast"
 #: On top of the preset: diamond motion search, one subpixel refinement pass and a short lookahead. Measured at
 #: 1280x720 on 2 cores: 165-175 frames/s against the plain preset's 120-136, for files within 2 % of its size.
 X264_PARAMS = "rc-lookahead=5:subme=1:me=dia"
+#: The stream says what its pixels are (BT.709, limited range), in x264's own header: HD players assume BT.709, and
+#: tags set on ffmpeg's side would make it convert I420 input it believes to be something else.
+X264_BT709 = "colorprim=bt709:transfer=bt709:colormatrix=bt709:range=tv"
 CRF = 20
 # x264's output depends on its thread count: fixing it keeps files byte-identical across machines.
 ENCODER_THREADS = 4
@@ -108,28 +111,36 @@ class ClipWriter:
 
     def _start(self, channels: int) -> None:
         assert self._temporary is not None and self._log is not None, "use ClipWriter in a with block"
-        pixel_format = {3: "rgb24", 4: "rgba"}[channels]
+        pixel_format = {1: "yuv420p", 3: "rgb24", 4: "rgba"}[channels]
+        # RGB is converted with the BT.709 matrix, as I420 input already is, and the stream says so: HD players
+        # assume BT.709, and ffmpeg's default (BT.601) would shift every colour a little.
+        convert = [] if channels == 1 else ["-vf", "scale=out_color_matrix=bt709:out_range=tv"]
         command = [
             _ffmpeg(), "-y", "-loglevel", "error",
             "-f", "rawvideo", "-pix_fmt", pixel_format, "-s", f"{self.width}x{self.height}", "-r", str(self.fps),
-            "-i", "-",
-            "-c:v", "libx264", "-preset", PRESET, "-x264-params", X264_PARAMS, "-crf", str(CRF), "-pix_fmt", "yuv420p",
-            "-threads", str(ENCODER_THREADS), *BITEXACT, str(self._temporary),
+            "-i", "-", *convert,
+            "-c:v", "libx264", "-preset", PRESET, "-x264-params", f"{X264_PARAMS}:{X264_BT709}", "-crf", str(CRF),
+            "-pix_fmt", "yuv420p", "-threads", str(ENCODER_THREADS), *BITEXACT, str(self._temporary),
         ]  # fmt: skip
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=self._log)
         self._stdin = self._process.stdin
         self._channels = channels
 
     def write(self, frame: NDArray[np.uint8]) -> None:
-        """Append one frame."""
-        if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] not in (3, 4):
-            raise ValueError(f"a frame must be uint8 (H, W, 3|4), got {frame.dtype} {frame.shape}")
-        if frame.shape[:2] != (self.height, self.width):
-            raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, clip is {self.width}x{self.height}")
+        """Append one frame: RGB or RGBA (H, W, 3|4), or I420 (H * 3 / 2, W; BT.709 limited range)."""
+        planar = frame.ndim == 2
+        if frame.dtype != np.uint8 or not (planar or (frame.ndim == 3 and frame.shape[2] in (3, 4))):
+            raise ValueError(
+                f"a frame must be uint8 (H, W, 3|4) or I420 (H * 3 / 2, W), got {frame.dtype} {frame.shape}"
+            )
+        height = frame.shape[0] * 2 // 3 if planar else frame.shape[0]
+        if (height, frame.shape[1]) != (self.height, self.width) or (planar and frame.shape[0] != height * 3 // 2):
+            raise ValueError(f"frame {frame.shape} does not fit a {self.width}x{self.height} clip")
+        channels = 1 if planar else frame.shape[2]
         if self._process is None:
-            self._start(frame.shape[2])
-        elif frame.shape[2] != self._channels:
-            raise ValueError(f"frame has {frame.shape[2]} channels, earlier frames had {self._channels}")
+            self._start(channels)
+        elif channels != self._channels:
+            raise ValueError(f"frame has {channels} channels, earlier frames had {self._channels}")
         assert self._stdin is not None
         try:
             self._stdin.write(np.ascontiguousarray(frame).data)
@@ -169,8 +180,9 @@ class ClipWriter:
 
 
 def write_clip(path: Path, frames: NDArray[np.uint8], fps: int) -> None:
-    """Encode a whole (N, H, W, 3|4) array as one clip."""
-    with ClipWriter(path, fps, width=frames.shape[2], height=frames.shape[1]) as writer:
+    """Encode a whole (N, H, W, 3|4) RGB(A) or (N, H * 3 / 2, W) I420 array as one clip."""
+    height = frames.shape[1] * 2 // 3 if frames.ndim == 3 else frames.shape[1]
+    with ClipWriter(path, fps, width=frames.shape[2], height=height) as writer:
         for frame in frames:
             writer.write(frame)
 
@@ -186,7 +198,8 @@ def apply_transition(
 
     CUT leaves the frames alone; DISSOLVE blends from the previous shot's last frame (held) into this shot; FADE
     (and a DISSOLVE with no previous shot) rises from black. The blend runs over ``seconds`` and never changes the
-    frame count, so the cut stays where the storyboard puts it.
+    frame count, so the cut stays where the storyboard puts it. Frames are RGB (N, H, W, 3) or I420 (N, H * 3 / 2,
+    W); a blend is linear, so it is the same in either.
     """
     if transition == Transition.CUT or len(frames) == 0:
         return frames
@@ -195,6 +208,8 @@ def apply_transition(
         if previous_last.shape != frames.shape[1:]:
             raise ValueError(f"previous frame {previous_last.shape} does not match this shot's {frames.shape[1:]}")
         source = np.ascontiguousarray(previous_last, dtype=np.uint8)
+    elif frames.ndim == 3:  # I420 frames: black is Y 16, U and V 128
+        source = i420_black(frames.shape[1] * 2 // 3, frames.shape[2])
     else:
         source = np.zeros(frames.shape[1:], dtype=np.uint8)
     for index in range(count):
@@ -205,6 +220,13 @@ def apply_transition(
         else:
             frames[index] = cv2.addWeighted(np.ascontiguousarray(frame), weight, source, 1.0 - weight, 0.0)
     return frames
+
+
+def i420_black(height: int, width: int) -> NDArray[np.uint8]:
+    """A black I420 frame (BT.709 limited range), shaped (height * 3 / 2, width)."""
+    frame = np.full((height * 3 // 2, width), 128, dtype=np.uint8)
+    frame[:height] = 16
+    return frame
 
 
 def _concat_entry(path: Path) -> str:

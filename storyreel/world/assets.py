@@ -686,15 +686,6 @@ def _grounded(asset: Asset) -> Asset:
     return asset
 
 
-def rest_matrices(asset: Asset) -> list[Array]:
-    """Each part's part-to-object transform in the rest pose (joints unturned)."""
-    rest: list[Array] = []
-    for part in asset.parts:
-        local = geometry.translation(part.offset)
-        rest.append(local if part.parent < 0 else rest[part.parent] @ local)
-    return rest
-
-
 def _copy_part(part: Part) -> Part:
     return Part(part.name, part.mesh.copy(), part.color, part.parent, part.offset.copy(), part.axis.copy(), part.role)
 

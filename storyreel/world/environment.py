@@ -256,7 +256,7 @@ def _scatter(name: str, kind: str, count: int, scale: float, rng: np.random.Gene
         yaw = rng.uniform(0, 2 * np.pi)
         c, s = np.cos(yaw), np.sin(yaw)
         place[:3, :3] = place[:3, :3] @ np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
-        for part, rest in zip(template.parts, assets.rest_matrices(template), strict=True):
+        for part, rest in zip(template.parts, template.rest_matrices(), strict=True):
             meshes, _ = merged.setdefault(part.name, ([], part.color))
             meshes.append(part.mesh.copy().apply_transform(place @ rest))
     parts = [

@@ -17,7 +17,6 @@ from numpy.typing import NDArray
 
 from storyreel.geometry import smoothstep, yaw_towards
 from storyreel.schema import Action, Location, Relation, Storyboard, Verb
-from storyreel.world.assets import rest_matrices
 from storyreel.world.kinds import CHARACTER_KINDS
 from storyreel.world.rig import Asset, Clip, Track
 
@@ -181,7 +180,7 @@ def top_height(asset: Asset) -> float:
 def sitting_height(asset: Asset, seat: float) -> float:
     """Root height of ``asset`` sitting with its hips on a surface at height ``seat`` (people), or lying down on
     it with its legs folded (animals); things without legs just rest on it."""
-    rest = rest_matrices(asset)
+    rest = asset.rest_matrices()
     legs = [i for i, part in enumerate(asset.parts) if part.role.startswith("leg")]
     if not legs:
         return seat

@@ -42,10 +42,18 @@ class Asset:
     animate: bool = False
     label: str = ""
 
+    def rest_matrices(self) -> list[Array]:
+        """Each part's part-to-object transform in the rest pose (joints unturned)."""
+        rest: list[Array] = []
+        for part in self.parts:
+            local = geometry.translation(part.offset)
+            rest.append(local if part.parent < 0 else rest[part.parent] @ local)
+        return rest
+
     @property
     def bounds(self) -> Array:
         """Axis-aligned (2, 3) bounds of the rest pose in the object frame."""
-        rest = _rest_transforms(self)
+        rest = self.rest_matrices()
         corners = [
             trimesh.transform_points(part.mesh.bounds, matrix) for part, matrix in zip(self.parts, rest, strict=True)
         ]
@@ -103,11 +111,3 @@ class Track:
             if clip.start <= time < clip.end:
                 return clip
         return None
-
-
-def _rest_transforms(asset: Asset) -> list[Array]:
-    rest: list[Array] = []
-    for part in asset.parts:
-        local = geometry.translation(part.offset)
-        rest.append(local if part.parent < 0 else rest[part.parent] @ local)
-    return rest

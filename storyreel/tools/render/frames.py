@@ -26,8 +26,7 @@ class FrameSet:
                                   pixel is visible in t + 1 when this matches ``depth[t + 1]`` where it lands
     ============ ================ ==========================================================================
 
-    Float fields may be float16 or float32; cast before doing arithmetic that needs more. ``pixels``, when set, is
-    the (N, H, W, 4) array that ``rgb`` and ``instance`` are views of: an encoder can take it without a copy.
+    Float fields may be float16 or float32; cast before doing arithmetic that needs more.
     """
 
     rgb: NDArray[np.uint8]
@@ -38,7 +37,6 @@ class FrameSet:
     fps: int
     shot_id: str = ""
     instance_names: dict[int, str] = field(default_factory=dict)
-    pixels: NDArray[np.uint8] | None = None
 
     def __len__(self) -> int:
         return int(self.rgb.shape[0])
@@ -59,7 +57,7 @@ class FrameSet:
         height, width = self.height // factor * factor, self.width // factor * factor
         centre = factor // 2
         rows, columns = slice(centre, height, factor), slice(centre, width, factor)
-        rgb = _reduce_color(self.pixels if self.pixels is not None else self.rgb, factor, height, width)
+        rgb = _reduce_color(self.rgb, factor, height, width)
         return FrameSet(
             rgb=rgb,
             instance=np.ascontiguousarray(self.instance[:, rows, columns]),
@@ -88,10 +86,10 @@ class FrameSet:
 
 
 def _reduce_color(frames: NDArray[np.uint8], factor: int, height: int, width: int) -> NDArray[np.uint8]:
-    """(N, H, W, 3|4) frames cropped to (height, width) -> (N, height / factor, width / factor, 3) block means."""
+    """(N, H, W, 3) frames cropped to (height, width) -> (N, height / factor, width / factor, 3) block means."""
     size = (width // factor, height // factor)
     reduced = np.empty((len(frames), size[1], size[0], 3), dtype=np.uint8)
     for index, frame in enumerate(frames):
         source = np.ascontiguousarray(frame[:height, :width])
-        reduced[index] = cv2.resize(source, size, interpolation=cv2.INTER_AREA)[..., :3]
+        reduced[index] = cv2.resize(source, size, interpolation=cv2.INTER_AREA)
     return reduced

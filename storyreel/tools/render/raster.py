@@ -10,6 +10,7 @@ flow. The projection is flipped in y so the rows come back top-down, as a FrameS
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -175,6 +176,130 @@ void main() {
 )
 
 
+# The analysis pass: one fragment per factor x factor block of the full-size targets. Colour is the block's mean;
+# instance id and geometry are the block's centre pixel, the flow rescaled to the small image's pixels.
+_REDUCE_VERTEX_SHADER = """
+#version 430
+void main() {
+    gl_Position = vec4(gl_VertexID == 1 ? 3.0 : -1.0, gl_VertexID == 2 ? 3.0 : -1.0, 0.0, 1.0);
+}
+"""
+
+_REDUCE_SHADER = """
+#version 430
+#define FACTOR {factor}
+uniform sampler2D color;
+uniform sampler2D geometry;
+
+layout(location = 0) out vec4 out_color;
+layout(location = 1) out vec4 out_geometry;
+
+void main() {
+    ivec2 corner = ivec2(gl_FragCoord.xy) * FACTOR;
+    vec3 sum = vec3(0.0);
+    for (int y = 0; y < FACTOR; ++y) {
+        for (int x = 0; x < FACTOR; ++x) {
+            sum += texelFetch(color, corner + ivec2(x, y), 0).rgb;
+        }
+    }
+    ivec2 centre = corner + ivec2(FACTOR / 2);
+    vec4 middle = texelFetch(geometry, centre, 0);
+    out_color = vec4(sum / float(FACTOR * FACTOR), texelFetch(color, centre, 0).a);
+    out_geometry = vec4(middle.xy / float(FACTOR), middle.zw);
+}
+"""
+
+
+class _Reduction:
+    """Framebuffer and program of the analysis pass for one reduction factor."""
+
+    def __init__(self, ctx: moderngl.Context, resolution: Resolution, factor: int, geometry_dtype: str) -> None:
+        self.ctx = ctx
+        self.shape = (resolution.height // factor, resolution.width // factor)
+        size = (self.shape[1], self.shape[0])
+        self.fbo = ctx.framebuffer(
+            [
+                ctx.renderbuffer(size, components=4, dtype="f1"),
+                ctx.renderbuffer(size, components=4, dtype=geometry_dtype),
+            ]
+        )
+        self.program = ctx.program(
+            vertex_shader=_REDUCE_VERTEX_SHADER, fragment_shader=_REDUCE_SHADER.replace("{factor}", str(factor))
+        )
+        self.program["color"] = 0
+        self.program["geometry"] = 1
+        self.vao = ctx.vertex_array(self.program, [])
+
+    def run(self, color: moderngl.Texture, geometry: moderngl.Texture) -> None:
+        self.fbo.use()
+        color.use(location=0)
+        geometry.use(location=1)
+        self.ctx.disable(moderngl.DEPTH_TEST)
+        self.vao.render(moderngl.TRIANGLES, vertices=3)
+        self.ctx.enable(moderngl.DEPTH_TEST)
+
+
+# The film pass: the image as planar YUV 4:2:0 (I420), BT.709 limited range, the form H.264 stores, so the encoder
+# converts nothing and a third less crosses the pipe. Luma at full size; chroma from each 2x2 block's mean colour.
+_LUMA_SHADER = """
+#version 430
+uniform sampler2D color;
+out float luma;
+void main() {
+    vec3 rgb = texelFetch(color, ivec2(gl_FragCoord.xy), 0).rgb;
+    luma = (16.0 + 219.0 * dot(rgb, vec3(0.2126, 0.7152, 0.0722))) / 255.0;
+}
+"""
+
+_CHROMA_SHADER = """
+#version 430
+uniform sampler2D color;
+layout(location = 0) out float cb;
+layout(location = 1) out float cr;
+void main() {
+    ivec2 corner = ivec2(gl_FragCoord.xy) * 2;
+    vec3 rgb = 0.25 * (texelFetch(color, corner, 0).rgb + texelFetch(color, corner + ivec2(1, 0), 0).rgb
+                       + texelFetch(color, corner + ivec2(0, 1), 0).rgb
+                       + texelFetch(color, corner + ivec2(1, 1), 0).rgb);
+    float y = dot(rgb, vec3(0.2126, 0.7152, 0.0722));
+    cb = (128.0 + 224.0 * (rgb.b - y) / 1.8556) / 255.0;
+    cr = (128.0 + 224.0 * (rgb.r - y) / 1.5748) / 255.0;
+}
+"""
+
+
+class _YuvPass:
+    """Framebuffers and programs that turn the colour target into an I420 frame."""
+
+    def __init__(self, ctx: moderngl.Context, resolution: Resolution) -> None:
+        self.ctx = ctx
+        self.width, self.height = resolution.width, resolution.height
+        half = (self.width // 2, self.height // 2)
+        self.luma_fbo = ctx.framebuffer([ctx.renderbuffer((self.width, self.height), components=1, dtype="f1")])
+        self.chroma_fbo = ctx.framebuffer(
+            [ctx.renderbuffer(half, components=1, dtype="f1"), ctx.renderbuffer(half, components=1, dtype="f1")]
+        )
+        self.luma = ctx.vertex_array(ctx.program(vertex_shader=_REDUCE_VERTEX_SHADER, fragment_shader=_LUMA_SHADER), [])
+        self.chroma = ctx.vertex_array(
+            ctx.program(vertex_shader=_REDUCE_VERTEX_SHADER, fragment_shader=_CHROMA_SHADER), []
+        )
+
+    def run(self, color: moderngl.Texture, out: NDArray[np.uint8]) -> None:
+        """Write the I420 frame of ``color`` into ``out`` ((H * 3 / 2, W) uint8: Y, then U, then V)."""
+        plane = self.width * self.height
+        flat = out.reshape(-1)
+        color.use(location=0)
+        self.ctx.disable(moderngl.DEPTH_TEST)
+        self.luma_fbo.use()
+        self.luma.render(moderngl.TRIANGLES, vertices=3)
+        self.luma_fbo.read_into(flat[:plane], components=1, dtype="f1")
+        self.chroma_fbo.use()
+        self.chroma.render(moderngl.TRIANGLES, vertices=3)
+        self.chroma_fbo.read_into(flat[plane : plane * 5 // 4], attachment=0, components=1, dtype="f1")
+        self.chroma_fbo.read_into(flat[plane * 5 // 4 :], attachment=1, components=1, dtype="f1")
+        self.ctx.enable(moderngl.DEPTH_TEST)
+
+
 @dataclass
 class _Camera:
     """One frame's camera: world-to-camera, unflipped projection, and what the sky pass needs."""
@@ -215,15 +340,25 @@ def _mat(matrix: NDArray[np.float64]) -> tuple[float, ...]:
     return tuple(np.asarray(matrix, dtype=np.float32).T.ravel().tolist())
 
 
-_CONTEXT: list[moderngl.Context] = []
+class _ThreadGL(threading.local):
+    """A GL context is current on one thread: each thread that renders gets its own context and renderers."""
+
+    context: moderngl.Context | None = None
+    renderers: dict[tuple[int, int], RasterRenderer]
+
+    def __init__(self) -> None:
+        self.renderers = {}
+
+
+_THREAD = _ThreadGL()
 
 
 def gl_context() -> moderngl.Context:
-    """The process's one headless OpenGL context (EGL: Mesa llvmpipe on a CPU, the vendor driver on a GPU)."""
-    if not _CONTEXT:
+    """This thread's headless OpenGL context (EGL: Mesa llvmpipe on a CPU, the vendor driver on a GPU)."""
+    if _THREAD.context is None:
         # GL 4.3 for the storage buffer; moderngl's **settings is mis-inferred by mypy as a dict of dicts.
-        _CONTEXT.append(moderngl.create_context(require=430, standalone=True, backend="egl"))  # type: ignore[arg-type]
-    return _CONTEXT[0]
+        _THREAD.context = moderngl.create_context(require=430, standalone=True, backend="egl")  # type: ignore[arg-type]
+    return _THREAD.context
 
 
 class RasterRenderer:
@@ -234,13 +369,10 @@ class RasterRenderer:
         self.ctx = gl_context()
         size = (resolution.width, resolution.height)
         self._geometry_dtype = np.dtype(GEOMETRY_DTYPE).str[1:]
-        self.fbo = self.ctx.framebuffer(
-            [
-                self.ctx.renderbuffer(size, components=4, dtype="f1"),
-                self.ctx.renderbuffer(size, components=4, dtype=self._geometry_dtype),
-            ],
-            self.ctx.depth_renderbuffer(size),
-        )
+        self._color = self.ctx.texture(size, components=4, dtype="f1")
+        self._geometry = self.ctx.texture(size, components=4, dtype=self._geometry_dtype)
+        self.fbo = self.ctx.framebuffer([self._color, self._geometry], self.ctx.depth_renderbuffer(size))
+        self._reductions: dict[int, _Reduction] = {}
         self._surface = {
             style: self.ctx.program(
                 vertex_shader=_VERTEX_SHADER.replace("{look}", str(look)),
@@ -252,7 +384,8 @@ class RasterRenderer:
             vertex_shader=_SKY_VERTEX_SHADER, fragment_shader=_SKY_SHADER.replace("{look}", "0")
         )
         self._sky_vao = self.ctx.vertex_array(self._sky, [])
-        self._kept: tuple[NDArray[np.uint8], NDArray[np.floating]] | None = None
+        self._kept: list[NDArray[np.uint8]] | None = None
+        self._yuv: _YuvPass | None = None
 
     def render(self, world: World, path: CameraPath, *, start: float, style: Style, shot_id: str = "") -> FrameSet:
         """Render ``path.frames`` frames of ``world``; frame i shows story time ``start + i / path.fps``.
@@ -260,35 +393,56 @@ class RasterRenderer:
         The FrameSet's fields are views into two arrays read straight from the framebuffer (rgb and instance share
         one RGBA array, flow and both depths one float array), so nothing is copied after readback; make a field
         contiguous before handing it to code that needs that."""
-        color, geometry_out = self._buffers(path.frames, keep=False)
+        color, geometry_out = self._buffers(path.frames)
         for frame in self._draw(world, path, start=start, style=style):
             self._read(frame, color, geometry_out)
         return _frame_set(color, geometry_out, path.fps, shot_id, world)
 
-    def render_chunks(
-        self, world: World, path: CameraPath, *, start: float, style: Style, shot_id: str = "", chunk: int = 24
-    ) -> Iterator[FrameSet]:
-        """Render like :meth:`render`, ``chunk`` frames at a time, into buffers the renderer keeps.
+    def render_film(
+        self, world: World, path: CameraPath, *, start: float, style: Style, analysis_factor: int, chunk: int = 24
+    ) -> Iterator[tuple[NDArray[np.uint8], FrameSet]]:
+        """Render for a film: per chunk of up to ``chunk`` frames, the images as I420 (BT.709 limited range,
+        shape (n, H * 3 / 2, W): what an H.264 encoder takes as is) and a FrameSet of the same frames
+        ``analysis_factor`` times smaller each way, reduced on the GL side exactly as :meth:`FrameSet.reduced` does
+        (colour block means; ids and geometry at each block's centre, flow rescaled).
 
-        Memory stays bounded whatever the shot's length, and no fresh memory is touched per shot (on this kind of
-        machine first-touching gigabytes of frames costs more than drawing them). Each FrameSet is overwritten by
-        the next one: copy what you keep."""
-        color, geometry_out = self._buffers(chunk, keep=True)
-        filled = 0
+        Full-size geometry never leaves the GL side, so readback is a fifth of :meth:`render`'s. Images alternate
+        between two buffers the renderer keeps (no fresh memory per shot: first-touching gigabytes of frames costs
+        more than drawing them here): a chunk's images stay valid until the chunk after next is yielded."""
+        reduction = self._reduction(analysis_factor)
+        if self._yuv is None:
+            self._yuv = _YuvPass(self.ctx, self.resolution)
+        images = self._kept_images(chunk)
+        color = np.empty((chunk, *reduction.shape, 4), dtype=np.uint8)
+        geometry_out = np.empty((chunk, *reduction.shape, 4), dtype=GEOMETRY_DTYPE)
+        filled, produced = 0, 0
         for frame in self._draw(world, path, start=start, style=style):
-            self._read(filled, color, geometry_out)
+            target = images[produced % 2]
+            self._yuv.run(self._color, target[filled])
+            reduction.run(self._color, self._geometry)
+            reduction.fbo.read_into(color[filled], attachment=0, components=4, dtype="f1")
+            reduction.fbo.read_into(geometry_out[filled], attachment=1, components=4, dtype=self._geometry_dtype)
+            self.fbo.use()
             filled += 1
             if filled == chunk or frame == path.frames - 1:
-                yield _frame_set(color[:filled], geometry_out[:filled], path.fps, shot_id, world)
-                filled = 0
+                analysis = _frame_set(color[:filled].copy(), geometry_out[:filled].copy(), path.fps, "", world)
+                yield target[:filled], analysis
+                filled, produced = 0, produced + 1
 
-    def _buffers(self, frames: int, *, keep: bool) -> tuple[NDArray[np.uint8], NDArray[np.floating]]:
+    def _reduction(self, factor: int) -> _Reduction:
+        if factor not in self._reductions:
+            self._reductions[factor] = _Reduction(self.ctx, self.resolution, factor, self._geometry_dtype)
+        return self._reductions[factor]
+
+    def _kept_images(self, chunk: int) -> list[NDArray[np.uint8]]:
+        shape = (chunk, self.resolution.height * 3 // 2, self.resolution.width)
+        if self._kept is None or self._kept[0].shape[0] < chunk:
+            self._kept = [np.zeros(shape, dtype=np.uint8), np.zeros(shape, dtype=np.uint8)]
+        return [buffer[:chunk] for buffer in self._kept]
+
+    def _buffers(self, frames: int) -> tuple[NDArray[np.uint8], NDArray[np.floating]]:
         shape = (frames, self.resolution.height, self.resolution.width, 4)
-        if not keep:
-            return np.empty(shape, dtype=np.uint8), np.empty(shape, dtype=GEOMETRY_DTYPE)
-        if self._kept is None or self._kept[0].shape[0] < frames:
-            self._kept = (np.zeros(shape, dtype=np.uint8), np.zeros(shape, dtype=GEOMETRY_DTYPE))
-        return self._kept[0][:frames], self._kept[1][:frames]
+        return np.empty(shape, dtype=np.uint8), np.empty(shape, dtype=GEOMETRY_DTYPE)
 
     def _read(self, index: int, color: NDArray[np.uint8], geometry_out: NDArray[np.floating]) -> None:
         self.fbo.read_into(color[index], attachment=0, components=4, dtype="f1")
@@ -387,19 +541,15 @@ def _frame_set(
         fps=fps,
         shot_id=shot_id,
         instance_names={obj.instance_id: obj.name for obj in world.objects},
-        pixels=color,
     )
 
 
-_RENDERERS: dict[tuple[int, int], RasterRenderer] = {}
-
-
 def renderer_for(resolution: Resolution) -> RasterRenderer:
-    """The process's renderer for ``resolution``, created on first use."""
+    """This thread's renderer for ``resolution``, created on first use."""
     key = (resolution.width, resolution.height)
-    if key not in _RENDERERS:
-        _RENDERERS[key] = RasterRenderer(resolution)
-    return _RENDERERS[key]
+    if key not in _THREAD.renderers:
+        _THREAD.renderers[key] = RasterRenderer(resolution)
+    return _THREAD.renderers[key]
 
 
 def render_shot(
@@ -409,15 +559,17 @@ def render_shot(
     return renderer_for(resolution).render(world, path, start=start, style=style, shot_id=shot_id)
 
 
-def render_shot_chunks(
+def render_film(
     world: World,
     path: CameraPath,
     *,
     start: float,
     style: Style,
     resolution: Resolution,
-    shot_id: str = "",
+    analysis_factor: int,
     chunk: int = 24,
-) -> Iterator[FrameSet]:
-    """:func:`render_shot` in chunks of ``chunk`` frames into reused buffers (see ``RasterRenderer.render_chunks``)."""
-    return renderer_for(resolution).render_chunks(world, path, start=start, style=style, shot_id=shot_id, chunk=chunk)
+) -> Iterator[tuple[NDArray[np.uint8], FrameSet]]:
+    """I420 images and analysis-size FrameSets of a shot, chunk by chunk (see ``RasterRenderer.render_film``)."""
+    return renderer_for(resolution).render_film(
+        world, path, start=start, style=style, analysis_factor=analysis_factor, chunk=chunk
+    )

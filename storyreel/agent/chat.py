@@ -1,0 +1,503 @@
+"""The chat session: a conversation that plans a story, shows its shot list, edits it, and renders it.
+
+State is the history (who said what), every version of the storyboard (for ``/undo``) and the run options, saved
+atomically in ``chat.json`` of the run directory after every turn, so ``storyreel chat --resume DIR`` goes on. Edits
+are typed operations (:class:`EditShot`, :class:`AddShot`, ...) applied by plain functions over the Storyboard;
+the LLM calls them as tools with JSON-schema arguments (``chat_llm``), and without an LLM the slash commands build
+the same operations. Rendering goes through the run store, so after an edit only the shots it touched are filmed.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from storyreel.agent.pipeline import RunOptions, film_storyboard, stale_shots
+from storyreel.agent.run_store import RunStore, content_key
+from storyreel.atomic import write_model
+from storyreel.errors import UserError
+from storyreel.planners import PlannerKind, PlannerSettings, plan
+from storyreel.schema import (
+    Action,
+    CameraAngle,
+    CameraMove,
+    Resolution,
+    Shot,
+    ShotSize,
+    Storyboard,
+    Style,
+    TimeOfDay,
+    Transition,
+    Verb,
+    Weather,
+)
+from storyreel.tools.camera import DEFAULT_CONTROLLER
+
+CHAT_FILE = "chat.json"
+
+HELP = """\
+Tell a story in plain words and it becomes a shot list. Commands:
+  /shots                         show the shot list
+  /edit N field=value ...        change shot N (number or id): size, angle, move, transition, duration,
+                                 description, subjects (comma-separated ids), verb (what the main subject does)
+  /add [after=N] field=value ... words   add a shot (default: at the end, at the last shot's location);
+                                 fields as /edit, plus location; the remaining words describe it
+  /remove N                      remove shot N
+  /scene [location=ID] time=night weather=rain   change a location (default: every location)
+  /undo                          go back to the storyboard before the last change
+  /render                        film the storyboard (only shots that changed are rendered again)
+  /help                          this help;  /quit leaves (the chat is saved; storyreel chat --resume DIR goes on)
+values: size {sizes}; angle {angles}; move {moves}; transition {transitions};
+        verb {verbs}; time {times}; weather {weathers}""".format(
+    sizes="|".join(s.value for s in ShotSize),
+    angles="|".join(a.value for a in CameraAngle),
+    moves="|".join(m.value for m in CameraMove),
+    transitions="|".join(t.value for t in Transition),
+    verbs="|".join(v.value for v in Verb),
+    times="|".join(t.value for t in TimeOfDay),
+    weathers="|".join(w.value for w in Weather),
+)
+
+
+class EditError(ValueError):
+    """An edit that cannot apply; the message says why and what would work."""
+
+
+class _Op(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlanStory(_Op):
+    """Plan a new storyboard from a story told in plain words (replaces the current one; undo goes back)."""
+
+    story: str = Field(description="the whole story, in plain words")
+
+
+class EditShot(_Op):
+    """Change one shot's framing, timing, subjects or action; fields left out stay as they are."""
+
+    shot: str = Field(description="the shot's number in the list (1 is the first) or its id, e.g. 'shot_02'")
+    size: ShotSize | None = None
+    angle: CameraAngle | None = None
+    move: CameraMove | None = None
+    transition: Transition | None = None
+    duration: float | None = Field(default=None, gt=0.2, le=60.0, description="seconds")
+    description: str | None = None
+    subjects: list[str] | None = Field(default=None, description="ids the camera keeps framed, main first")
+    verb: Verb | None = Field(default=None, description="what the main subject does in the shot")
+
+
+class AddShot(_Op):
+    """Add a shot, by default at the end and at the location of the shot before it."""
+
+    description: str = Field(description="what the shot shows, in a few words")
+    subjects: list[str] = Field(default_factory=list, description="ids to frame, main first (default: as before)")
+    verb: Verb | None = Field(default=None, description="what the main subject does")
+    after: str | None = Field(default=None, description="number or id of the shot it follows (default: the last)")
+    location: str | None = Field(default=None, description="location id (default: that of the shot before)")
+    size: ShotSize = ShotSize.MEDIUM
+    angle: CameraAngle = CameraAngle.EYE
+    move: CameraMove = CameraMove.STATIC
+    transition: Transition = Transition.CUT
+    duration: float = Field(default=3.0, gt=0.2, le=60.0, description="seconds")
+
+
+class RemoveShot(_Op):
+    """Remove one shot."""
+
+    shot: str = Field(description="the shot's number in the list (1 is the first) or its id")
+
+
+class SetScene(_Op):
+    """Change the time of day or the weather of one location, or of every location."""
+
+    location: str | None = Field(default=None, description="location id (default: every location)")
+    time_of_day: TimeOfDay | None = None
+    weather: Weather | None = None
+
+
+class Undo(_Op):
+    """Go back to the storyboard before the last change."""
+
+
+class Render(_Op):
+    """Film the current storyboard; shots that did not change since the last render are kept."""
+
+
+#: Every operation by its tool name: the LLM's tools and the slash commands both come down to these.
+OPERATIONS: dict[str, type[_Op]] = {
+    "plan_story": PlanStory,
+    "edit_shot": EditShot,
+    "add_shot": AddShot,
+    "remove_shot": RemoveShot,
+    "set_scene": SetScene,
+    "undo": Undo,
+    "render": Render,
+}
+
+
+def tool_schemas() -> list[dict[str, Any]]:
+    """The operations as OpenAI function tools, each with its JSON-schema arguments."""
+    return [
+        {
+            "type": "function",
+            "function": {"name": name, "description": op.__doc__ or name, "parameters": op.model_json_schema()},
+        }
+        for name, op in OPERATIONS.items()
+    ]
+
+
+# --- edits: plain functions over the storyboard ------------------------------------------------------------------
+
+
+def find_shot(storyboard: Storyboard, reference: str) -> int:
+    """The index of the shot ``reference`` names: its 1-based number in the list, or its id."""
+    reference = reference.strip()
+    if reference.isdigit() and 1 <= int(reference) <= len(storyboard.shots):
+        return int(reference) - 1
+    for index, shot in enumerate(storyboard.shots):
+        if shot.id == reference:
+            return index
+    raise EditError(f"there is no shot {reference!r}: use a number from 1 to {len(storyboard.shots)} or a shot id")
+
+
+def edit_shot(storyboard: Storyboard, edit: EditShot) -> Storyboard:
+    index = find_shot(storyboard, edit.shot)
+    shot = storyboard.shots[index]
+    changes = edit.model_dump(exclude={"shot", "verb"}, exclude_none=True)
+    subjects = edit.subjects if edit.subjects is not None else shot.subjects
+    if edit.verb is not None:
+        actor = _main_subject(storyboard, subjects, index)
+        changes["actions"] = [Action(actor=actor, verb=edit.verb)] + [a for a in shot.actions if a.actor != actor]
+    shots = list(storyboard.shots)
+    shots[index] = Shot.model_validate({**shot.model_dump(), **changes})
+    return _rebuilt(storyboard, shots=shots)
+
+
+def add_shot(storyboard: Storyboard, add: AddShot) -> Storyboard:
+    after = find_shot(storyboard, add.after) if add.after is not None else len(storyboard.shots) - 1
+    before = storyboard.shots[after]
+    location = add.location or before.location
+    subjects = add.subjects or list(before.subjects[:1])
+    actions = [Action(actor=_main_subject(storyboard, subjects, after), verb=add.verb)] if add.verb else []
+    taken = {shot.id for shot in storyboard.shots}
+    number = len(storyboard.shots) + 1
+    while f"shot_{number:02d}" in taken:
+        number += 1
+    shot = Shot(
+        id=f"shot_{number:02d}",
+        location=location,
+        duration=max(1, round(add.duration * storyboard.fps)) / storyboard.fps,
+        description=add.description,
+        subjects=subjects,
+        actions=actions,
+        size=add.size,
+        angle=add.angle,
+        move=add.move,
+        transition=add.transition,
+    )
+    shots = list(storyboard.shots)
+    shots.insert(after + 1, shot)
+    return _rebuilt(storyboard, shots=shots)
+
+
+def remove_shot(storyboard: Storyboard, remove: RemoveShot) -> Storyboard:
+    index = find_shot(storyboard, remove.shot)
+    if len(storyboard.shots) == 1:
+        raise EditError("a storyboard needs at least one shot: add another before removing this one")
+    shots = [shot for i, shot in enumerate(storyboard.shots) if i != index]
+    used = {shot.location for shot in shots}
+    return _rebuilt(storyboard, shots=shots, locations=[loc for loc in storyboard.locations if loc.id in used])
+
+
+def set_scene(storyboard: Storyboard, scene: SetScene) -> Storyboard:
+    ids = [location.id for location in storyboard.locations]
+    if scene.location is not None and scene.location not in ids:
+        raise EditError(f"there is no location {scene.location!r}: use one of {', '.join(ids)}")
+    changes = scene.model_dump(exclude={"location"}, exclude_none=True)
+    if not changes:
+        raise EditError("say what to change: time_of_day (e.g. night) or weather (e.g. rain)")
+    locations = [
+        location.model_copy(update=changes) if scene.location in (None, location.id) else location
+        for location in storyboard.locations
+    ]
+    return _rebuilt(storyboard, locations=locations)
+
+
+def _main_subject(storyboard: Storyboard, subjects: list[str], index: int) -> str:
+    if subjects:
+        return subjects[0]
+    shot = storyboard.shots[index]
+    if shot.actions:
+        return shot.actions[0].actor
+    raise EditError("the shot has no subject to act: give subjects=ID (a character or prop id)")
+
+
+def _rebuilt(storyboard: Storyboard, **changes: Any) -> Storyboard:
+    """A new storyboard with ``changes``, validated whole (so a shot naming an unknown id is refused)."""
+    data = storyboard.model_dump()
+    data.update({name: [item.model_dump() for item in items] for name, items in changes.items()})
+    try:
+        return Storyboard.model_validate(data)
+    except ValidationError as error:
+        raise EditError(_validation_line(error)) from error
+
+
+# --- the session -------------------------------------------------------------------------------------------------
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    text: str
+
+
+class ChatRecord(BaseModel):
+    """What ``chat.json`` holds."""
+
+    fps: int
+    resolution: str
+    style: Style
+    seed: int
+    camera: str = DEFAULT_CONTROLLER
+    planner: PlannerKind
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    fallback: bool = True
+    history: list[Turn] = Field(default_factory=list)
+    versions: list[Storyboard] = Field(default_factory=list)
+
+
+class ChatSession:
+    """One chat's state and the operations on it. Every change is saved before the method returns."""
+
+    def __init__(self, root: Path, record: ChatRecord, store: RunStore) -> None:
+        self.root = root
+        self.record = record
+        self.store = store
+        self.options = RunOptions(
+            fps=record.fps,
+            resolution=Resolution.parse(record.resolution),
+            style=record.style,
+            seed=record.seed,
+            camera=record.camera,
+        )
+        self.planner = PlannerSettings(
+            planner=record.planner, model=record.llm_model, base_url=record.llm_base_url, fallback=record.fallback
+        )
+
+    @classmethod
+    def start(cls, root: Path, record: ChatRecord, *, force: bool = False) -> ChatSession:
+        """A new chat in ``root`` (new or empty, or any run directory with ``force``)."""
+        if (root / CHAT_FILE).exists() and not force:
+            raise UserError(f"{root} already holds a chat: go on with --resume {root}, or pass --force to restart")
+        Resolution.parse(record.resolution)
+        store = RunStore.open(root, _request(record), force=force)
+        session = cls(root, record, store)
+        session.save()
+        return session
+
+    @classmethod
+    def resume(cls, root: Path) -> ChatSession:
+        """The chat saved in ``root``."""
+        path = root / CHAT_FILE
+        if not path.is_file():
+            raise UserError(f"{root} holds no chat ({CHAT_FILE} is missing): start one with storyreel chat --out DIR")
+        try:
+            record = ChatRecord.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValidationError as error:
+            raise UserError(f"{path} is damaged ({_validation_line(error)}): start a new chat elsewhere") from error
+        return cls(root, record, RunStore.open(root, _request(record)))
+
+    @property
+    def storyboard(self) -> Storyboard | None:
+        return self.record.versions[-1] if self.record.versions else None
+
+    @property
+    def history(self) -> list[Turn]:
+        return self.record.history
+
+    def save(self) -> None:
+        write_model(self.root / CHAT_FILE, self.record)
+
+    def say(self, role: Literal["user", "assistant"], text: str) -> None:
+        self.record.history.append(Turn(role=role, text=text))
+        self.save()
+
+    def run(self, name: str, arguments: dict[str, Any], *, progress: bool = False) -> str:
+        """Apply the operation ``name`` with JSON ``arguments`` (a tool call) and say what happened; a bad call
+        raises :class:`EditError` with the reason."""
+        if name not in OPERATIONS:
+            raise EditError(f"there is no operation {name!r}: use one of {', '.join(OPERATIONS)}")
+        try:
+            op = OPERATIONS[name].model_validate(arguments)
+        except ValidationError as error:
+            raise EditError(_validation_line(error)) from error
+        return self.apply(op, progress=progress)
+
+    def apply(self, op: _Op, *, progress: bool = False) -> str:
+        if isinstance(op, PlanStory):
+            return self.tell(op.story)
+        if isinstance(op, Undo):
+            return self.undo()
+        if isinstance(op, Render):
+            return self.render(progress=progress)
+        storyboard = self._current()
+        if isinstance(op, EditShot):
+            changed = edit_shot(storyboard, op)
+        elif isinstance(op, AddShot):
+            changed = add_shot(storyboard, op)
+        elif isinstance(op, RemoveShot):
+            changed = remove_shot(storyboard, op)
+        elif isinstance(op, SetScene):
+            changed = set_scene(storyboard, op)
+        else:
+            raise EditError(f"cannot apply {type(op).__name__}")
+        self._push(changed)
+        return "changed the storyboard:\n" + shot_table(changed)
+
+    def tell(self, story: str) -> str:
+        """Plan ``story`` (the planner the chat was started with) as the new storyboard."""
+        made = plan(
+            story,
+            self.planner,
+            fps=self.options.fps,
+            resolution=self.options.resolution,
+            style=self.options.style,
+            seed=self.options.seed,
+        )
+        self._push(made.storyboard)
+        notes = "".join(f"warning: {warning}\n" for warning in made.warnings)
+        storyboard = made.storyboard
+        head = f"planned {storyboard.title!r}: {len(storyboard.shots)} shots, {storyboard.duration:.1f} s"
+        return f"{notes}{head}\n{shot_table(storyboard)}"
+
+    def undo(self) -> str:
+        if len(self.record.versions) < 2:
+            raise EditError("nothing to undo")
+        self.record.versions.pop()
+        self.save()
+        return "undone; now:\n" + shot_table(self._current())
+
+    def render(self, *, progress: bool = False) -> str:
+        """Film the current storyboard into the run directory; say how many shots were rendered and reused."""
+        storyboard = self._current()
+        stale = stale_shots(storyboard, self.store, self.options)
+        report = film_storyboard(storyboard, self.store, self.options, progress=progress)
+        failed = [f"{s.shot_id}:{c.name}" for s in report.shots for c in s.checks if not c.passed]
+        reused = len(storyboard.shots) - len(stale)
+        return (
+            f"rendered {len(stale)} shot{'s' * (len(stale) != 1)}, reused {reused}: "
+            f"{self.root / report.final_video} ({report.duration_s:.1f} s); "
+            + ("all checks passed" if not failed else f"checks failed: {', '.join(failed)}")
+        )
+
+    def handle(self, line: str, *, progress: bool = False) -> str:
+        """Answer one line of the offline chat: a slash command, or else a story for the rule planner (or the
+        planner the chat was started with). Errors come back as one line starting with 'error:'."""
+        line = line.strip()
+        if not line:
+            return ""
+        self.say("user", line)
+        try:
+            answer = self._command(line, progress) if line.startswith("/") else self.tell(line)
+        except (EditError, UserError, ValueError) as error:
+            answer = f"error: {str(error).splitlines()[0]}"
+        self.say("assistant", answer)
+        return answer
+
+    def _command(self, line: str, progress: bool) -> str:
+        try:
+            words = shlex.split(line)
+        except ValueError as error:
+            raise EditError(f"cannot read that command ({error}): close your quotes") from error
+        command, rest = words[0].lower(), words[1:]
+        if command == "/help":
+            return HELP
+        if command == "/shots":
+            return shot_table(self._current())
+        if command in ("/undo", "/render") and rest:
+            raise EditError(f"{command} takes no arguments")
+        if command == "/undo":
+            return self.undo()
+        if command == "/render":
+            return self.render(progress=progress)
+        fields, words = _fields(rest)
+        if command in ("/edit", "/remove"):
+            if not words:
+                raise EditError(f"say which shot: {command} 2 ...")
+            fields["shot"] = words.pop(0)
+            if command == "/edit" and words:
+                raise EditError(f"/edit takes field=value pairs, not {' '.join(words)!r}: e.g. /edit 2 size=close-up")
+            return self.run("edit_shot" if command == "/edit" else "remove_shot", fields)
+        if command == "/add":
+            fields["description"] = " ".join(words) or "an added shot"
+            return self.run("add_shot", fields)
+        if command == "/scene":
+            renamed = {{"time": "time_of_day"}.get(name, name): value for name, value in fields.items()}
+            return self.run("set_scene", renamed)
+        raise EditError(f"unknown command {command}: /help lists the commands")
+
+    def _current(self) -> Storyboard:
+        if self.storyboard is None:
+            raise EditError("there is no storyboard yet: tell a story first, e.g. 'A dog chases a ball in the park.'")
+        return self.storyboard
+
+    def _push(self, storyboard: Storyboard) -> None:
+        self.record.versions.append(storyboard)
+        self.save()
+
+
+def shot_table(storyboard: Storyboard) -> str:
+    """The shot list as a plain table aligned in columns."""
+    rows = [["#", "id", "where", "secs", "size", "angle", "move", "in", "subjects", "action", "description"]]
+    for number, shot in enumerate(storyboard.shots, start=1):
+        action = ", ".join(f"{a.actor} {a.verb.value}" + (f" {a.target}" if a.target else "") for a in shot.actions)
+        rows.append(
+            [
+                str(number),
+                shot.id,
+                shot.location,
+                f"{shot.duration:.1f}",
+                shot.size.value,
+                shot.angle.value,
+                shot.move.value,
+                shot.transition.value,
+                ",".join(shot.subjects),
+                action,
+                shot.description if len(shot.description) <= 40 else shot.description[:39] + "…",
+            ]
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    places = "; ".join(
+        f"{loc.id}: {loc.kind.value}, {loc.time_of_day.value}, {loc.weather.value}" for loc in storyboard.locations
+    )
+    return f"locations: {places}\n" + "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
+
+
+def _fields(words: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """``key=value`` words as fields (``subjects`` split at commas), and the other words in order."""
+    fields: dict[str, Any] = {}
+    rest: list[str] = []
+    for word in words:
+        name, equals, value = word.partition("=")
+        if not equals:
+            rest.append(word)
+            continue
+        fields[name] = [part for part in value.split(",") if part] if name == "subjects" else value
+    return fields, rest
+
+
+def _request(record: ChatRecord) -> str:
+    """The run store's request key of a chat: its settings (the storyboard changes from turn to turn)."""
+    return content_key("chat", record.fps, record.resolution, record.style.value, record.seed, record.camera)
+
+
+def _validation_line(error: ValidationError) -> str:
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"]) or "input"
+    return f"{where}: {problem['msg']}"

@@ -1,0 +1,639 @@
+"""Camera framing as a control problem, in plain numpy: what a shot asks of the camera, how the camera moves, and
+how well a pose answers the request.
+
+:class:`FramingTask` precomputes everything about one shot that does not depend on the camera: the subjects'
+per-frame aim point and size target, the obstacles as upright capsules, and an occlusion field (``World.occlusion``
+ray tests from a grid of viewpoints round the main subject every half second) that a step reads by interpolation
+instead of casting rays. :class:`CameraRig` is the camera's dynamics (accelerations and angular rates in, a smooth
+pose out). :class:`FramingEpisode` couples the two: it scores each pose (:class:`Terms`, the reward), and builds the
+policy's observation. The gymnasium environment (``camera_framing.py``) and the shipped policy's runtime
+(``tools/camera_policy.py``) both run on this module, so training and filming see the same numbers; it needs
+neither gymnasium nor torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from storyreel import geometry
+from storyreel.schema import CameraAngle, CameraMove, Shot, ShotSize
+from storyreel.world.world import World
+
+Array = NDArray[np.float64]
+
+#: How many times the subject's height the frame's height spans at the subject, per shot size.
+FRAME_SPAN: dict[ShotSize, float] = {
+    ShotSize.EXTREME_WIDE: 9.0,
+    ShotSize.WIDE: 4.0,
+    ShotSize.FULL: 1.5,
+    ShotSize.MEDIUM: 0.85,
+    ShotSize.MEDIUM_CLOSE_UP: 0.55,
+    ShotSize.CLOSE_UP: 0.35,
+    ShotSize.EXTREME_CLOSE_UP: 0.2,
+}
+
+#: Vertical field of view (degrees): wide lenses for wide shots, longer lenses for close-ups.
+FIELD_OF_VIEW: dict[ShotSize, float] = {
+    ShotSize.EXTREME_WIDE: 60.0,
+    ShotSize.WIDE: 55.0,
+    ShotSize.FULL: 50.0,
+    ShotSize.MEDIUM: 45.0,
+    ShotSize.MEDIUM_CLOSE_UP: 40.0,
+    ShotSize.CLOSE_UP: 35.0,
+    ShotSize.EXTREME_CLOSE_UP: 30.0,
+}
+
+#: Elevation of the camera above the aim point (degrees) per angle.
+ELEVATION: dict[CameraAngle, float] = {
+    CameraAngle.EYE: 4.0,
+    CameraAngle.HIGH: 28.0,
+    CameraAngle.LOW: -12.0,
+    CameraAngle.OVERHEAD: 75.0,
+}
+
+CLOSE_SIZES = (ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP)
+STILL_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # the camera stands; it only turns
+MOVES = tuple(CameraMove)
+ORBIT_SWEEP = 1.2  # radians an orbit turns over the shot
+CRANE_RISE = 35.0  # degrees a crane rises over the shot, from 10 below the requested angle
+MIN_CAMERA_HEIGHT = 0.3
+MARGIN = 0.5  # metres the camera keeps from any object
+LINEAR_JERK_SCALE = 10.0  # m/s^3 counted as one unit of jerk (the camera_jerk check's limit)
+ANGULAR_JERK_SCALE = 4.0  # rad/s^3
+MAX_TURN_RATE = 0.6  # rad/s of yaw or pitch at full action, besides following the subject
+LAG = 0.35  # seconds the acceleration and turn rates take to follow the action
+DRAG = 0.5  # 1/s velocity damping
+OCCLUSION_STEP = 0.5  # seconds between occlusion field samples
+GRID_AZIMUTHS = 16
+GRID_ELEVATIONS = np.radians([-15.0, 5.0, 25.0, 50.0, 80.0])
+GRID_DISTANCES = np.array([0.5, 1.0, 2.0])  # times the nominal distance
+ACTION_SIZE = 5
+OBSERVATION_SIZE = 47
+OBSERVATION_LIMIT = 20.0  # every observation lies in [-20, 20] (all but the rarest lie in [-5, 5])
+
+#: Weight of each reward term; every term is a cost in [0, 1] per frame (collision and jerk up to 2).
+WEIGHTS: dict[str, float] = {
+    "position": 1.0,
+    "size": 0.5,
+    "out_of_frame": 1.0,
+    "occlusion": 1.0,
+    "collision": 1.0,
+    "jerk": 0.5,
+    "angle": 0.3,
+    "move": 0.5,
+}
+
+
+def nominal_distance(shot: Shot, height: float, spread: float, aspect: float) -> float:
+    """Distance from the aim point at which the main subject fills the requested share of the frame and every
+    framed subject fits."""
+    half_tan = np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2)
+    needed = max(FRAME_SPAN[shot.size] * height, 2.4 * spread / max(aspect, 1e-3))
+    return float(np.clip(needed / (2 * half_tan), 1.2, 80.0))
+
+
+def distance_factor(move: CameraMove, progress: float) -> float:
+    """The requested distance at ``progress`` (0..1, eased) as a multiple of the nominal one: dollies move."""
+    if move is CameraMove.DOLLY_IN:
+        return 1.6 - 0.6 * progress
+    if move is CameraMove.DOLLY_OUT:
+        return 1.0 + 0.6 * progress
+    return 1.0
+
+
+def requested_elevation(shot: Shot, progress: float) -> float:
+    """The requested elevation (radians) at ``progress``: the angle's, rising through a crane."""
+    degrees = ELEVATION[shot.angle]
+    if shot.move is CameraMove.CRANE:
+        degrees = degrees - 10.0 + CRANE_RISE * progress
+    return float(np.radians(degrees))
+
+
+def forward_vector(yaw: float, pitch: float) -> Array:
+    return np.array([np.sin(yaw) * np.cos(pitch), np.sin(pitch), np.cos(yaw) * np.cos(pitch)])
+
+
+def rotation_from(yaw: float, pitch: float) -> Array:
+    """Camera-to-world 3x3 rotation looking along (yaw, pitch) with no roll."""
+    forward = forward_vector(yaw, pitch)
+    right = np.array([np.cos(yaw), 0.0, -np.sin(yaw)])  # = normalised forward x up
+    return np.stack([right, np.cross(right, forward), -forward], axis=1)
+
+
+def yaw_pitch_of(rotation: Array) -> tuple[float, float]:
+    forward = -rotation[:, 2]
+    return float(np.arctan2(forward[0], forward[2])), float(np.arcsin(np.clip(forward[1], -1.0, 1.0)))
+
+
+@dataclass
+class FramingTask:
+    """Everything about filming one shot that does not depend on the camera, per frame at ``fps``."""
+
+    world: World
+    shot: Shot
+    start: float
+    fps: int
+    aspect: float
+    screen_x: float  # where the aim point should sit across the frame (0 left, 1 right)
+    subjects: list[str]
+    times: Array  # (N,)
+    aim: Array  # (N, 3): the framed subjects' mean centre (raised for close shots)
+    ride: Array  # (N, 3): the aim smoothed; the camera rides along with it (see FramingEpisode.act)
+    framed: Array  # (S, N, 3): each framed subject's centre
+    lift: float  # how far above a subject's centre the camera aims (close shots favour the head end)
+    height: float  # the main subject's height
+    distance: float  # nominal distance
+    fov_y: float
+    capsules: Array  # (O, N, 3): each object's root; capsule from there up its height
+    capsule_size: Array  # (O, 2): footprint radius, height
+    occlusion_times: Array  # (T,)
+    occlusion_field: Array  # (T, azimuths, elevations, distances)
+
+    @property
+    def frames(self) -> int:
+        return len(self.times)
+
+    @property
+    def scale(self) -> float:
+        """The length (m) observations are measured in: shots of every size look alike to the policy."""
+        return max(self.distance, 2.0)
+
+    def progress(self, frame: int) -> float:
+        return float(geometry.smoothstep(frame / max(self.frames - 1, 1)))
+
+    def target_share(self, frame: int) -> float:
+        """Share of the frame's height the main subject should span at ``frame``."""
+        return 1.0 / FRAME_SPAN[self.shot.size] / distance_factor(self.shot.move, self.progress(frame))
+
+    def occlusion(self, time: float, eyes: Array) -> Array:
+        """Interpolated share of blocked rays from each eye (E, 3) to the main subject at ``time``."""
+        centre = self._main_centre(time)
+        offset = np.atleast_2d(eyes) - centre
+        reach = np.maximum(np.linalg.norm(offset, axis=1), 1e-6)
+        azimuth = np.mod(np.arctan2(offset[:, 0], offset[:, 2]), 2 * np.pi) / (2 * np.pi) * GRID_AZIMUTHS
+        elevation = np.interp(np.arcsin(offset[:, 1] / reach), GRID_ELEVATIONS, np.arange(len(GRID_ELEVATIONS)))
+        distance = np.interp(np.log(reach / self.distance), np.log(GRID_DISTANCES), np.arange(len(GRID_DISTANCES)))
+        when = float(np.interp(time, self.occlusion_times, np.arange(len(self.occlusion_times))))
+        low = int(when)
+        high = min(low + 1, len(self.occlusion_times) - 1)
+        grid = (1 - (when - low)) * self.occlusion_field[low] + (when - low) * self.occlusion_field[high]
+        return _trilinear(grid, azimuth, elevation, distance)
+
+    def clearance(self, frame: int, position: Array) -> tuple[float, Array]:
+        """Distance (m) from ``position`` to the nearest object's capsule surface, and the unit direction to it."""
+        if not len(self.capsules):
+            return 99.0, np.zeros(3)
+        base = self.capsules[:, frame]
+        along = np.clip(position[1] - base[:, 1], 0.0, self.capsule_size[:, 1])
+        offsets = base - position
+        offsets[:, 1] += along
+        gaps = np.linalg.norm(offsets, axis=1) - self.capsule_size[:, 0]
+        index = int(np.argmin(gaps))
+        return float(gaps[index]), offsets[index] / max(float(np.linalg.norm(offsets[index])), 1e-6)
+
+    def _main_centre(self, time: float) -> Array:
+        return np.array([np.interp(time, self.times, self.framed[0, :, axis]) for axis in range(3)])
+
+
+def _trilinear(grid: Array, azimuth: Array, elevation: Array, distance: Array) -> Array:
+    """Interpolate an (A, E, D) grid at fractional indices; the azimuth axis wraps round."""
+    size_a, size_e, size_d = grid.shape
+    a0, e0, d0 = (np.floor(v).astype(int) for v in (azimuth, elevation, distance))
+    wa, we, wd = azimuth - a0, elevation - e0, distance - d0
+    a = (np.mod(a0, size_a), np.mod(a0 + 1, size_a))
+    e = (np.clip(e0, 0, size_e - 1), np.clip(e0 + 1, 0, size_e - 1))
+    d = (np.clip(d0, 0, size_d - 1), np.clip(d0 + 1, 0, size_d - 1))
+    result = np.zeros(len(azimuth))
+    for i, weight_a in ((0, 1 - wa), (1, wa)):
+        for j, weight_e in ((0, 1 - we), (1, we)):
+            for k, weight_d in ((0, 1 - wd), (1, wd)):
+                result += weight_a * weight_e * weight_d * grid[a[i], e[j], d[k]]
+    return result
+
+
+def occlusion_field(world: World, subject: str, centres: Array, times: Array, distance: float) -> Array:
+    """``World.occlusion`` from a grid of viewpoints (azimuth x elevation x distance) round ``subject``'s centre
+    at each of ``times``: (T, A, E, D)."""
+    azimuths = np.arange(GRID_AZIMUTHS) * 2 * np.pi / GRID_AZIMUTHS
+    a, e, d = np.meshgrid(azimuths, GRID_ELEVATIONS, GRID_DISTANCES * distance, indexing="ij")
+    offsets = np.stack([d * np.cos(e) * np.sin(a), d * np.sin(e), d * np.cos(e) * np.cos(a)], axis=-1).reshape(-1, 3)
+    field = np.empty((len(times), GRID_AZIMUTHS, len(GRID_ELEVATIONS), len(GRID_DISTANCES)))
+    for i, (time, centre) in enumerate(zip(times, centres, strict=True)):
+        field[i] = world.occlusion(centre + offsets, subject, float(time), samples=8).reshape(field.shape[1:])
+    return field
+
+
+def framed_subjects(world: World, shot: Shot) -> list[str]:
+    """The shot's framed subjects that are in the world (else its first actor)."""
+    present = {obj.name for obj in world.objects}
+    names = [name for name in shot.framed_subjects() if name in present]
+    return names or [a.actor for a in shot.actions if a.actor in present][:1]
+
+
+def object_centres(world: World, name: str, times: Array) -> Array:
+    """(N, 3) world centre of ``name``'s rest bounds at each time."""
+    obj = world.object(name)
+    roots = obj.root_matrices(times)
+    middle = np.append(obj.asset.bounds.mean(axis=0), 1.0)
+    return (roots @ middle)[:, :3]
+
+
+def build_task(
+    world: World,
+    shot: Shot,
+    *,
+    start: float,
+    fps: int,
+    aspect: float,
+    screen_x: float = 0.5,
+    field_cache: dict[tuple[str, float], tuple[Array, Array]] | None = None,
+) -> FramingTask:
+    """Precompute a shot's :class:`FramingTask`. ``field_cache`` (keyed by shot id and start) keeps the occlusion
+    field, the one costly part, across episodes of the same scenario at other frame rates."""
+    frames = max(1, round(shot.duration * fps))
+    times = start + np.arange(frames) / fps
+    names = framed_subjects(world, shot)
+    if names:
+        framed = np.stack([object_centres(world, name, times) for name in names])
+        height = world.object(names[0]).height()
+    else:
+        framed = np.tile([0.0, 1.0, 0.0], (1, frames, 1))
+        height = 1.7
+    lift = 0.3 * height if shot.size in CLOSE_SIZES else 0.0
+    aim = framed.mean(axis=0)
+    aim[:, 1] += lift
+    spread = float(np.max(np.linalg.norm(framed - aim[None], axis=2))) if len(framed) > 1 else 0.0
+    distance = nominal_distance(shot, height, spread, aspect)
+    objects = [obj for obj in world.objects if obj.name not in names]  # the camera may come close to its subjects
+    capsules = np.stack([obj.root_matrices(times)[:, :3, 3] for obj in objects]) if objects else np.zeros((0, 0, 3))
+    capsule_size = np.array([[obj.asset.radius * obj.scale, obj.height()] for obj in objects]).reshape(-1, 2)
+    key = (shot.id, start)
+    if field_cache is not None and key in field_cache:
+        field_times, field = field_cache[key]
+    else:
+        field_times = start + np.arange(0.0, shot.duration + OCCLUSION_STEP, OCCLUSION_STEP)
+        if names:
+            field = occlusion_field(
+                world, names[0], object_centres(world, names[0], field_times), field_times, distance
+            )
+        else:
+            field = np.zeros((len(field_times), GRID_AZIMUTHS, len(GRID_ELEVATIONS), len(GRID_DISTANCES)))
+        if field_cache is not None:
+            field_cache[key] = (field_times, field)
+    return FramingTask(
+        world=world,
+        shot=shot,
+        start=start,
+        fps=fps,
+        aspect=aspect,
+        screen_x=screen_x,
+        subjects=names,
+        times=times,
+        aim=aim,
+        ride=geometry.smooth_series(aim, window=max(3, frames // 6) | 1),
+        framed=framed,
+        lift=lift,
+        height=height,
+        distance=distance,
+        fov_y=FIELD_OF_VIEW[shot.size],
+        capsules=capsules,
+        capsule_size=capsule_size,
+        occlusion_times=field_times,
+        occlusion_field=field,
+    )
+
+
+@dataclass
+class Terms:
+    """The cost of one frame, term by term (each >= 0; the reward is minus their weighted sum)."""
+
+    position: float
+    size: float
+    out_of_frame: float
+    occlusion: float
+    collision: float
+    jerk: float
+    angle: float
+    move: float
+
+    def reward(self) -> float:
+        return -sum(WEIGHTS[name] * value for name, value in self.__dict__.items())
+
+
+@dataclass
+class CameraRig:
+    """The camera's state and dynamics: actions are accelerations (right, up, forward; m/s^2 at full scale) and
+    yaw and pitch rates, which the rig follows with a short lag so that even a jumpy policy moves smoothly."""
+
+    position: Array
+    yaw: float
+    pitch: float
+    velocity: Array = field(default_factory=lambda: np.zeros(3))
+    push: Array = field(default_factory=lambda: np.zeros(3))  # the acceleration now, as a share of full scale
+    turn: Array = field(default_factory=lambda: np.zeros(2))
+
+    @property
+    def rotation(self) -> Array:
+        return rotation_from(self.yaw, self.pitch)
+
+    def step(self, action: Array, dt: float, acceleration: float) -> None:
+        action = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
+        follow = min(1.0, dt / LAG)
+        self.push = self.push + (action[:3] - self.push) * follow
+        right = np.array([np.cos(self.yaw), 0.0, -np.sin(self.yaw)])
+        ahead = np.array([np.sin(self.yaw), 0.0, np.cos(self.yaw)])
+        push = acceleration * (self.push[0] * right + self.push[1] * geometry.UP + self.push[2] * ahead)
+        self.velocity = self.velocity + (push - DRAG * self.velocity) * dt
+        self.position = self.position + self.velocity * dt
+        if self.position[1] < MIN_CAMERA_HEIGHT:
+            self.position[1] = MIN_CAMERA_HEIGHT
+            self.velocity[1] = max(self.velocity[1], 0.0)
+        self.turn = self.turn + (MAX_TURN_RATE * action[3:5] - self.turn) * follow
+        self.yaw += float(self.turn[0]) * dt
+        self.pitch = float(np.clip(self.pitch + self.turn[1] * dt, -1.45, 1.45))
+
+
+class FramingEpisode:
+    """One shot filmed pose by pose: scores each pose against the task and observes the state for a policy.
+
+    Poses come either from :meth:`act` (a policy's actions through the :class:`CameraRig`) or from :meth:`record`
+    (a path made elsewhere, e.g. the baseline director's, replayed through the same reward)."""
+
+    def __init__(self, task: FramingTask, rig: CameraRig) -> None:
+        self.task = task
+        self.rig = rig
+        self.frame = 0
+        self.positions: list[Array] = []
+        self.rotations: list[Array] = []
+        self.terms: list[Terms] = []
+        self.last_action = np.zeros(ACTION_SIZE)
+        self.record(rig.position.copy(), rig.rotation)
+
+    @property
+    def done(self) -> bool:
+        return len(self.positions) >= self.task.frames
+
+    @property
+    def acceleration(self) -> float:
+        return 1.5 + 0.05 * self.task.scale
+
+    def act(self, action: Array) -> Terms:
+        """Move the rig by one frame under ``action`` and score the new pose.
+
+        The action acts relative to the subject: unless the move keeps the camera standing (static, pan, tilt)
+        the rig rides along with the subject's smoothed motion, and it turns by however much the bearing to the
+        subject changed. So a zero action keeps the framing the shot started with, and the policy learns the
+        corrections: the requested move, the size and place in frame, a way round what is in the way."""
+        task, frame = self.task, self.frame
+        self.last_action = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
+        following = min(frame + 1, task.frames - 1)
+        before = _yaw_pitch_towards(task.ride[frame] - self.rig.position)
+        if task.shot.move not in STILL_MOVES:
+            self.rig.position = self.rig.position + task.ride[following] - task.ride[frame]
+        self.rig.step(self.last_action, 1.0 / task.fps, self.acceleration)
+        after = _yaw_pitch_towards(task.ride[following] - self.rig.position)
+        self.rig.yaw += float((after[0] - before[0] + np.pi) % (2 * np.pi) - np.pi)
+        self.rig.pitch = float(np.clip(self.rig.pitch + after[1] - before[1], -1.45, 1.45))
+        return self.record(self.rig.position.copy(), self.rig.rotation)
+
+    def record(self, position: Array, rotation: Array) -> Terms:
+        """Append the pose of the next frame and return its cost terms."""
+        self.frame = len(self.positions)
+        self.positions.append(np.asarray(position, dtype=float))
+        self.rotations.append(np.asarray(rotation, dtype=float))
+        terms = self._score()
+        self.terms.append(terms)
+        return terms
+
+    def _views(self, points: Array) -> tuple[Array, Array]:
+        """``points`` in normalised device coordinates (x right, y up; the frame is [-1, 1]^2) and their depths."""
+        task = self.task
+        view = np.eye(4)
+        rotation, position = self.rotations[-1], self.positions[-1]
+        view[:3, :3] = rotation.T
+        view[:3, 3] = -rotation.T @ position
+        projection = geometry.perspective(task.fov_y, task.aspect)
+        pixels, depth = geometry.project(points, view, projection, 2, 2)
+        ndc = np.stack([pixels[:, 0] - 1.0, 1.0 - pixels[:, 1]], axis=1)
+        return ndc, depth
+
+    def _score(self) -> Terms:
+        task, frame = self.task, self.frame
+        position = self.positions[-1]
+        aim = task.aim[frame]
+        centre = task.framed[0, frame]
+        half = np.array([0.0, task.height / 2, 0.0])
+        lifted = task.framed[:, frame] + np.array([0.0, task.lift, 0.0])
+        points = np.vstack([aim[None], lifted, (centre + half)[None], (centre - half)[None]])
+        ndc, depth = self._views(points)
+        target = np.array([2 * task.screen_x - 1.0, 0.0])
+        visible = depth > 0.05
+        position_cost = min(1.0, float(np.linalg.norm(ndc[0] - target)) / 2) if visible[0] else 1.0
+        inside = visible[1:-2] & np.all(np.abs(ndc[1:-2]) <= 1.0, axis=1)
+        if visible[-1] and visible[-2]:
+            share = abs(float(ndc[-2, 1] - ndc[-1, 1])) / 2
+            size_cost = min(1.0, abs(float(np.log(max(share, 1e-3) / task.target_share(frame)))))
+        else:
+            size_cost = 1.0
+        occluded = float(task.occlusion(float(task.times[frame]), position[None])[0])
+        gap, _ = task.clearance(frame, position)
+        collision = min(2.0, max(0.0, 1.0 - gap / MARGIN))
+        offset = position - aim
+        reach = max(float(np.linalg.norm(offset)), 1e-6)
+        elevation = float(np.arcsin(np.clip(offset[1] / reach, -1, 1)))
+        angle_cost = min(1.0, abs(elevation - requested_elevation(task.shot, task.progress(frame))) / 0.6)
+        return Terms(
+            position=position_cost,
+            size=size_cost,
+            out_of_frame=float(not np.all(inside)),
+            occlusion=occluded,
+            collision=collision,
+            jerk=self._jerk(),
+            angle=angle_cost,
+            move=self._move_cost(),
+        )
+
+    def _jerk(self) -> float:
+        """This frame's linear and angular jerk, each against its scale (the camera_jerk check's), the larger."""
+        if len(self.positions) < 4:
+            return 0.0
+        fps = self.task.fps
+        p = self.positions[-4:]
+        linear = float(np.linalg.norm(p[3] - 3 * p[2] + 3 * p[1] - p[0])) * fps**3
+        rates = [_rotation_vector(self.rotations[i - 1], self.rotations[i]) * fps for i in (-3, -2, -1)]
+        angular = float(np.linalg.norm(rates[2] - 2 * rates[1] + rates[0])) * fps**2
+        return min(2.0, max(linear / LINEAR_JERK_SCALE, angular / ANGULAR_JERK_SCALE))
+
+    def _move_cost(self) -> float:
+        """How far the camera strays from the requested move (the distance and elevation parts of dollies and
+        cranes are scored by the size and angle terms)."""
+        task, frame, move = self.task, self.frame, self.task.shot.move
+        if frame == 0:
+            return 0.0
+        velocity = (self.positions[-1] - self.positions[-2]) * task.fps
+        if move in (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT):
+            return min(1.0, float(np.linalg.norm(velocity)) / (0.1 * task.scale))
+        if move in (CameraMove.DOLLY_IN, CameraMove.DOLLY_OUT):
+            radial = float(np.dot(velocity, _unit(self.positions[-1] - task.aim[frame])))
+            wrong = radial if move is CameraMove.DOLLY_IN else -radial
+            return min(1.0, max(0.0, wrong) / (0.1 * task.scale))
+        if move is CameraMove.ORBIT:
+            return min(1.0, abs(abs(self.orbit_turn()) - ORBIT_SWEEP * task.progress(frame)) / 0.6)
+        return 0.0
+
+    def orbit_turn(self) -> float:
+        """Azimuth (radians) the camera has gone round the aim point since the first frame."""
+        first = self.positions[0] - self.task.aim[0]
+        now = self.positions[-1] - self.task.aim[self.frame]
+        turn = np.arctan2(now[0], now[2]) - np.arctan2(first[0], first[2])
+        return float((turn + np.pi) % (2 * np.pi) - np.pi)
+
+    def observe(self) -> NDArray[np.float32]:
+        """The policy's view of the current frame (see the environment's observation table)."""
+        task, frame = self.task, self.frame
+        scale = task.scale
+        rotation, position = self.rotations[-1], self.positions[-1]
+        to_camera = rotation.T
+        aim = task.aim[frame]
+        ndc, depth = self._views(aim[None])
+        target = np.array([2 * task.screen_x - 1.0, 0.0])
+        screen_error = np.clip(ndc[0] - target, -3, 3) if depth[0] > 0.05 else np.zeros(2)
+        direction = to_camera @ _unit(aim - position)
+        u = task.progress(frame)
+        centre = task.framed[0, frame]
+        half = np.array([0.0, task.height / 2, 0.0])
+        ends, ends_depth = self._views(np.vstack([centre + half, centre - half]))
+        if np.all(ends_depth > 0.05):
+            share = abs(float(ends[0, 1] - ends[1, 1])) / 2
+            size_error = float(np.clip(np.log(max(share, 1e-3) / task.target_share(frame)), -3, 3))
+        else:
+            size_error = -3.0
+        offset = position - aim
+        reach = max(float(np.linalg.norm(offset)), 1e-6)
+        elevation = float(np.arcsin(np.clip(offset[1] / reach, -1, 1)))
+        nxt = min(frame + 1, task.frames - 1)
+        subject_velocity = (task.aim[nxt] - task.aim[max(nxt - 1, 0)]) * task.fps
+        probes = _probes(position, aim, reach)
+        occlusion = task.occlusion(float(task.times[frame]), probes)
+        gap, towards = task.clearance(frame, position)
+        one_hot = np.zeros(len(MOVES))
+        one_hot[MOVES.index(task.shot.move)] = 1.0
+        inside = depth[0] > 0.05 and bool(np.all(np.abs(ndc[0]) <= 1.0))
+        parts = [
+            screen_error,
+            direction,
+            [size_error],
+            [np.clip(reach / (task.distance * distance_factor(task.shot.move, u)) - 1.0, -3, 3)],
+            [elevation - requested_elevation(task.shot, u)],
+            np.clip(to_camera @ self.rig.velocity / scale, -5, 5),
+            self.rig.turn / MAX_TURN_RATE,
+            np.clip(to_camera @ subject_velocity / scale, -5, 5),
+            [occlusion[0], occlusion[1] - occlusion[2], occlusion[3] - occlusion[4], occlusion[5] - occlusion[6]],
+            (to_camera @ towards) * np.exp(-max(gap, 0.0) / MARGIN),
+            [np.clip(gap / scale, -1, 3)],
+            [np.clip(position[1] / scale, 0, 5)],
+            [u, 12.0 / task.fps, 2 * task.screen_x - 1.0],
+            one_hot,
+            [self.orbit_turn() if frame else 0.0, ORBIT_SWEEP * u],
+            self.last_action,
+            [float(not inside)],
+            self.rig.push,
+        ]
+        observation = np.concatenate([np.ravel(np.asarray(p, dtype=float)) for p in parts])
+        return np.clip(observation, -OBSERVATION_LIMIT, OBSERVATION_LIMIT).astype(np.float32)
+
+
+def _probes(position: Array, aim: Array, reach: float) -> Array:
+    """The camera's position and its neighbours round the aim point: azimuth -/+, elevation +/-, nearer/farther."""
+    offset = position - aim
+    azimuth = float(np.arctan2(offset[0], offset[2]))
+    elevation = float(np.arcsin(np.clip(offset[1] / reach, -1, 1)))
+    step, lift = 2 * np.pi / GRID_AZIMUTHS, 0.35
+    views = [
+        (azimuth, elevation, reach),
+        (azimuth + step, elevation, reach),
+        (azimuth - step, elevation, reach),
+        (azimuth, elevation + lift, reach),
+        (azimuth, elevation - lift, reach),
+        (azimuth, elevation, reach * 0.7),
+        (azimuth, elevation, reach * 1.4),
+    ]
+    return np.array([aim + _offset(a, e, r) for a, e, r in views])
+
+
+def _offset(azimuth: float, elevation: float, distance: float) -> Array:
+    return distance * np.array(
+        [np.cos(elevation) * np.sin(azimuth), np.sin(elevation), np.cos(elevation) * np.cos(azimuth)]
+    )
+
+
+def _yaw_pitch_towards(direction: Array) -> tuple[float, float]:
+    reach = max(float(np.linalg.norm(direction)), 1e-9)
+    return float(np.arctan2(direction[0], direction[2])), float(np.arcsin(np.clip(direction[1] / reach, -1, 1)))
+
+
+def _unit(vector: Array) -> Array:
+    return vector / max(float(np.linalg.norm(vector)), 1e-9)
+
+
+def _rotation_vector(before: Array, after: Array) -> Array:
+    """Rotation vector (axis * angle, world frame) that turns ``before`` into ``after``."""
+    relative = after @ before.T
+    angle = float(np.arccos(np.clip((np.trace(relative) - 1) / 2, -1.0, 1.0)))
+    if angle < 1e-9:
+        return np.zeros(3)
+    axis = np.array([relative[2, 1] - relative[1, 2], relative[0, 2] - relative[2, 0], relative[1, 0] - relative[0, 1]])
+    return axis / (2 * np.sin(angle)) * angle
+
+
+def place_camera(task: FramingTask, *, seed: int, rng: np.random.Generator | None = None) -> CameraRig:
+    """The first frame's camera. With no ``rng``: on the scene's front side at the requested distance and angle,
+    at the azimuth (near a seed-dependent preference) whose view of the main subject is least occluded over the
+    shot; the policy takes it from there. With ``rng`` (training): anywhere on the front side, with the distance,
+    elevation and aim perturbed, so the policy learns to recover."""
+    aim = task.aim[0]
+    elevation = requested_elevation(task.shot, 0.0)
+    reach = task.distance * distance_factor(task.shot.move, 0.0)
+    if rng is None:
+        preference = float(np.random.default_rng(seed).uniform(-0.35, 0.35))
+        candidates = preference + np.radians([0.0, -25.0, 25.0, -50.0, 50.0, -70.0, 70.0])
+        cost = [
+            float(np.mean([task.occlusion(t, (a + _offset(c, elevation, reach))[None])[0] for t, a in _samples(task)]))
+            + 0.05 * abs(c - preference)
+            for c in candidates
+        ]
+        azimuth = float(candidates[int(np.argmin(cost))])
+        yaw_noise = pitch_noise = 0.0
+    else:
+        azimuth = float(rng.uniform(-1.3, 1.3))
+        elevation += float(rng.uniform(-0.15, 0.15))
+        reach *= float(rng.uniform(0.75, 1.3))
+        yaw_noise, pitch_noise = (float(v) for v in rng.uniform(-0.12, 0.12, 2))
+    position = aim + _offset(azimuth, elevation, reach)
+    position[1] = max(position[1], MIN_CAMERA_HEIGHT)
+    yaw, pitch = yaw_pitch_of(geometry.look_at_rotation(position, aim))
+    return CameraRig(position=position, yaw=yaw + yaw_noise, pitch=pitch + pitch_noise)
+
+
+def _samples(task: FramingTask) -> list[tuple[float, Array]]:
+    frames = np.linspace(0, task.frames - 1, 5).astype(int)
+    return [(float(task.times[i]), task.aim[i]) for i in frames]
+
+
+def rollout(task: FramingTask, rig: CameraRig, act: Callable[[NDArray[np.float32]], Array]) -> FramingEpisode:
+    """Film the whole shot with a policy ``act`` (observation -> action) from the rig's starting pose."""
+    episode = FramingEpisode(task, rig)
+    while not episode.done:
+        episode.act(act(episode.observe()))
+    return episode
+
+
+def summary(episode: FramingEpisode) -> dict[str, float]:
+    """An episode's return and its mean cost terms per frame."""
+    terms = episode.terms
+    means = {name: float(np.mean([getattr(t, name) for t in terms])) for name in WEIGHTS}
+    return {"return": float(sum(t.reward() for t in terms)), **means}

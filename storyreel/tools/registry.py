@@ -1,0 +1,507 @@
+"""One list of the tools storyreel offers to other agents: the MCP server, LangChain and the CLI all read it.
+
+A tool is a typed function over a pydantic input model; the model's JSON Schema is what an agent sees, the
+function's docstring is how the tool is explained to it. Tools work in a workspace directory: they read and write
+run artifacts there and hand back their URIs (``storyreel://runs/dog/report.json``) with a short summary, because
+worlds, frames and videos are too big to pass around. Every path an agent gives is confined to the workspace.
+
+Each stage tool is usable alone on what is in the workspace: ``plan_story`` writes ``storyboard.json``;
+``build_scene`` the locations' GLB worlds; ``direct_camera`` a shot's camera path (``cameras/<shot>.json``);
+``render_shot`` its clip (``shots/<shot>.mp4``) and the analysis frames the checks read; ``check_shot`` its checks
+(``checks/<shot>.json``); ``assemble_video`` joins the clips into ``final.mp4``. This module holds the stage tools
+and ``get_report``; the agent floor adds ``make_video``, the whole pipeline in one call
+(``storyreel.agent.toolset``).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import io
+import json
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from storyreel.atomic import atomic_path, write_model
+from storyreel.errors import UserError
+from storyreel.planners import rules
+from storyreel.schema import CameraPath, Resolution, RunReport, Shot, ShotReport, Storyboard, Style
+from storyreel.tools import camera, checks, scene, video
+from storyreel.tools.camera import DEFAULT_CONTROLLER
+from storyreel.tools.render import raster
+from storyreel.tools.render.frames import FrameSet
+from storyreel.world.world import World
+
+URI_SCHEME = "storyreel://"
+
+#: Called with the fraction done (0-1) and what is happening; it may raise to cancel the work.
+Progress = Callable[[float, str], None]
+
+
+class ToolCancelled(Exception):
+    """Raised from a progress callback to stop a long tool between steps."""
+
+
+# ------------------------------------------------------------------------------------------------------ workspace
+
+
+class Workspace:
+    """The directory tools work in. References are paths relative to it or ``storyreel://`` URIs; absolute paths,
+    ``..`` and symlinks that lead out of it are refused."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+        if not self.root.is_dir():
+            raise UserError(f"workspace {root} is not a directory: create it or point --workspace at a folder")
+
+    def resolve(self, reference: str) -> Path:
+        """The absolute path ``reference`` names inside the workspace."""
+        text = reference.removeprefix(URI_SCHEME)
+        relative = PurePosixPath(text)
+        if not text.strip() or "\x00" in text:
+            raise UserError(
+                f"path {reference!r} is empty or malformed: give a path inside the workspace, e.g. runs/dog"
+            )
+        if relative.is_absolute() or text.startswith("\\") or (len(text) > 1 and text[1] == ":"):
+            raise UserError(f"path {reference!r} is absolute: give a path relative to the workspace, e.g. runs/dog")
+        if ".." in relative.parts:
+            raise UserError(f"path {reference!r} climbs out with '..': give a path inside the workspace")
+        target = (self.root / relative).resolve()
+        if not target.is_relative_to(self.root):
+            raise UserError(f"path {reference!r} leads out of the workspace through a symlink: use a path inside it")
+        return target
+
+    def existing(self, reference: str, what: str, hint: str) -> Path:
+        """:meth:`resolve` for a file that must exist; ``hint`` says which tool makes it."""
+        path = self.resolve(reference)
+        if not path.is_file():
+            raise UserError(f"no {what} at {self.uri(path)}: {hint}")
+        return path
+
+    def uri(self, path: Path) -> str:
+        """The ``storyreel://`` URI of a path inside the workspace."""
+        return URI_SCHEME + Path(path).resolve().relative_to(self.root).as_posix()
+
+
+# -------------------------------------------------------------------------------------------------------- tools
+
+
+class ToolResult(BaseModel):
+    """What a tool hands back: a short summary for a model to read, the URIs of what it wrote, and small facts."""
+
+    summary: str
+    artifacts: dict[str, str] = Field(default_factory=dict, description="role -> storyreel:// URI")
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def text(self) -> str:
+        """The summary, then one ``role: URI`` line per artifact: what a model reads."""
+        return "\n".join([self.summary, *(f"{role}: {uri}" for role, uri in self.artifacts.items())])
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One tool: its name, input model and function. ``long`` tools take a progress callback and can be
+    cancelled between steps."""
+
+    name: str
+    input_model: type[BaseModel]
+    function: Callable[..., ToolResult]
+    long: bool = False
+
+    @property
+    def description(self) -> str:
+        return inspect.getdoc(self.function) or self.name
+
+    def input_schema(self) -> dict[str, Any]:
+        return self.input_model.model_json_schema()
+
+    def parse(self, arguments: Mapping[str, Any]) -> BaseModel:
+        """Validate raw arguments (raises pydantic's ValidationError)."""
+        return self.input_model.model_validate(dict(arguments))
+
+    def run(self, workspace: Workspace, inputs: BaseModel, on_progress: Progress | None = None) -> ToolResult:
+        if self.long:
+            return self.function(workspace, inputs, on_progress or _ignore_progress)
+        return self.function(workspace, inputs)
+
+    def call(
+        self, workspace: Workspace, arguments: Mapping[str, Any], on_progress: Progress | None = None
+    ) -> ToolResult:
+        """Validate ``arguments`` and run the tool in the calling thread."""
+        return self.run(workspace, self.parse(arguments), on_progress)
+
+
+def _ignore_progress(fraction: float, message: str) -> None:
+    """The progress callback of a caller that does not listen."""
+
+
+@functools.cache
+def tool_thread() -> ThreadPoolExecutor:
+    """The one thread that async callers (the MCP server, LangChain's ``ainvoke``) run tools on, one call at a time:
+    rendering uses the process's OpenGL context, which works only on the thread that made it."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyreel-tools")
+
+
+# ------------------------------------------------------------------------------------------------------- inputs
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+RunDir = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=512,
+        description="run directory relative to the workspace, e.g. 'runs/dog' (or its storyreel:// URI)",
+    ),
+]
+StoryboardRef = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=512,
+        description="the run's storyboard.json (relative path or storyreel:// URI), as plan_story returned it",
+    ),
+]
+ShotId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=64, description="a shot id from the storyboard")]
+Seed = Annotated[int, Field(default=0, ge=0, le=2**31 - 1, description="seed for every random choice")]
+Director = Annotated[
+    Literal["rl", "baseline"],  # camera.CONTROLLERS
+    Field(
+        default=DEFAULT_CONTROLLER,
+        description="camera director: 'baseline' (hand-written, the default) or 'rl' (the trained policy)",
+    ),
+]
+
+
+class RenderSettings(_Input):
+    """The settings a story is planned and filmed with."""
+
+    fps: int = Field(default=24, ge=1, le=120, description="frames per second")
+    resolution: str = Field(
+        default="1280x720",
+        pattern=r"^\d{2,4}x\d{2,4}$",
+        description="WIDTHxHEIGHT in pixels, even numbers, e.g. 1280x720 (small ones like 320x180 are fast)",
+    )
+    style: Style = Field(default=Style.TOON, description="the raster look")
+    seed: Seed
+
+    @field_validator("resolution")
+    @classmethod
+    def _resolution(cls, value: str) -> str:
+        Resolution.parse(value)  # raises a ValueError naming the problem
+        return value
+
+
+class PlanStoryInput(RenderSettings):
+    story: str = Field(min_length=1, max_length=rules.MAX_STORY_CHARS, description="the story, in English")
+    run: RunDir
+
+
+class BuildSceneInput(_Input):
+    storyboard: StoryboardRef
+    location: str | None = Field(default=None, max_length=64, description="one location id; all when omitted")
+    seed: Seed
+
+
+class ShotInput(_Input):
+    storyboard: StoryboardRef
+    shot: ShotId
+    seed: Seed
+
+
+class FilmShotInput(ShotInput):
+    camera: Director
+
+
+class RunInput(_Input):
+    run: RunDir
+
+
+# -------------------------------------------------------------------------------------------------------- stage
+
+
+def plan_story(workspace: Workspace, inputs: PlanStoryInput) -> ToolResult:
+    """Plan a story into a storyboard: cast, locations and shots (size, angle, camera move, transition), offline
+    and deterministic. Writes <run>/storyboard.json and returns its URI with the shot list. Next: build_scene,
+    direct_camera, render_shot, check_shot, assemble_video for control shot by shot, or make_video for the whole
+    film in one call."""
+    run = workspace.resolve(inputs.run)
+    storyboard = rules.plan_story(
+        inputs.story,
+        fps=inputs.fps,
+        resolution=Resolution.parse(inputs.resolution),
+        style=inputs.style,
+        seed=inputs.seed,
+    )
+    path = run / "storyboard.json"
+    write_model(path, storyboard)
+    shots = [
+        f"{s.id} ({s.location}, {s.duration:g} s, {s.size.value} {s.move.value}): {s.description}"
+        for s in storyboard.shots
+    ]
+    return ToolResult(
+        summary=f"{storyboard.title!r}: {len(storyboard.shots)} shots, {storyboard.duration:g} s\n" + "\n".join(shots),
+        artifacts={"storyboard": workspace.uri(path)},
+        data={
+            "title": storyboard.title,
+            "shots": [s.id for s in storyboard.shots],
+            "locations": [location.id for location in storyboard.locations],
+            "cast": [character.id for character in storyboard.cast],
+            "unknown_nouns": storyboard.unknown_nouns,
+        },
+    )
+
+
+def build_scene(workspace: Workspace, inputs: BuildSceneInput) -> ToolResult:
+    """Build the 3D world of one location of a storyboard (or of every location): assets, layout and motion on the
+    story's timeline. Writes <run>/scenes/<location>.glb, posed at the location's first shot, and returns the URIs
+    with the objects each world holds."""
+    storyboard_path, storyboard = _load_storyboard(workspace, inputs.storyboard)
+    ids = [location.id for location in storyboard.locations]
+    if inputs.location is not None and inputs.location not in ids:
+        raise UserError(f"no location {inputs.location!r} in the storyboard: it has {', '.join(ids)}")
+    artifacts: dict[str, str] = {}
+    objects: dict[str, list[str]] = {}
+    for location in [inputs.location] if inputs.location else ids:
+        world = scene.build_world(storyboard, location, seed=inputs.seed)
+        first = next(s for s in storyboard.shots if s.location == location)
+        path = storyboard_path.parent / "scenes" / f"{location}.glb"
+        scene.export_world(world, path, storyboard.shot_start(first.id))
+        artifacts[location] = workspace.uri(path)
+        objects[location] = [item.name for item in world.objects]
+    lines = [f"{location}: {', '.join(names) or 'no objects'}" for location, names in objects.items()]
+    return ToolResult(summary="\n".join(lines), artifacts=artifacts, data={"objects": objects})
+
+
+def direct_camera(workspace: Workspace, inputs: FilmShotInput) -> ToolResult:
+    """Direct the camera of one shot: frame its subjects at the shot's size and angle from the clearest view and
+    play its move. Writes <run>/cameras/<shot>.json (per-frame position, orientation and field of view) and
+    returns its URI; render_shot films along it."""
+    storyboard_path, storyboard = _load_storyboard(workspace, inputs.storyboard)
+    shot = _shot(storyboard, inputs.shot)
+    path = _direct(storyboard, storyboard_path.parent, shot, inputs.seed, inputs.camera)
+    start, end = path.positions[0], path.positions[-1]
+    return ToolResult(
+        summary=f"{shot.id}: {path.frames} frames, {shot.size.value} {shot.angle.value} {shot.move.value}, "
+        f"camera from {_point(start)} to {_point(end)} m, field of view {path.fov_y[0]:.1f} degrees",
+        artifacts={"camera": workspace.uri(_camera_file(storyboard_path.parent, shot))},
+        data={"frames": path.frames, "fov_y": path.fov_y[0]},
+    )
+
+
+def render_shot(workspace: Workspace, inputs: FilmShotInput, on_progress: Progress) -> ToolResult:
+    """Render one shot along its camera path (directing it first when cameras/<shot>.json is missing) with the
+    OpenGL rasterizer and encode it. Writes <run>/shots/<shot>.mp4, plus the analysis frames check_shot reads.
+    Rendered alone, a dissolve rises from black; make_video dissolves from the previous shot."""
+    storyboard_path, storyboard = _load_storyboard(workspace, inputs.storyboard)
+    run = storyboard_path.parent
+    shot = _shot(storyboard, inputs.shot)
+    camera_file = _camera_file(run, shot)
+    if camera_file.is_file():
+        path = CameraPath.model_validate_json(camera_file.read_text(encoding="utf-8"))
+    else:
+        on_progress(0.0, f"{shot.id}: directing the camera")
+        path = _direct(storyboard, run, shot, inputs.seed, inputs.camera)
+    on_progress(0.2, f"{shot.id}: rendering {path.frames} frames")
+    world = _world(storyboard, shot, inputs.seed)
+    start = storyboard.shot_start(shot.id)
+    frames = raster.render_shot(
+        world, path, start=start, style=storyboard.style, resolution=storyboard.resolution, shot_id=shot.id
+    )
+    _save_analysis(_analysis_file(run, shot), checks.analysis_frames(frames))
+    on_progress(0.7, f"{shot.id}: encoding")
+    clip = run / "shots" / f"{shot.id}.mp4"
+    video.write_clip(clip, video.apply_transition(frames.rgb.copy(), shot.transition, None, path.fps), path.fps)
+    return ToolResult(
+        summary=f"{shot.id}: {len(frames)} frames, {len(frames) / path.fps:.2f} s at {storyboard.resolution}",
+        artifacts={"clip": workspace.uri(clip)},
+        data={"frames": len(frames), "duration_s": len(frames) / path.fps},
+    )
+
+
+def check_shot(workspace: Workspace, inputs: ShotInput) -> ToolResult:
+    """Check one rendered shot: subjects framed, no blank frames, camera jerk, and flicker along the exact optical
+    flow; each with score, threshold, pass/fail and what to change when it fails. Needs render_shot first. Writes
+    <run>/checks/<shot>.json."""
+    storyboard_path, storyboard = _load_storyboard(workspace, inputs.storyboard)
+    run = storyboard_path.parent
+    shot = _shot(storyboard, inputs.shot)
+    hint = f"render it first with render_shot (shot {shot.id!r})"
+    analysis = _load_analysis(workspace.existing(workspace.uri(_analysis_file(run, shot)), "rendered shot", hint))
+    camera_file = workspace.existing(workspace.uri(_camera_file(run, shot)), "camera path", hint)
+    path = CameraPath.model_validate_json(camera_file.read_text(encoding="utf-8"))
+    results = checks.check_shot(analysis, path, shot)
+    report = ShotReport(
+        shot_id=shot.id,
+        location=shot.location,
+        frames=len(analysis),
+        start_s=storyboard.shot_start(shot.id),
+        duration_s=len(analysis) / path.fps,
+        clip=f"shots/{shot.id}.mp4",
+        checks=results,
+    )
+    out = run / "checks" / f"{shot.id}.json"
+    write_model(out, report)
+    lines = [
+        f"{c.name}: {'pass' if c.passed else 'FAIL'} (score {c.score:.3g}, threshold {c.threshold:.3g})"
+        + ("" if c.passed else f": {c.detail}; {c.suggestion}")
+        for c in results
+    ]
+    verdict = "all checks passed" if report.passed else "some checks failed"
+    return ToolResult(
+        summary=f"{shot.id}: {verdict}\n" + "\n".join(lines),
+        artifacts={"checks": workspace.uri(out)},
+        data={"passed": report.passed, "failed": [c.name for c in results if not c.passed]},
+    )
+
+
+def assemble_video(workspace: Workspace, inputs: RunInput) -> ToolResult:
+    """Join a run's shot clips (shots/<shot>.mp4, in storyboard order) into <run>/final.mp4 by stream copy.
+    Every shot must be rendered first."""
+    run = workspace.resolve(inputs.run)
+    _, storyboard = _load_storyboard(workspace, workspace.uri(run / "storyboard.json"))
+    clips = [run / "shots" / f"{shot.id}.mp4" for shot in storyboard.shots]
+    missing = [clip.stem for clip in clips if not clip.is_file()]
+    if missing:
+        raise UserError(f"shots not rendered yet: {', '.join(missing)}; render them with render_shot first")
+    final = run / "final.mp4"
+    video.concat_clips(clips, final)
+    info = video.probe_video(final)
+    return ToolResult(
+        summary=f"{storyboard.title!r}: {len(clips)} shots, {info.frames} frames, {info.duration_s:.2f} s",
+        artifacts={"final_video": workspace.uri(final)},
+        data={"frames": info.frames, "duration_s": info.duration_s},
+    )
+
+
+def get_report(workspace: Workspace, inputs: RunInput) -> ToolResult:
+    """Summarise the report of a run made by make_video: shots, duration, every failed check with its suggested
+    fix, and warnings. The full report is the returned report URI (a readable resource)."""
+    run = workspace.resolve(inputs.run)
+    path = workspace.existing(
+        workspace.uri(run / "report.json"), "report", "make the run with make_video (stage tools write checks/)"
+    )
+    report = RunReport.model_validate_json(path.read_text(encoding="utf-8"))
+    failed = [
+        f"{shot.shot_id} {check.name}: {check.detail}; {check.suggestion}"
+        for shot in report.shots
+        for check in shot.checks
+        if not check.passed
+    ]
+    head = f"{report.title!r}: {len(report.shots)} shots, {report.duration_s:.1f} s, {report.resolution}@{report.fps}"
+    lines = [head, "all checks passed" if not failed else "failed checks:", *failed]
+    lines += [f"warning: {warning}" for warning in report.warnings if "check" not in warning]
+    return ToolResult(
+        summary="\n".join(lines),
+        artifacts={
+            name: workspace.uri(run / relative)
+            for name, relative in (
+                ("report", "report.json"),
+                ("final_video", report.final_video),
+                ("contact_sheet", report.contact_sheet),
+                ("storyboard", report.storyboard),
+            )
+        },
+        data={"passed": report.passed, "shots": len(report.shots), "duration_s": report.duration_s},
+    )
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool("get_report", RunInput, get_report),
+    Tool("plan_story", PlanStoryInput, plan_story),
+    Tool("build_scene", BuildSceneInput, build_scene),
+    Tool("direct_camera", FilmShotInput, direct_camera),
+    Tool("render_shot", FilmShotInput, render_shot, long=True),
+    Tool("check_shot", ShotInput, check_shot),
+    Tool("assemble_video", RunInput, assemble_video),
+)
+
+
+# ---------------------------------------------------------------------------------------------------- artifacts
+
+
+def _load_storyboard(workspace: Workspace, reference: str) -> tuple[Path, Storyboard]:
+    path = workspace.existing(reference, "storyboard", "plan the story first with plan_story")
+    try:
+        return path, Storyboard.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise UserError(f"{workspace.uri(path)} is not a valid storyboard: plan it again with plan_story") from error
+
+
+def _shot(storyboard: Storyboard, shot_id: str) -> Shot:
+    for shot in storyboard.shots:
+        if shot.id == shot_id:
+            return shot
+    raise UserError(f"no shot {shot_id!r} in the storyboard: it has {', '.join(s.id for s in storyboard.shots)}")
+
+
+def _world(storyboard: Storyboard, shot: Shot, seed: int) -> World:
+    return scene.build_world(storyboard, shot.location, seed=seed)
+
+
+def _direct(storyboard: Storyboard, run: Path, shot: Shot, seed: int, controller: str) -> CameraPath:
+    """Direct ``shot`` and write its camera path."""
+    resolution = storyboard.resolution
+    path = camera.direct_camera(
+        _world(storyboard, shot, seed),
+        shot,
+        start=storyboard.shot_start(shot.id),
+        fps=storyboard.fps,
+        aspect=resolution.width / resolution.height,
+        seed=seed,
+        controller=controller,
+    )
+    write_model(_camera_file(run, shot), path)
+    return path
+
+
+def _camera_file(run: Path, shot: Shot) -> Path:
+    return run / "cameras" / f"{shot.id}.json"
+
+
+def _analysis_file(run: Path, shot: Shot) -> Path:
+    return run / ".storyreel" / "analysis" / f"{shot.id}.npz"
+
+
+_FRAME_ARRAYS = ("rgb", "instance", "depth", "flow", "next_depth")
+
+
+def _save_analysis(path: Path, frames: FrameSet) -> None:
+    """Keep a shot's analysis-size frames (with their exact geometry) for check_shot, atomically."""
+    buffer = io.BytesIO()
+    meta = {"fps": frames.fps, "shot_id": frames.shot_id, "instance_names": frames.instance_names}
+    np.savez_compressed(
+        buffer, meta=np.array(json.dumps(meta)), **{name: getattr(frames, name) for name in _FRAME_ARRAYS}
+    )
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(buffer.getvalue())
+
+
+def _load_analysis(path: Path) -> FrameSet:
+    with np.load(path) as stored:
+        meta = json.loads(str(stored["meta"]))
+        arrays = {name: stored[name] for name in _FRAME_ARRAYS}
+    names = {int(key): value for key, value in meta["instance_names"].items()}
+    return FrameSet(**arrays, fps=int(meta["fps"]), shot_id=str(meta["shot_id"]), instance_names=names)
+
+
+def _point(position: tuple[float, float, float]) -> str:
+    return "(" + ", ".join(f"{value:.1f}" for value in position) + ")"
+
+
+def describe_tools(tools: tuple[Tool, ...] | list[Tool]) -> str:
+    """One line per tool: its name and the first sentence of its description (for ``--help``-style listings)."""
+    lines = []
+    for tool in tools:
+        first = " ".join(tool.description.split()).split(". ")[0].split(": ")[0].rstrip(".")
+        lines.append(f"{tool.name:16} {first}")
+    return "\n".join(lines)
