@@ -109,7 +109,10 @@ def _framing(world: World, shot: Shot, times: Array, aspect: float) -> Framing:
     aim = centres.mean(axis=0)
     if shot.size in (ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP):
         aim[:, 1] += 0.3 * height  # close shots favour the head end
-    aim = geometry.smooth_series(aim, window=max(3, len(times) // 6) | 1)
+    # Two passes of a moving average about a second long (a triangular filter): starts, stops and hops of the
+    # subject reach the camera as smooth curves, not as jolts.
+    window = max(3, min(len(times) // 3, round(1.0 / max(times[1] - times[0], 1e-6)) if len(times) > 1 else 3)) | 1
+    aim = geometry.smooth_series(geometry.smooth_series(aim, window), window)
     span = FRAME_SPAN[shot.size] * height
     spread = float(np.max(np.linalg.norm(centres - centres.mean(axis=0), axis=2))) if len(objects) > 1 else 0.0
     needed = max(span, 2.4 * spread / max(aspect, 1e-3))  # every subject stays inside the frame
@@ -194,10 +197,13 @@ def _move(shot: Shot, framing: Framing, azimuth: float, elevation: float, frames
             )
         case CameraMove.TRACK:
             return framing.aim + _offset(azimuth, elevation, distance)
-        case _:  # static, pan and tilt keep the camera still; a static one stands back to hold the whole action
+        case _:  # static, pan and tilt keep the camera still and stand back from the action: a static camera
+            # to hold all of it, a panning one far enough that following it never whips the camera round
             travel = float(np.max(np.linalg.norm(framing.aim - mean_aim, axis=1)))
             if shot.move == CameraMove.STATIC:
                 distance += 1.5 * travel / np.tan(np.radians(framing.fov_y) / 2)
+            else:
+                distance = max(distance, 0.75 * travel)
             return np.tile(mean_aim + _offset(azimuth, elevation, distance), (frames, 1))
 
 
