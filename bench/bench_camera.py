@@ -9,7 +9,7 @@ with real ray tests (``World.occlusion``) on every other frame: a frame counts a
 rays to the main subject are blocked. Jerk is the camera_jerk check's per-frame normalised jerk (1 = at its
 limit). The last line is one JSON object.
 
-    python bench/bench_camera.py [--episodes 100] [--fps 12]
+    python bench/bench_camera.py [--episodes 100] [--fps 12] [--policy runs/camera_policy/policy.npz]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
@@ -33,10 +34,11 @@ from storyreel.envs.framing import (
     summary,
     yaw_pitch_of,
 )
+from storyreel.envs.policy import NumpyPolicy
 from storyreel.envs.scenarios import HELD_OUT_SEEDS, build_scenario
 from storyreel.schema import CameraPath
 from storyreel.tools.camera import direct_camera
-from storyreel.tools.camera_policy import shipped_policy
+from storyreel.tools.camera_policy import film_with_policy, shipped_policy
 from storyreel.tools.checks import camera_jerk
 
 CONTROLLERS = ("rl", "baseline", "static", "random", "zero")
@@ -48,13 +50,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--episodes", type=int, default=100, help="held-out scenarios (default: 100)")
     parser.add_argument("--fps", type=int, default=12, help="frame rate (default: 12)")
+    parser.add_argument("--policy", type=Path, help="policy.npz to bench as rl (default: the shipped one)")
     args = parser.parse_args()
+    policy = NumpyPolicy.load(args.policy) if args.policy else shipped_policy()
 
     rows: dict[str, list[dict[str, float]]] = {name: [] for name in CONTROLLERS}
     for seed in tqdm(range(HELD_OUT_SEEDS, HELD_OUT_SEEDS + args.episodes), desc="scenarios", unit="scenario"):
         scenario = build_scenario(seed)
         task = build_task(scenario.world, scenario.shot, start=scenario.start, fps=args.fps, aspect=ASPECT)
-        paths = {name: _film(name, task, seed) for name in CONTROLLERS}
+        paths = {name: _film(name, task, seed, policy) for name in CONTROLLERS}
         occluded = _occluded_frames(task, paths)
         for name, path in paths.items():
             scores = summary(_replay(task, path))
@@ -72,14 +76,18 @@ def main() -> None:
         name: {key: round(float(np.mean([r[key] for r in values])), 4) for key in values[0]}
         for name, values in rows.items()
     }
-    results["rl"]["inference_ms"] = round(_inference_ms(), 4)
-    results["rl"]["step_ms"] = round(_step_ms(args.fps), 4)
+    results["rl"]["inference_ms"] = round(_inference_ms(policy), 4)
+    results["rl"]["step_ms"] = round(_step_ms(args.fps, policy), 4)
     _print_table(results, args.episodes, args.fps)
     print(json.dumps(results))
 
 
-def _film(name: str, task: FramingTask, seed: int) -> CameraPath:
-    if name in ("rl", "baseline"):
+def _film(name: str, task: FramingTask, seed: int, policy: NumpyPolicy) -> CameraPath:
+    if name == "rl":
+        return film_with_policy(
+            task.world, task.shot, start=task.start, fps=task.fps, aspect=ASPECT, seed=seed, policy=policy
+        )
+    if name == "baseline":
         return direct_camera(
             task.world, task.shot, start=task.start, fps=task.fps, aspect=ASPECT, seed=seed, controller=name
         )
@@ -127,9 +135,8 @@ def _occluded_frames(task: FramingTask, paths: dict[str, CameraPath]) -> dict[st
     return {name: count / len(frames) for name, count in hidden.items()}
 
 
-def _inference_ms() -> float:
-    """Milliseconds per call of the shipped policy's forward pass (normalise + MLP) on one observation."""
-    policy = shipped_policy()
+def _inference_ms(policy: NumpyPolicy) -> float:
+    """Milliseconds per call of the policy's forward pass (normalise + MLP) on one observation."""
     observation = np.random.default_rng(0).normal(size=len(policy.obs_mean)).astype(np.float32)
     calls = 2000
     start = time.perf_counter()
@@ -138,12 +145,12 @@ def _inference_ms() -> float:
     return (time.perf_counter() - start) / calls * 1000
 
 
-def _step_ms(fps: int) -> float:
+def _step_ms(fps: int, policy: NumpyPolicy) -> float:
     """Milliseconds per filmed frame with the policy: observation, forward pass, camera dynamics and scoring."""
     scenario = build_scenario(HELD_OUT_SEEDS)
     task = build_task(scenario.world, scenario.shot, start=scenario.start, fps=fps, aspect=ASPECT)
     start = time.perf_counter()
-    episode = rollout(task, place_camera(task, seed=0), shipped_policy().act)
+    episode = rollout(task, place_camera(task, seed=0), policy.act)
     return (time.perf_counter() - start) / len(episode.positions) * 1000
 
 

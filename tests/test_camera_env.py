@@ -79,7 +79,7 @@ def test_registered_environment_runs_a_whole_episode_with_reproducible_resets():
     scenario = build_scenario(3)
     assert steps == round(scenario.shot.duration * info_fps(env)) - 1
     assert set(info["terms"]) == {"position", "size", "out_of_frame", "occlusion", "collision", "jerk", "angle",
-                                  "move"}  # fmt: skip
+                                  "move", "action_rate"}  # fmt: skip
 
 
 def info_fps(env: gym.Env) -> int:

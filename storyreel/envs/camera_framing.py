@@ -67,6 +67,10 @@ Minus the weighted sum of per-frame costs (``framing.WEIGHTS``):
 | jerk         | 0.5    | max(linear jerk / 10 m/s^3, angular jerk / 4 rad/s^3)                      |
 | angle        | 0.3    | elevation error against the requested angle (a crane's rising), / 0.6 rad  |
 | move         | 0.5    | static/pan/tilt: camera speed; dolly: moving the wrong way; orbit: lag     |
+| action_rate  | 1.0    | min(1, norm of the action's change since the previous frame's)             |
+
+The action-rate term asks for smooth control directly: the jerk term only sees the camera's motion after the rig's
+lag, three frames late, while a policy whose actions hop from frame to frame pays for it here at once.
 
 ## Starting State
 

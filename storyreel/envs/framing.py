@@ -85,6 +85,7 @@ WEIGHTS: dict[str, float] = {
     "jerk": 0.5,
     "angle": 0.3,
     "move": 0.5,
+    "action_rate": 1.0,
 }
 
 
@@ -319,6 +320,7 @@ class Terms:
     jerk: float
     angle: float
     move: float
+    action_rate: float = 0.0  # only for poses the policy's actions made (FramingEpisode.act); 0 when replayed
 
     def reward(self) -> float:
         return -sum(WEIGHTS[name] * value for name, value in self.__dict__.items())
@@ -371,6 +373,7 @@ class FramingEpisode:
         self.rotations: list[Array] = []
         self.terms: list[Terms] = []
         self.last_action = np.zeros(ACTION_SIZE)
+        self._action_change = 0.0  # how far the action moved since the previous frame's, for the next score
         self.record(rig.position.copy(), rig.rotation)
 
     @property
@@ -389,7 +392,9 @@ class FramingEpisode:
         subject changed. So a zero action keeps the framing the shot started with, and the policy learns the
         corrections: the requested move, the size and place in frame, a way round what is in the way."""
         task, frame = self.task, self.frame
-        self.last_action = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
+        action = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
+        self._action_change = min(1.0, float(np.linalg.norm(action - self.last_action)))
+        self.last_action = action
         following = min(frame + 1, task.frames - 1)
         before = _yaw_pitch_towards(task.ride[frame] - self.rig.position)
         if task.shot.move not in STILL_MOVES:
@@ -406,6 +411,7 @@ class FramingEpisode:
         self.positions.append(np.asarray(position, dtype=float))
         self.rotations.append(np.asarray(rotation, dtype=float))
         terms = self._score()
+        terms.action_rate, self._action_change = self._action_change, 0.0
         self.terms.append(terms)
         return terms
 

@@ -56,6 +56,8 @@ def train_camera(
     evaluation_episodes: int = 50,
     tensorboard: Path | None = None,
     progress: bool = True,
+    log_std_init: float = -3.0,
+    learning_rate: float = 1e-4,
 ) -> TrainingResult:
     """Train a policy for ``steps`` environment steps on ``scenarios`` training scenes and write it to ``out``."""
     if algorithm not in ALGORITHMS:
@@ -83,11 +85,11 @@ def train_camera(
             n_epochs=5,
             gamma=0.98,
             gae_lambda=0.95,
-            learning_rate=3e-4,
+            learning_rate=learning_rate,
             ent_coef=0.0,
             use_sde=True,  # state-dependent exploration: smooth noise, so the jerk term can be learned
             sde_sample_freq=16,
-            policy_kwargs={"net_arch": [64, 64], "log_std_init": -1.0},
+            policy_kwargs={"net_arch": [64, 64], "log_std_init": log_std_init},
             seed=seed,
             device="cpu",
             tensorboard_log=log,
