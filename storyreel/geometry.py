@@ -29,11 +29,6 @@ def rotation_y(angle: float) -> Array:
     return np.array([[c, 0, s, 0], [0, 1, 0, 0], [-s, 0, c, 0], [0, 0, 0, 1.0]])
 
 
-def rotation_z(angle: float) -> Array:
-    c, s = np.cos(angle), np.sin(angle)
-    return np.array([[c, -s, 0, 0], [s, c, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1.0]])
-
-
 def rotations_y(angles: Array) -> Array:
     """Batched :func:`rotation_y`: (N,) angles -> (N, 4, 4)."""
     c, s = np.cos(angles), np.sin(angles)
@@ -108,16 +103,8 @@ def quaternion_to_matrix(q: Array) -> Array:
     )
 
 
-def camera_to_world(position: Array, orientation: Array) -> Array:
-    """4x4 pose of a camera from its position and quaternion."""
-    pose = np.eye(4)
-    pose[:3, :3] = quaternion_to_matrix(orientation)
-    pose[:3, 3] = position
-    return pose
-
-
 def view_matrix(position: Array, orientation: Array) -> Array:
-    """World-to-camera 4x4 (the inverse of :func:`camera_to_world`)."""
+    """World-to-camera 4x4 of a camera at ``position`` turned by ``orientation``."""
     rotation = quaternion_to_matrix(orientation)
     view = np.eye(4)
     view[:3, :3] = rotation.T
@@ -148,18 +135,6 @@ def project(points: Array, view: Array, projection: Array, width: int, height: i
     ndc = clip[:, :2] / w[:, None]
     pixels = np.c_[(ndc[:, 0] + 1) * 0.5 * width, (1 - ndc[:, 1]) * 0.5 * height]
     return pixels, -camera[:, 2]
-
-
-def slerp(q0: Array, q1: Array, t: float) -> Array:
-    """Spherical interpolation between unit quaternions."""
-    dot = float(np.dot(q0, q1))
-    if dot < 0:
-        q1, dot = -q1, -dot
-    if dot > 0.9995:
-        q = q0 + t * (q1 - q0)
-        return q / np.linalg.norm(q)
-    theta = np.arccos(dot)
-    return (np.sin((1 - t) * theta) * q0 + np.sin(t * theta) * q1) / np.sin(theta)
 
 
 def smoothstep(t: Array | float) -> Array:

@@ -11,8 +11,6 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float32]
-
 
 def sample_at_flow(image: NDArray, flow: NDArray, interpolation: int = cv2.INTER_LINEAR) -> NDArray:
     """Backward warp: for each pixel x of frame t, ``image`` (frame t + 1) sampled at ``x + flow(x)``.
