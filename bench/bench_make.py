@@ -19,7 +19,8 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
-from storyreel.agent.pipeline import RunOptions, film_storyboard
+from storyreel.agent.pipeline import film_storyboard
+from storyreel.agent.run_options import RunOptions
 from storyreel.agent.run_store import RunStore
 from storyreel.planners.rules import plan_story
 from storyreel.schema import Resolution, Storyboard, Style

@@ -14,9 +14,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from storyreel.agent.run_options import RENDERERS, REVISERS, SHOT_RETRIES
 from storyreel.errors import UserError
 from storyreel.schema import Style
 from storyreel.tools.camera import CONTROLLERS, DEFAULT_CONTROLLER
+from storyreel.tools.render.diffusion_weights import DEFAULT_CONTROLNET, DEFAULT_MODEL
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -69,6 +71,42 @@ def _parser() -> argparse.ArgumentParser:
         "which scores better on bench/bench_camera.py)",
     )
     make.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    agent = make.add_argument_group("revisions (a shot whose checks fail is changed and filmed again)")
+    agent.add_argument(
+        "--retries",
+        type=int,
+        default=SHOT_RETRIES,
+        help=f"revisions per shot (default: {SHOT_RETRIES}; 0 films each shot once)",
+    )
+    agent.add_argument(
+        "--run-budget", type=int, metavar="N", help="revisions in the whole run (default: twice the number of shots)"
+    )
+    agent.add_argument(
+        "--reviser",
+        default="auto",
+        choices=REVISERS,
+        help="who chooses each revision: auto (default): the LLM when one is configured (as for --planner), else "
+        "the deterministic policy; llm: require the LLM; policy: never ask it",
+    )
+    diffusion = make.add_argument_group("renderer")
+    diffusion.add_argument(
+        "--renderer",
+        default="raster",
+        choices=RENDERERS,
+        help="raster (default: OpenGL, seconds per shot on a CPU) or diffusion (diffusers over the raster pass: "
+        "needs the diffusion extra, model weights on this machine, and in practice a GPU)",
+    )
+    diffusion.add_argument(
+        "--model",
+        metavar="DIR_OR_ID",
+        help=f"diffusion: Stable Diffusion weights, a local directory or a hub id in the local cache "
+        f"(default: {DEFAULT_MODEL})",
+    )
+    diffusion.add_argument(
+        "--controlnet",
+        metavar="DIR_OR_ID",
+        help=f"diffusion: the depth ControlNet, same forms (default: {DEFAULT_CONTROLNET})",
+    )
     _add_planner_arguments(make)
     _add_chat_parser(commands)
     _add_mcp_parser(commands)
@@ -195,6 +233,12 @@ def _make(args: argparse.Namespace) -> int:
         seed=args.seed,
         asset_dir=args.assets,
         camera=args.camera,
+        renderer=args.renderer,
+        model=args.model,
+        controlnet=args.controlnet,
+        retries=args.retries,
+        run_budget=args.run_budget,
+        reviser=args.reviser,
         force=args.force,
         progress=not args.quiet,
         planner=args.planner,
@@ -203,11 +247,14 @@ def _make(args: argparse.Namespace) -> int:
         fallback=not args.no_fallback,
     )
     failed = [f"{s.shot_id}:{c.name}" for s in report.shots for c in s.checks if not c.passed]
-    final = Path(report.run_dir) / report.final_video
-    print(f"{report.title}: {len(report.shots)} shots, {report.duration_s:.1f} s -> {final}")
+    failed += [f"film:{c.name}" for c in report.checks if not c.passed]
+    run = Path(report.run_dir)
+    print(f"{report.title}: {len(report.shots)} shots, {report.duration_s:.1f} s -> {run / report.final_video}")
     if report.unknown_nouns:
         print(f"shown as generic props: {', '.join(report.unknown_nouns)}")
-    print("all checks passed" if not failed else f"checks failed: {', '.join(failed)} (see report.json)")
+    revised = f"{report.revisions} revision{'s' * (report.revisions != 1)}"
+    print(f"all checks passed ({revised})" if not failed else f"checks failed: {', '.join(failed)} ({revised})")
+    print(f"report: {run / 'report.html'}")
     return 0
 
 

@@ -298,6 +298,115 @@ class CheckResult(_Model):
     per_frame: list[float] = Field(default_factory=list)
 
 
+class LineOfAction(_Model):
+    """The line a cut should not take the camera across, on the ground plane (y = 0): through two subjects (the
+    direction runs from the first named to the second, the origin is their midpoint) or along one subject's travel
+    (the origin is the subject)."""
+
+    subjects: list[str] = Field(min_length=1, max_length=2)
+    origin: tuple[float, float, float]
+    direction: tuple[float, float, float] = Field(description="unit vector, y = 0")
+
+
+class CameraPose(_Model):
+    """The camera at one frame (see :class:`CameraPath`)."""
+
+    position: tuple[float, float, float]
+    orientation: tuple[float, float, float, float]
+    fov_y: float
+
+
+class SubjectAppearance(_Model):
+    """How a character looks in one shot: the mean chroma (each channel's share of r + g + b, in linear light
+    with the location's light divided out) of the pixels its instance mask covers, over a few frames."""
+
+    name: str
+    pixels: int = Field(ge=0, description="pixels the mean is taken over")
+    chroma: tuple[float, float, float]
+
+
+class ShotSummary(_Model):
+    """What later shots are checked against: where the camera and the subjects were at the first and last frame,
+    the line of action and the camera's side of it (-1 or 1; 0 without a line), and how each character looked."""
+
+    shot_id: str
+    location: str
+    size: ShotSize
+    transition: Transition = Transition.CUT
+    start: float = Field(description="story time of the first frame, seconds")
+    frames: int
+    aspect: float = Field(gt=0, description="frame width over height")
+    subjects: list[str] = Field(default_factory=list, description="the shot's subjects in the world, main first")
+    camera_first: CameraPose
+    camera_last: CameraPose
+    line_first: LineOfAction | None = None
+    line_last: LineOfAction | None = None
+    side_first: int = Field(default=0, ge=-1, le=1)
+    side_last: int = Field(default=0, ge=-1, le=1)
+    positions_first: dict[str, tuple[float, float, float]] = Field(default_factory=dict)
+    positions_last: dict[str, tuple[float, float, float]] = Field(default_factory=dict)
+    appearances: list[SubjectAppearance] = Field(default_factory=list)
+
+
+class RevisionAction(StrEnum):
+    """A concrete change the agent can make to a shot after a check fails."""
+
+    RESEED_CAMERA = "reseed-camera"  # direct the camera again from another seed (another view)
+    WIDER_SHOT = "wider-shot"  # one shot size wider
+    TIGHTER_SHOT = "tighter-shot"  # one shot size tighter
+    STAND_BACK = "stand-back"  # keep the framing but give the subjects more room (tighter framing constraint)
+    RAISE_CAMERA = "raise-camera"  # look over what is in the way
+    MOVE_CAMERA = "move-camera"  # swing the camera round the subject to another side of the occluder
+    STEADY_CAMERA = "steady-camera"  # a static camera instead of the move
+    FOLLOW_SUBJECT = "follow-subject"  # a tracking camera instead of one that holds still while the subject travels
+    CROSS_BACK = "cross-back"  # put the camera back on the previous shot's side of the line of action
+    STRONGER_CONSISTENCY = "stronger-consistency"  # diffusion: more noise warping and latent blending
+    KEYFRAME_MODE = "keyframe-mode"  # diffusion: diffuse keyframes, fill the rest along the exact flow
+    RESEED_RENDER = "reseed-render"  # diffusion: another seed
+    TIGHTEN_PROMPT = "tighten-prompt"  # diffusion: weight the character's appearance in the prompt
+
+
+class ShotDirection(_Model):
+    """How the agent films a shot on top of what the storyboard asks: the knobs a revision turns."""
+
+    camera_seed: int = 0
+    size: ShotSize | None = Field(default=None, description="overrides the storyboard's shot size")
+    move: CameraMove | None = Field(default=None, description="overrides the storyboard's camera move")
+    elevation_offset: float = Field(default=0.0, description="degrees added to the angle's elevation")
+    azimuth_offset: float = Field(default=0.0, description="degrees the camera swings round the subject")
+    distance_scale: float = Field(default=1.0, gt=0.2, le=5.0, description="how far back the camera stands")
+    side: int = Field(default=0, ge=-1, le=1, description="-1 or 1 keeps the camera on that side of the line")
+    render_seed: int = 0
+    consistency: int = Field(default=0, ge=0, description="steps of stronger diffusion consistency")
+    keyframes: bool = False
+    tight_prompt: bool = False
+
+
+class Revision(_Model):
+    """What the agent changed after an attempt failed, and why."""
+
+    check: str = Field(description="the failed check that asked for it")
+    action: RevisionAction
+    change: str = Field(description="the change in words, e.g. 'shot size medium -> full'")
+    chosen_by: str = Field(default="policy", description="'policy' (deterministic) or 'llm'")
+
+
+class Attempt(_Model):
+    """One try at a shot: how it was filmed, how it scored, and the revision that followed when it failed."""
+
+    number: int = Field(ge=1)
+    direction: ShotDirection = Field(default_factory=ShotDirection)
+    checks: list[CheckResult] = Field(default_factory=list)
+    revision: Revision | None = None
+    thumbnail: str = Field(default="", description="the attempt's middle frame, relative to the run directory")
+
+
+class ShotOutcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"  # a check failed and no revision was left that addresses it
+    BUDGET_EXHAUSTED = "budget-exhausted"  # the shot's or the run's retry budget ran out first
+
+
 class ShotReport(_Model):
     shot_id: str
     location: str
@@ -305,7 +414,10 @@ class ShotReport(_Model):
     start_s: float
     duration_s: float
     clip: str
+    thumbnail: str = Field(default="", description="the shot's middle frame, relative to the run directory")
     checks: list[CheckResult] = Field(default_factory=list)
+    attempts: list[Attempt] = Field(default_factory=list, description="every try, in order; the last is the clip")
+    outcome: ShotOutcome | None = None
 
     @property
     def passed(self) -> bool:
@@ -322,6 +434,7 @@ class RunReport(_Model):
     fps: int
     resolution: Resolution
     style: Style
+    renderer: str = "raster"
     frames: int
     duration_s: float
     final_video: str
@@ -329,13 +442,16 @@ class RunReport(_Model):
     storyboard: str
     scenes: list[str]
     shots: list[ShotReport]
+    checks: list[CheckResult] = Field(default_factory=list, description="checks of the whole film, across shots")
+    revisions: int = Field(default=0, description="revisions made in this run")
+    revision_budget: int | None = Field(default=None, description="the run's revision budget")
     unknown_nouns: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     timings_s: dict[str, float] = Field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
-        return all(shot.passed for shot in self.shots)
+        return all(shot.passed for shot in self.shots) and all(check.passed for check in self.checks)
 
 
 EXPORTED_MODELS: tuple[type[BaseModel], ...] = (Storyboard, CameraPath, CheckResult, RunReport)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from storyreel.agent.chat import AddShot, EditShot, SetScene, add_shot, edit_shot, set_scene
-from storyreel.agent.pipeline import RunOptions, film_storyboard, shot_keys, stale_shots
+from storyreel.agent.pipeline import film_storyboard
+from storyreel.agent.run_options import RunOptions, shot_keys, stale_shots
 from storyreel.agent.run_store import RunStore
 from storyreel.planners.rules import plan_story
 from storyreel.schema import Resolution, ShotSize, TimeOfDay, Transition, Verb

@@ -219,7 +219,7 @@ def test_the_environment_chooses_the_planner(monkeypatch):
 @pytest.mark.slow
 def test_make_plans_with_the_llm_and_resumes_without_asking_again(tmp_path: Path, capsys):
     out = tmp_path / "run"
-    args = ["make", STORY, "--out", str(out), "--fps", "8", "--resolution", "96x54", "--camera", "baseline", "-q"]
+    args = ["make", STORY, "--out", str(out), "--fps", "8", "--resolution", "96x54", "--reviser", "policy", "-q"]
     with FakeOpenAI([Reply(content=json.dumps(GOOD))]) as server:
         assert main([*args, "--llm-base-url", server.url, "--llm-model", "m"]) == 0
         assert main([*args, "--llm-base-url", server.url, "--llm-model", "m"]) == 0  # resumes: no second request

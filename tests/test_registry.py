@@ -105,7 +105,16 @@ def test_stage_tools_each_alone_on_workspace_artifacts(tmp_path: Path) -> None:
         assert frames[-1] == rendered.data["frames"]
         checked = BY_NAME["check_shot"].call(workspace, {"storyboard": storyboard, "shot": shot})
         report = ShotReport.model_validate_json((run / "checks" / f"{shot}.json").read_text())
-        assert [c.name for c in report.checks] == ["subjects_framed", "not_blank", "camera_jerk", "flicker"]
+        assert [c.name for c in report.checks] == [
+            "subjects_framed",
+            "framing",
+            "occlusion",
+            "not_blank",
+            "camera_jerk",
+            "warp_error",
+            "flicker",
+            "flow_consistency",
+        ]
         assert checked.data["passed"] == report.passed
         assert next(c for c in report.checks if c.name == "not_blank").passed
     assert (run / "cameras" / "shot_02.json").is_file() and progress and max(progress) < 1

@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from storyreel.agent.pipeline import RunOptions, film_storyboard, stale_shots
+from storyreel.agent.pipeline import film_storyboard
+from storyreel.agent.run_options import RunOptions, stale_shots
 from storyreel.agent.run_store import RunStore, content_key
 from storyreel.atomic import write_model
 from storyreel.errors import UserError

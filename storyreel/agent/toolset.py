@@ -10,11 +10,15 @@ from __future__ import annotations
 from pydantic import Field
 
 from storyreel.agent.pipeline import make_video as film_story
+from storyreel.agent.run_options import SHOT_RETRIES
 from storyreel.tools.registry import TOOLS, Director, PlanStoryInput, Progress, Tool, ToolResult, Workspace
 
 
 class MakeVideoInput(PlanStoryInput):
     camera: Director
+    retries: int = Field(
+        default=SHOT_RETRIES, ge=0, le=20, description="revisions per shot when its checks fail (0: film each once)"
+    )
     force: bool = Field(
         default=False, description="replace a run of another story or other settings in the run directory"
     )
@@ -22,8 +26,9 @@ class MakeVideoInput(PlanStoryInput):
 
 def make_video(workspace: Workspace, inputs: MakeVideoInput, on_progress: Progress) -> ToolResult:
     """Make a whole multi-shot film from a story in one call: plan (with the LLM the server is configured with,
-    else offline), build each location's 3D world, direct and render every shot, check it, and assemble final.mp4,
-    a contact sheet and report.json in the run directory.
+    else offline), build each location's 3D world, direct and render every shot, check it and revise the shots
+    that fail (up to `retries` times each), and assemble final.mp4, a contact sheet, report.json and report.html
+    in the run directory.
     Sends progress per shot; cancelling stops between shots and keeps the finished ones. Calling it again on the
     same run resumes (finished shots are kept). Returns the URIs of the film and its report and a summary of the
     checks; get_report and the report resource tell more."""
@@ -36,6 +41,7 @@ def make_video(workspace: Workspace, inputs: MakeVideoInput, on_progress: Progre
         style=inputs.style,
         seed=inputs.seed,
         camera=inputs.camera,
+        retries=inputs.retries,
         force=inputs.force,
         progress=False,
         on_progress=on_progress,

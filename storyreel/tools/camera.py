@@ -1,6 +1,8 @@
 """Camera direction: turn a shot's request (size, angle, move) into a per-frame :class:`CameraPath`.
 
-``direct_camera`` is the one entry point. ``controller="rl"`` runs the shipped RL policy (``camera_policy.py``);
+``direct_camera`` is the one entry point; a :class:`ShotDirection` carries the agent's revisions on top of the
+shot (another seed, size or move, a raised or swung or backed-off camera, a side of the line of action).
+``controller="rl"`` runs the shipped RL policy (``camera_policy.py``);
 the default, ``controller="baseline"``, runs the baseline controller below (it still scores better than the
 policy on the held-out benchmark, ``bench/bench_camera.py``, so it directs until a policy beats it): a director
 that frames the shot's subjects at the requested size, places the camera on the scene's front side (so cuts
@@ -18,8 +20,9 @@ from numpy.typing import NDArray
 
 from storyreel import geometry
 from storyreel.envs.framing import ELEVATION, FIELD_OF_VIEW, FRAME_SPAN
-from storyreel.schema import CameraMove, CameraPath, Shot, ShotSize
+from storyreel.schema import CameraMove, CameraPath, LineOfAction, Shot, ShotDirection, ShotSize
 from storyreel.tools.camera_policy import film_with_policy
+from storyreel.tools.line_of_action import line_of_action
 from storyreel.world.world import World
 
 Array = NDArray[np.float64]
@@ -36,8 +39,11 @@ FRONT_WEIGHT: dict[ShotSize, float] = {
 }
 RAISED_ELEVATION = 30.0  # degrees a blocked view may rise to see over what is in the way
 MIN_CAMERA_HEIGHT = 0.3
+MIN_DISTANCE = 1.2  # metres the camera keeps from what it frames; closer framings narrow the lens instead
+TILT_LIFT = 0.6  # a tilt starts this many frame heights above its subject
 COLLISION_MARGIN = 0.5  # metres the camera keeps from any object's bounding sphere
 CANDIDATE_AZIMUTHS = np.radians([0.0, -25.0, 25.0, -50.0, 50.0, -70.0, 70.0])
+MIN_LINE_ANGLE = 30.0  # degrees a camera sent to one side of the line of action stands off the line
 
 
 @dataclass(frozen=True)
@@ -63,9 +69,15 @@ def direct_camera(
     aspect: float,
     seed: int = 0,
     controller: str = DEFAULT_CONTROLLER,
+    direction: ShotDirection | None = None,
 ) -> CameraPath:
     """Film ``shot`` (story time ``start`` onwards) in ``world``: frame its subjects at the requested size and
-    angle, and play its move, with the RL policy or the baseline ``controller``. Deterministic for a given seed."""
+    angle, and play its move, with the RL policy or the baseline ``controller``. ``direction`` overrides the
+    shot's size and move and reseeds; the baseline also honours its elevation, azimuth, distance and side (the
+    policy places its own camera). Deterministic for a given seed and direction."""
+    direction = direction or ShotDirection()
+    shot = directed_shot(shot, direction)
+    seed = seed + 7919 * direction.camera_seed
     if controller == "rl":
         return film_with_policy(world, shot, start=start, fps=fps, aspect=aspect, seed=seed)
     if controller != "baseline":
@@ -73,10 +85,17 @@ def direct_camera(
     frames = max(1, round(shot.duration * fps))
     times = start + np.arange(frames) / fps
     framing = _framing(world, shot, times, aspect)
+    framing = Framing(aim=framing.aim, distance=framing.distance * direction.distance_scale, fov_y=framing.fov_y)
     azimuth, elevation = _clearest_view(world, shot, framing, times, seed)
+    azimuth += np.radians(direction.azimuth_offset)
+    elevation = float(np.clip(elevation + direction.elevation_offset, -30.0, 80.0))
+    if direction.side:
+        line = line_of_action(world, shot.subjects, start)
+        if line is not None:
+            azimuth = _azimuth_on_side(line, azimuth, direction.side)
     positions = _move(shot, framing, azimuth, elevation, frames)
     positions[:, 1] = np.maximum(positions[:, 1], MIN_CAMERA_HEIGHT)
-    aims = _aim_for_move(shot.move, framing.aim)
+    aims = _aim_for_move(shot.move, framing)
     orientations = [
         geometry.matrix_to_quaternion(geometry.look_at_rotation(position, aim))
         for position, aim in zip(positions, aims, strict=True)
@@ -87,6 +106,26 @@ def direct_camera(
         orientations=[tuple(map(float, q)) for q in orientations],
         fov_y=[framing.fov_y] * frames,
     )
+
+
+def _azimuth_on_side(line: LineOfAction, azimuth: float, side: int) -> float:
+    """``azimuth`` moved onto ``side`` of ``line``: mirrored across it, and at least MIN_LINE_ANGLE off it so the
+    side reads on screen. An azimuth already there is kept."""
+    offset = np.array([np.sin(azimuth), 0.0, np.cos(azimuth)])
+    along_line = np.asarray(line.direction)
+    left = np.array([along_line[2], 0.0, -along_line[0]])
+    along, across = float(offset @ along_line), float(offset @ left)
+    if np.sign(across) == side and abs(np.degrees(np.arcsin(min(abs(across), 1.0)))) >= MIN_LINE_ANGLE:
+        return azimuth
+    angle = np.radians(max(np.degrees(np.arcsin(min(abs(across), 1.0))), MIN_LINE_ANGLE))
+    moved = np.copysign(np.cos(angle), along or 1.0) * along_line + side * np.sin(angle) * left
+    return float(np.arctan2(moved[0], moved[2]))
+
+
+def directed_shot(shot: Shot, direction: ShotDirection) -> Shot:
+    """``shot`` with the size and move ``direction`` overrides."""
+    update = {"size": direction.size, "move": direction.move}
+    return shot.model_copy(update={key: value for key, value in update.items() if value is not None})
 
 
 def _subject_names(world: World, shot: Shot) -> list[str]:
@@ -116,8 +155,10 @@ def _framing(world: World, shot: Shot, times: Array, aspect: float) -> Framing:
     span = FRAME_SPAN[shot.size] * height
     spread = float(np.max(np.linalg.norm(centres - centres.mean(axis=0), axis=2))) if len(objects) > 1 else 0.0
     needed = max(span, 2.4 * spread / max(aspect, 1e-3))  # every subject stays inside the frame
-    distance = float(np.clip(needed / (2 * half_tan), 1.2, 80.0))
-    return Framing(aim=aim, distance=distance, fov_y=fov_y)
+    distance = needed / (2 * half_tan)
+    if distance < MIN_DISTANCE:  # a close shot of a small subject: a longer lens, not a camera in its face
+        fov_y = float(np.degrees(2 * np.arctan(needed / (2 * MIN_DISTANCE))))
+    return Framing(aim=aim, distance=float(np.clip(distance, MIN_DISTANCE, 80.0)), fov_y=fov_y)
 
 
 def _offset(azimuth: float, elevation_deg: float, distance: float) -> Array:
@@ -207,13 +248,16 @@ def _move(shot: Shot, framing: Framing, azimuth: float, elevation: float, frames
             return np.tile(mean_aim + _offset(azimuth, elevation, distance), (frames, 1))
 
 
-def _aim_for_move(move: CameraMove, aim: Array) -> Array:
-    """Where the camera looks per frame: a static camera holds its aim; a tilt starts above and settles."""
+def _aim_for_move(move: CameraMove, framing: Framing) -> Array:
+    """Where the camera looks per frame: a static camera holds its aim; a tilt starts above (by TILT_LIFT of the
+    frame's height at the subject) and settles."""
+    aim = framing.aim
     match move:
         case CameraMove.STATIC:
             return np.tile(aim.mean(axis=0), (len(aim), 1))
         case CameraMove.TILT:
-            lift = (1.0 - geometry.smoothstep(np.linspace(0.0, 1.0, len(aim)))) * 2.5
+            frame_height = 2 * framing.distance * np.tan(np.radians(framing.fov_y) / 2)
+            lift = (1.0 - geometry.smoothstep(np.linspace(0.0, 1.0, len(aim)))) * TILT_LIFT * frame_height
             return aim + np.c_[np.zeros(len(aim)), lift, np.zeros(len(aim))]
         case _:
             return aim

@@ -329,8 +329,9 @@ def render_shot(workspace: Workspace, inputs: FilmShotInput, on_progress: Progre
 
 
 def check_shot(workspace: Workspace, inputs: ShotInput) -> ToolResult:
-    """Check one rendered shot: subjects framed, no blank frames, camera jerk, and flicker along the exact optical
-    flow; each with score, threshold, pass/fail and what to change when it fails. Needs render_shot first. Writes
+    """Check one rendered shot: subjects in view, framed at the requested place and size, not hidden, no blank
+    frames, camera jerk, and along the exact optical flow warp error, flicker and flow consistency; each with score,
+    threshold, pass/fail and what to change when it fails. Needs render_shot first. Writes
     <run>/checks/<shot>.json."""
     storyboard_path, storyboard = _load_storyboard(workspace, inputs.storyboard)
     run = storyboard_path.parent
@@ -339,12 +340,13 @@ def check_shot(workspace: Workspace, inputs: ShotInput) -> ToolResult:
     analysis = _load_analysis(workspace.existing(workspace.uri(_analysis_file(run, shot)), "rendered shot", hint))
     camera_file = workspace.existing(workspace.uri(_camera_file(run, shot)), "camera path", hint)
     path = CameraPath.model_validate_json(camera_file.read_text(encoding="utf-8"))
-    results = checks.check_shot(analysis, path, shot)
+    start = storyboard.shot_start(shot.id)
+    results = checks.check_shot(analysis, path, shot, _world(storyboard, shot, inputs.seed), start)
     report = ShotReport(
         shot_id=shot.id,
         location=shot.location,
         frames=len(analysis),
-        start_s=storyboard.shot_start(shot.id),
+        start_s=start,
         duration_s=len(analysis) / path.fps,
         clip=f"shots/{shot.id}.mp4",
         checks=results,

@@ -1,0 +1,538 @@
+"""The agent: a LangGraph state graph that plans, films shot by shot, checks, revises, assembles and reports.
+
+::
+
+    plan -> scene -> next_shot --(no shots left)-----------------------------------> assemble -> report -> END
+                       |  \\--(fresh in the run store)------------------> check
+                       \\--> camera -> render -> check --(passed, or nothing left to try)--> accept -> next_shot
+                               ^          ^        \\--(failed)--> revise --(camera change)--^ / (render change)-^
+
+Each node is a small function over :class:`AgentState` that calls the tools (``tools/``) and returns what it
+changed; the graph only decides what runs next. A failed check is revised by the policy in ``revision.py`` (or,
+with an LLM configured, by the LLM choosing among the same changes), within a retry budget per shot and one for
+the whole run; what could not be fixed is reported as failed, never hidden. Every artifact goes through the run
+store, so a killed run resumes and an unchanged shot is not filmed again; checks between shots are run again on
+resume, because an earlier shot may have changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypedDict
+
+import numpy as np
+from langgraph.graph import END, START, StateGraph
+from numpy.typing import NDArray
+from PIL import Image
+from tqdm import tqdm
+
+from storyreel import planners
+from storyreel.agent.filming import Filmed, encode_rgb, film_raster, npy_bytes, png_bytes, timed
+from storyreel.agent.report_page import write_report_html
+from storyreel.agent.revision import RENDER_ACTIONS, RevisionOption, choose_revision, revision_options
+from storyreel.agent.run_options import (
+    PLAN,
+    SHOT_RETRIES,
+    RunOptions,
+    clip_name,
+    shot_is_fresh,
+    shot_keys,
+    state_name,
+    summary_name,
+    thumbnail_name,
+    world_inputs,
+)
+from storyreel.agent.run_store import RunStore, content_key
+from storyreel.atomic import write_bytes, write_model
+from storyreel.planners import LLMSettings, PlannerSettings
+from storyreel.planners.rules import MAX_SHOTS
+from storyreel.schema import (
+    Attempt,
+    CameraPath,
+    CheckResult,
+    RunReport,
+    Shot,
+    ShotDirection,
+    ShotOutcome,
+    ShotReport,
+    ShotSummary,
+    Storyboard,
+)
+from storyreel.tools.camera import direct_camera, directed_shot
+from storyreel.tools.checks import check_against_earlier, check_film, check_shot, summarize_shot
+from storyreel.tools.scene import build_world
+from storyreel.tools.video import concat_clips, contact_sheet
+from storyreel.world.world import World
+
+log = logging.getLogger("storyreel")
+
+LINE_ALIGNMENT = 0.5  # |cos| between two lines of action above which a side of one is a side of the other
+
+#: Called with the fraction done (0-1) and what is happening, before each shot, before assembly and at the end.
+#: It may raise to cancel the run between shots: finished shots stay in the run store, final.mp4 is not written.
+ProgressCallback = Callable[[float, str], None]
+#: Checks added to a shot's own (shot, attempt number) -> results: how tests inject failures into the loop.
+ExtraChecks = Callable[[Shot, int], list[CheckResult]]
+
+
+@dataclass(frozen=True)
+class AgentSettings:
+    """How hard the agent tries, and who chooses its revisions."""
+
+    shot_retries: int = SHOT_RETRIES  # revisions per shot
+    run_budget: int | None = None  # revisions in the whole run; None: twice as many as there are shots
+    llm: LLMSettings | None = None  # chooses among the revisions when set; else the deterministic policy
+    extra_checks: ExtraChecks | None = None
+
+    def budget(self, shots: int) -> int:
+        return 2 * shots if self.run_budget is None else self.run_budget
+
+
+class AgentState(TypedDict, total=False):
+    """What the graph carries from node to node. Nodes return only the keys they change."""
+
+    # what to plan, when the run starts from a story
+    story: str
+    request: str
+    planner: PlannerSettings
+    out: Path | None
+    force: bool
+    # the run
+    storyboard: Storyboard
+    store: RunStore
+    options: RunOptions
+    settings: AgentSettings
+    warnings: list[str]
+    timings: dict[str, float]
+    worlds: dict[str, World]
+    keys: dict[str, str]
+    # the shot in hand
+    index: int
+    direction: ShotDirection
+    attempts: list[Attempt]
+    shot_revisions: int
+    path: CameraPath | None
+    filmed: Filmed | None
+    cached: ShotReport | None
+    checks: list[CheckResult]
+    summary: ShotSummary
+    options_left: list[RevisionOption]
+    verdict: Literal["accept", "revise"]
+    outcome: ShotOutcome
+    # the film so far
+    reports: list[ShotReport]
+    summaries: list[ShotSummary]
+    thumbnails: list[NDArray[np.uint8]]
+    previous_last: NDArray[np.uint8] | None
+    revisions: int
+    report: RunReport
+
+
+@dataclass
+class Agent:
+    """The graph's nodes, with what they report to (progress bar and callback)."""
+
+    progress: bool = True
+    on_progress: ProgressCallback | None = None
+
+    def graph(self) -> Any:
+        """The compiled state graph."""
+        graph = StateGraph(AgentState)
+        for name, node in (
+            ("plan", self.plan),
+            ("scene", self.scene),
+            ("next_shot", self.next_shot),
+            ("camera", self.camera),
+            ("render", self.render),
+            ("check", self.check),
+            ("revise", self.revise),
+            ("accept", self.accept),
+            ("assemble", self.assemble),
+            ("report", self.report),
+        ):
+            graph.add_node(name, node)
+        graph.add_edge(START, "plan")
+        graph.add_edge("plan", "scene")
+        graph.add_edge("scene", "next_shot")
+        graph.add_conditional_edges("next_shot", _after_next_shot, ["camera", "check", "assemble"])
+        graph.add_edge("camera", "render")
+        graph.add_edge("render", "check")
+        graph.add_conditional_edges("check", lambda state: state["verdict"], {"accept": "accept", "revise": "revise"})
+        graph.add_conditional_edges("revise", _after_revise, ["camera", "render"])
+        graph.add_edge("accept", "next_shot")
+        graph.add_edge("assemble", "report")
+        graph.add_edge("report", END)
+        return graph.compile()
+
+    def run(self, state: AgentState, timings: dict[str, float] | None = None) -> RunReport:
+        """Run the graph from ``state``: a ``story`` to plan (with ``request``, ``planner``, ``out`` and ``force``)
+        or a planned ``storyboard`` with its ``store``; plus ``options`` and ``settings``. Returns the report."""
+        shots = len(state["storyboard"].shots) if "storyboard" in state else MAX_SHOTS
+        steps_per_shot = 2 + 4 * (state["settings"].shot_retries + 1)
+        start: AgentState = {
+            "warnings": [],
+            "timings": {} if timings is None else timings,
+            "index": 0,
+            "reports": [],
+            "summaries": [],
+            "thumbnails": [],
+            "previous_last": None,
+            "revisions": 0,
+        }
+        self._bar = tqdm(desc="shots", unit="shot", disable=not self.progress)
+        try:
+            final = self.graph().invoke(start | state, {"recursion_limit": 10 + steps_per_shot * shots})
+        finally:
+            self._bar.close()
+        report: RunReport = final["report"]
+        return report
+
+    # ---------------------------------------------------------------------------------------------------- nodes
+
+    def plan(self, state: AgentState) -> AgentState:
+        """Plan the story, unless the run starts from a storyboard. The run directory is opened only once the
+        story is planned, so a story that cannot be planned leaves none behind; a resumed run reuses its plan."""
+        if "storyboard" in state:
+            write_model(state["store"].path(PLAN), state["storyboard"])
+            self._bar.reset(total=len(state["storyboard"].shots))
+            return {}
+        options, request, out, force = state["options"], state["request"], state.get("out"), state.get("force", False)
+        planned = _cached_plan(out, request) if out is not None and not force else None
+        warnings: list[str] = []
+        if planned is None:
+            with timed(state["timings"], "plan"):
+                made = planners.plan(
+                    state["story"],
+                    state["planner"],
+                    fps=options.fps,
+                    resolution=options.resolution,
+                    style=options.style,
+                    seed=options.seed,
+                )
+            planned, warnings = made.storyboard, made.warnings
+        store = RunStore.open(out if out is not None else Path("runs") / _slug(planned.title), request, force=force)
+        write_model(store.path(PLAN), planned)
+        if not warnings:  # a fallback plan is not kept: resuming asks the LLM again
+            store.record(PLAN, request)
+        self._bar.reset(total=len(planned.shots))
+        return {"storyboard": planned, "store": store, "warnings": [*state["warnings"], *warnings]}
+
+    def scene(self, state: AgentState) -> AgentState:
+        """Build each location's World once, and export it as GLB when it changed."""
+        storyboard, store, options = state["storyboard"], state["store"], state["options"]
+        worlds: dict[str, World] = {}
+        with timed(state["timings"], "scene"):
+            for location in storyboard.locations:
+                worlds[location.id] = world = build_world(
+                    storyboard, location.id, seed=options.seed, asset_dir=options.asset_dir
+                )
+                glb = f"scenes/{location.id}.glb"
+                first = next(s for s in storyboard.shots if s.location == location.id)
+                key = content_key(world_inputs(storyboard, first), options.key())  # posed at its first shot's start
+                if not store.fresh(glb, key):
+                    world.export_glb(store.path(glb), time=storyboard.shot_start(first.id))
+                    store.record(glb, key)
+        return {"worlds": worlds, "keys": shot_keys(storyboard, options)}
+
+    def next_shot(self, state: AgentState) -> AgentState:
+        """Take up the next shot: load it when the store holds it fresh, else start its first attempt."""
+        storyboard, index = state["storyboard"], state["index"]
+        if index >= len(storyboard.shots):
+            return {}
+        shot = storyboard.shots[index]
+        if self.on_progress is not None:
+            self.on_progress(index / (len(storyboard.shots) + 1), f"{shot.id}: filming")
+        self._bar.set_postfix_str(shot.id)
+        update: AgentState = {"attempts": [], "shot_revisions": 0, "cached": None, "filmed": None, "path": None}
+        store = state["store"]
+        if shot_is_fresh(store, shot, state["keys"][shot.id]):
+            cached = ShotReport.model_validate_json(store.path(state_name(shot, "json")).read_text())
+            last_attempt = cached.attempts[-1] if cached.attempts else Attempt(number=1)
+            summary = ShotSummary.model_validate_json(store.path(summary_name(shot)).read_text())
+            return update | {
+                "cached": cached,
+                "attempts": list(cached.attempts),
+                "direction": last_attempt.direction,
+                "summary": summary,
+            }
+        return update | {"direction": ShotDirection()}
+
+    def camera(self, state: AgentState) -> AgentState:
+        """Direct the camera for the shot in hand, as its direction says."""
+        shot, options = self._shot(state), state["options"]
+        self._bar.set_postfix_str(f"{shot.id}: camera")
+        with timed(state["timings"], "camera"):
+            path = direct_camera(
+                state["worlds"][shot.location],
+                shot,
+                start=state["storyboard"].shot_start(shot.id),
+                fps=options.fps,
+                aspect=options.resolution.width / options.resolution.height,
+                seed=options.seed,
+                controller=options.camera,
+                direction=state["direction"],
+            )
+        return {"path": path, "cached": None}
+
+    def render(self, state: AgentState) -> AgentState:
+        """Render the attempt and encode it into the shot's clip (a later attempt overwrites it)."""
+        shot, options, store = self._shot(state), state["options"], state["store"]
+        self._bar.set_postfix_str(f"{shot.id}: render")
+        world, path, start = state["worlds"][shot.location], state["path"], state["storyboard"].shot_start(shot.id)
+        assert path is not None, "the camera node runs first"
+        clip = store.path(clip_name(shot))
+        if options.renderer == "diffusion":
+            frames = self._diffuse(state, shot, world, path, start)
+            filmed = encode_rgb(frames, shot, previous_last=state["previous_last"], clip=clip, timings=state["timings"])
+        else:
+            filmed = film_raster(
+                world,
+                shot,
+                path,
+                start=start,
+                style=options.style,
+                resolution=options.resolution,
+                previous_last=state["previous_last"],
+                clip=clip,
+                timings=state["timings"],
+            )
+        return {"filmed": filmed, "cached": None}
+
+    def check(self, state: AgentState) -> AgentState:
+        """Check the attempt (the shot's own checks, then against earlier shots) and decide: accept or revise."""
+        shot, settings = self._shot(state), state["settings"]
+        direction, cached, earlier = state["direction"], state.get("cached"), state["summaries"]
+        with timed(state["timings"], "check"):
+            if cached is None:
+                filmed, path = state["filmed"], state["path"]
+                assert filmed is not None and path is not None
+                world, start = state["worlds"][shot.location], state["storyboard"].shot_start(shot.id)
+                directed = directed_shot(shot, direction)
+                summary = summarize_shot(filmed.analysis, path, directed, world, start)
+                between = check_against_earlier(summary, earlier)
+                own = check_shot(filmed.analysis, path, directed, world, start)
+            else:
+                summary = state["summary"]
+                between = check_against_earlier(summary, earlier)
+                own = [check for check in cached.checks if check.name not in {c.name for c in between}]
+        attempt_number = len(state["attempts"]) + (0 if cached is not None else 1)
+        extra = settings.extra_checks(shot, attempt_number) if settings.extra_checks else []
+        checks = [*own, *between, *extra]
+        # A shot loaded from the store was revised when it was made: only checks against shots that may have
+        # changed since (and injected ones) can send it back.
+        revisable = [c for c in (checks if cached is None else [*between, *extra]) if not c.passed]
+        attempts = list(state["attempts"])
+        if cached is None:
+            thumbnail = thumbnail_name(shot, attempt_number)
+            assert state["filmed"] is not None
+            write_bytes(state["store"].path(thumbnail), png_bytes(state["filmed"].thumbnail))
+            attempts.append(Attempt(number=attempt_number, direction=direction, checks=checks, thumbnail=thumbnail))
+        elif attempts:
+            attempts[-1] = attempts[-1].model_copy(update={"checks": checks})
+        update: AgentState = {"checks": checks, "summary": summary, "attempts": attempts, "options_left": []}
+        if not revisable:
+            failed_any = any(not check.passed for check in checks)
+            outcome = ShotOutcome.FAILED if failed_any else ShotOutcome.PASSED
+            if cached is not None and cached.outcome is not None and failed_any:
+                outcome = cached.outcome
+            return update | {"verdict": "accept", "outcome": outcome}
+        budget_left = min(
+            settings.shot_retries - state["shot_revisions"],
+            settings.budget(len(state["storyboard"].shots)) - state["revisions"],
+        )
+        options = revision_options(
+            revisable,
+            direction,
+            shot,
+            renderer=state["options"].renderer,
+            controller=state["options"].camera,
+            side=_side_to_keep(summary, earlier),
+            tried=[attempt.direction for attempt in attempts],
+            used=[attempt.revision.action for attempt in attempts if attempt.revision is not None],
+        )
+        if budget_left <= 0 and options:
+            return update | {"verdict": "accept", "outcome": ShotOutcome.BUDGET_EXHAUSTED}
+        if not options:
+            return update | {"verdict": "accept", "outcome": ShotOutcome.FAILED}
+        return update | {"verdict": "revise", "options_left": options}
+
+    def revise(self, state: AgentState) -> AgentState:
+        """Choose one change (the LLM when configured, else the policy) and record it on the attempt."""
+        shot, options = self._shot(state), state["options_left"]
+        chosen = self._choose(state, shot, options)
+        attempts = list(state["attempts"])
+        if attempts:
+            attempts[-1] = attempts[-1].model_copy(update={"revision": chosen.revision})
+        log.info("%s: %s failed; %s", shot.id, chosen.revision.check, chosen.revision.change)
+        return {
+            "direction": chosen.direction,
+            "attempts": attempts,
+            "shot_revisions": state["shot_revisions"] + 1,
+            "revisions": state["revisions"] + 1,
+        }
+
+    def accept(self, state: AgentState) -> AgentState:
+        """Keep the shot's last attempt: write its report, summary and thumbnails and record them in the store."""
+        shot, store, storyboard = self._shot(state), state["store"], state["storyboard"]
+        key = state["keys"][shot.id]
+        cached, filmed = state.get("cached"), state.get("filmed")
+        report = ShotReport(
+            shot_id=shot.id,
+            location=shot.location,
+            frames=cached.frames if cached else len(filmed.analysis) if filmed else 0,
+            start_s=storyboard.shot_start(shot.id),
+            duration_s=(cached.frames if cached else len(filmed.analysis) if filmed else 0) / state["options"].fps,
+            clip=clip_name(shot),
+            thumbnail=thumbnail_name(shot),
+            checks=state["checks"],
+            attempts=state["attempts"],
+            outcome=state["outcome"],
+        )
+        if filmed is not None and cached is None:
+            write_bytes(store.path(state_name(shot, "last.npy")), npy_bytes(filmed.last))
+            write_bytes(store.path(thumbnail_name(shot)), png_bytes(filmed.thumbnail))
+            thumbnail, last = filmed.thumbnail, filmed.last
+        else:
+            thumbnail = np.asarray(Image.open(store.path(thumbnail_name(shot))).convert("RGB"))
+            last = np.load(store.path(state_name(shot, "last.npy")))
+        write_model(store.path(state_name(shot, "json")), report)
+        write_model(store.path(summary_name(shot)), state["summary"])
+        for name in (state_name(shot, "json"), summary_name(shot), clip_name(shot)):
+            store.record(name, key)
+        self._bar.update(1)
+        return {
+            "reports": [*state["reports"], report],
+            "summaries": [*state["summaries"], state["summary"]],
+            "thumbnails": [*state["thumbnails"], thumbnail],
+            "previous_last": last,
+            "index": state["index"] + 1,
+        }
+
+    def assemble(self, state: AgentState) -> AgentState:
+        """Join the clips into final.mp4, draw the contact sheet, and run the checks of the whole film."""
+        storyboard, store = state["storyboard"], state["store"]
+        if self.on_progress is not None:
+            self.on_progress(len(storyboard.shots) / (len(storyboard.shots) + 1), "assembling the film")
+        with timed(state["timings"], "assemble"):
+            concat_clips([store.path(report.clip) for report in state["reports"]], store.path("final.mp4"))
+            captions = [_caption(shot) for shot in storyboard.shots]
+            contact_sheet(list(zip(state["thumbnails"], captions, strict=True)), store.path("contact_sheet.png"))
+        return {"checks": check_film(state["summaries"])}
+
+    def report(self, state: AgentState) -> AgentState:
+        """Write report.json and report.html: what was made, how it scored, and every revision on the way."""
+        storyboard, store, options, reports = state["storyboard"], state["store"], state["options"], state["reports"]
+        film_checks = state["checks"]
+        run_report = RunReport(
+            title=storyboard.title,
+            run_dir=str(store.root),
+            seed=options.seed,
+            fps=options.fps,
+            resolution=options.resolution,
+            style=options.style,
+            renderer=options.renderer,
+            frames=sum(r.frames for r in reports),
+            duration_s=sum(r.duration_s for r in reports),
+            final_video="final.mp4",
+            contact_sheet="contact_sheet.png",
+            storyboard=PLAN,
+            scenes=[f"scenes/{location.id}.glb" for location in storyboard.locations],
+            shots=reports,
+            checks=film_checks,
+            revisions=state["revisions"],
+            revision_budget=state["settings"].budget(len(storyboard.shots)),
+            unknown_nouns=storyboard.unknown_nouns,
+            warnings=[*state["warnings"], *_warnings(storyboard, reports, film_checks)],
+            timings_s={name: round(seconds, 3) for name, seconds in state["timings"].items()},
+        )
+        write_model(store.path("report.json"), run_report)
+        write_report_html(run_report, store.root)
+        if self.on_progress is not None:
+            self.on_progress(1.0, "done")
+        return {"report": run_report}
+
+    # -------------------------------------------------------------------------------------------------- helpers
+
+    def _shot(self, state: AgentState) -> Shot:
+        return state["storyboard"].shots[state["index"]]
+
+    def _choose(self, state: AgentState, shot: Shot, options: list[RevisionOption]) -> RevisionOption:
+        llm = state["settings"].llm
+        if llm is not None:
+            from storyreel.agent.revision_llm import RevisionChoiceError, choose_with_llm
+
+            try:
+                return choose_with_llm(llm, shot, state["checks"], options)
+            except RevisionChoiceError as error:
+                state["warnings"].append(f"{shot.id}: the LLM did not choose a revision ({error}); the policy did")
+        chosen = choose_revision(options)
+        assert chosen is not None
+        return chosen
+
+    def _diffuse(self, state: AgentState, shot: Shot, world: World, path: CameraPath, start: float) -> Any:
+        from storyreel.agent.diffusing import diffuse_shot
+
+        with timed(state["timings"], "render"):
+            return diffuse_shot(state["storyboard"], shot, world, path, start, state["options"], state["direction"])
+
+
+def _cached_plan(root: Path, request: str) -> Storyboard | None:
+    """The storyboard this same request planned before in ``root`` (a resumed LLM run is not planned anew)."""
+    if RunStore.recorded_request(root) != request:
+        return None
+    store = RunStore.open(root, request)
+    return Storyboard.model_validate_json(store.path(PLAN).read_text()) if store.fresh(PLAN, request) else None
+
+
+def _slug(title: str) -> str:
+    slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
+    return "-".join(filter(None, slug.split("-")))[:48] or "story"
+
+
+def _after_next_shot(state: AgentState) -> str:
+    if state["index"] >= len(state["storyboard"].shots):
+        return "assemble"
+    return "check" if state.get("cached") is not None else "camera"
+
+
+def _after_revise(state: AgentState) -> str:
+    """A render-side change (diffusion settings) re-renders the same camera path; anything else directs anew (so
+    does a shot loaded from the store, whose path is not kept)."""
+    attempts = state["attempts"]
+    revision = attempts[-1].revision if attempts else None
+    if revision is not None and revision.action in RENDER_ACTIONS and state.get("path") is not None:
+        return "render"
+    return "camera"
+
+
+def _side_to_keep(summary: ShotSummary, earlier: list[ShotSummary]) -> int:
+    """The side of this shot's line of action that keeps the camera on the previous camera's side of the previous
+    shot's line (what rule_180 asks), or 0 when there is no previous shot here or the two lines do not run roughly
+    the same way (then no side of this line says anything about that one)."""
+    previous = earlier[-1] if earlier else None
+    if previous is None or previous.location != summary.location:
+        return 0
+    before, now = previous.line_last, summary.line_first
+    if before is None or now is None or previous.side_last == 0:
+        return 0
+    alignment = float(np.dot(before.direction, now.direction))
+    if abs(alignment) < LINE_ALIGNMENT:
+        return 0
+    return previous.side_last * (1 if alignment > 0 else -1)
+
+
+def _caption(shot: Shot) -> str:
+    return f"{shot.id} · {shot.size.value} {shot.move.value} · {shot.description}"
+
+
+def _warnings(storyboard: Storyboard, reports: list[ShotReport], film_checks: list[CheckResult]) -> list[str]:
+    warnings = [f"unknown noun {noun!r} is shown as a labelled generic prop" for noun in storyboard.unknown_nouns]
+    for report in reports:
+        warnings += [f"{report.shot_id}: check {c.name} failed ({c.detail})" for c in report.checks if not c.passed]
+        if report.outcome == ShotOutcome.BUDGET_EXHAUSTED:
+            warnings.append(f"{report.shot_id}: the retry budget ran out before its checks passed")
+    warnings += [f"film: check {c.name} failed ({c.detail})" for c in film_checks if not c.passed]
+    return warnings

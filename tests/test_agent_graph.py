@@ -1,0 +1,146 @@
+"""The agent's loop: checks that fail are revised within budgets, and the report tells what happened."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storyreel.agent.pipeline import make_video
+from storyreel.schema import CheckResult, RevisionAction, RunReport, Shot, ShotOutcome
+from tests.openai_server import FakeOpenAI, Reply
+
+STORY = "A girl walks in the park."  # one shot whose raster checks pass as filmed
+SMALL = {"fps": 8, "resolution": "128x72", "seed": 1, "progress": False, "planner": "rules"}
+
+
+def injected(name: str, failures: int) -> object:
+    """Extra checks that fail ``failures`` times on every shot (on its first attempts), then pass."""
+
+    def checks(shot: Shot, attempt: int) -> list[CheckResult]:
+        failed = attempt <= failures
+        return [
+            CheckResult(
+                name=name,
+                shot_id=shot.id,
+                score=0.5 if failed else 1.0,
+                threshold=0.9,
+                higher_is_better=True,
+                passed=not failed,
+                detail=f"injected failure on attempt {attempt}" if failed else "injected check passes",
+                suggestion="re-aim the camera" if failed else "",
+            )
+        ]
+
+    return checks
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> RunReport:
+    return make_video(STORY, tmp_path_factory.mktemp("clean") / "run", **SMALL)
+
+
+def test_clean_raster_run_passes_without_revisions(clean: RunReport) -> None:
+    failed = [(s.shot_id, c.name, c.detail) for s in clean.shots for c in s.checks if not c.passed]
+    assert not failed
+    assert clean.revisions == 0
+    assert all(s.outcome == ShotOutcome.PASSED and len(s.attempts) == 1 for s in clean.shots)
+
+
+def test_a_check_that_fails_twice_then_passes(tmp_path: Path) -> None:
+    report = make_video(
+        STORY,
+        tmp_path / "run",
+        **SMALL,
+        extra_checks=injected("framing", 2),
+        run_budget=10,  # type: ignore[arg-type]
+    )
+    for shot in report.shots:
+        assert shot.outcome == ShotOutcome.PASSED, shot
+        assert [a.number for a in shot.attempts] == [1, 2, 3]
+        revisions = [a.revision for a in shot.attempts]
+        assert revisions[2] is None and all(r is not None and r.check == "framing" for r in revisions[:2])
+        assert [r.action for r in revisions[:2] if r] == [RevisionAction.RESEED_CAMERA, RevisionAction.STAND_BACK]
+        assert [a.direction.camera_seed for a in shot.attempts] == [0, 1, 1]
+        assert shot.attempts[2].direction.distance_scale == pytest.approx(1.3)
+        assert all((tmp_path / "run" / a.thumbnail).stat().st_size > 0 for a in shot.attempts)
+    assert report.revisions == 2 * len(report.shots)
+    saved = RunReport.model_validate_json((tmp_path / "run" / "report.json").read_text())
+    assert saved.shots[0].attempts[0].revision == report.shots[0].attempts[0].revision
+
+
+def test_a_check_that_never_passes_exhausts_the_budget_and_fails(tmp_path: Path) -> None:
+    report = make_video(
+        STORY,
+        tmp_path / "run",
+        **SMALL,
+        extra_checks=injected("framing", 99),
+        retries=2,  # type: ignore[arg-type]
+    )
+    first = report.shots[0]
+    assert first.outcome == ShotOutcome.BUDGET_EXHAUSTED
+    assert len(first.attempts) == 3 and first.attempts[-1].revision is None
+    assert not first.passed and not report.passed
+    assert any("retry budget ran out" in warning for warning in report.warnings)
+    html = (tmp_path / "run" / "report.html").read_text()
+    assert "budget" in html.lower()
+
+
+def test_the_run_budget_caps_revisions_across_shots(tmp_path: Path) -> None:
+    story = "A girl walks in the park. A dog sleeps in the room."
+    report = make_video(
+        story,
+        tmp_path / "run",
+        **SMALL,
+        extra_checks=injected("framing", 99),
+        run_budget=1,  # type: ignore[arg-type]
+    )
+    assert report.revisions == 1 and report.revision_budget == 1
+    assert [len(s.attempts) for s in report.shots][:2] == [2, 1]
+    assert all(s.outcome == ShotOutcome.BUDGET_EXHAUSTED for s in report.shots)
+
+
+def test_a_failure_no_revision_addresses_is_reported_failed(tmp_path: Path) -> None:
+    report = make_video(STORY, tmp_path / "run", **SMALL, extra_checks=injected("flicker", 99))  # type: ignore[arg-type]
+    assert all(s.outcome == ShotOutcome.FAILED and len(s.attempts) == 1 for s in report.shots)
+    assert report.revisions == 0
+
+
+def test_a_resumed_run_keeps_its_revisions_and_films_nothing(tmp_path: Path) -> None:
+    checks = injected("framing", 1)
+    first = make_video(STORY, tmp_path / "run", **SMALL, extra_checks=checks)  # type: ignore[arg-type]
+    clip = tmp_path / "run" / first.shots[0].clip
+    before = clip.stat().st_mtime_ns
+    again = make_video(STORY, tmp_path / "run", **SMALL, extra_checks=checks)  # type: ignore[arg-type]
+    assert clip.stat().st_mtime_ns == before
+    assert again.revisions == 0
+    assert [a.direction for a in again.shots[0].attempts] == [a.direction for a in first.shots[0].attempts]
+
+
+def test_an_llm_chooses_among_the_same_revisions(tmp_path: Path) -> None:
+    """The LLM picks option 2 for the first shot's failure; the next request is refused (HTTP 400), so the
+    agent falls back on the policy and says so."""
+    plan = make_video(STORY, tmp_path / "plan", **SMALL)
+    storyboard = json.loads((tmp_path / "plan" / "storyboard.json").read_text())
+    assert storyboard["shots"]
+    replies = [Reply(tool_calls=[("revise", {"option": 2, "reason": "more room"})]), Reply(status=400)]
+    with FakeOpenAI(replies) as server:
+        report = make_video(
+            STORY,
+            tmp_path / "run",
+            **SMALL,  # type: ignore[arg-type]
+            reviser="llm",
+            llm_base_url=server.url,
+            extra_checks=injected("framing", 1),  # type: ignore[arg-type]
+        )
+    revision = report.shots[0].attempts[0].revision
+    assert revision is not None and revision.chosen_by == "llm"
+    assert revision.action == RevisionAction.STAND_BACK  # option 2 of reseed, stand back, wider
+    asked = [r.body for r in server.received if r.body.get("tools")]
+    assert asked and asked[0]["tools"][0]["function"]["name"] == "revise"
+    assert "injected failure on attempt 1" in json.dumps(asked[0]["messages"])
+    assert len(plan.shots) == len(report.shots)
+    if len(report.shots) > 1:
+        assert report.shots[1].attempts[0].revision.chosen_by == "policy"  # type: ignore[union-attr]
+        assert any("the LLM did not choose" in warning for warning in report.warnings)
