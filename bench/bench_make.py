@@ -1,7 +1,8 @@
 """End-to-end cost of ``storyreel make``: a fixed 5-shot, 30-second, 1280x720, 24 fps story.
 
-Prints per-stage times, the renderer's frames per second (rgb, depth, instance ids and exact flow all read back),
-and the total against the encode-only floor: the same frames encoded again with nothing else to do. Then the
+Prints per-stage times of a single pass (each shot filmed and checked once), the renderer's frames per second (rgb,
+depth, instance ids and exact flow all read back), and the total against the encode-only floor: the same frames
+encoded again with nothing else to do; then the same story with the agent revising the shots that fail. Then the
 same run at 1, 5 and 20 shots, to show how the cost grows with the story. The last line is one JSON object.
 
     python bench/bench_make.py [--resolution 1280x720] [--fps 24] [--scaling 1,5,20]
@@ -19,6 +20,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 
+from storyreel.agent.graph import AgentSettings
 from storyreel.agent.pipeline import film_storyboard
 from storyreel.agent.run_options import RunOptions
 from storyreel.agent.run_store import RunStore
@@ -58,16 +60,28 @@ def fixed_storyboard(shots: int, options: RunOptions) -> tuple[Storyboard, float
     return storyboard.model_copy(update={"shots": kept}), planned
 
 
-def run(shots: int, options: RunOptions) -> dict[str, float]:
+def run(shots: int, options: RunOptions, retries: int = 0) -> dict[str, float]:
+    """One run of ``shots`` shots; ``retries`` 0 films each shot once (the film pass and its checks), more lets the
+    agent revise the shots whose checks fail."""
     storyboard, planned = fixed_storyboard(shots, options)
     storyboard = Storyboard.model_validate(storyboard.model_dump())
+    settings = AgentSettings(shot_retries=retries)
     with tempfile.TemporaryDirectory() as folder:
         store = RunStore.open(Path(folder) / "run", request_key=f"bench-{shots}")
         start = time.perf_counter()
-        report = film_storyboard(storyboard, store, options, progress=False, timings={"plan": planned})
+        report = film_storyboard(
+            storyboard, store, options, settings=settings, progress=False, timings={"plan": planned}
+        )
         total = time.perf_counter() - start + planned
         floor = encode_floor(store.root / report.final_video, options)
-    result = {"shots": shots, "frames": report.frames, "total_s": total, "encode_floor_s": floor}
+    result = {
+        "shots": shots,
+        "frames": report.frames,
+        "total_s": total,
+        "encode_floor_s": floor,
+        "revisions": report.revisions,
+        "passed": sum(shot.passed for shot in report.shots),
+    }
     result.update({f"{name}_s": seconds for name, seconds in report.timings_s.items()})
     result["pipeline_render_fps"] = report.frames / max(report.timings_s.get("render", 0.0), 1e-9)
     return result
@@ -133,6 +147,7 @@ def main() -> None:
     parser.add_argument("--resolution", default="1280x720")
     parser.add_argument("--fps", type=int, default=24)
     parser.add_argument("--scaling", default="1,5,20", help="shot counts for the scaling table ('' to skip)")
+    parser.add_argument("--retries", type=int, default=3, help="revisions per shot in the agent's run (default: 3)")
     args = parser.parse_args()
     options = RunOptions(fps=args.fps, resolution=Resolution.parse(args.resolution), style=Style.TOON)
 
@@ -149,6 +164,12 @@ def main() -> None:
     print(
         f"encode-only floor: {main_run['encode_floor_s']:.2f} s; "
         f"total / floor = {main_run['total_s'] / main_run['encode_floor_s']:.2f}x"
+    )
+    agent = run(5, options, retries=args.retries)
+    print(
+        f"with the agent revising (--retries {args.retries}): {agent['total_s']:.2f} s "
+        f"({agent['total_s'] / main_run['total_s']:.2f}x the single pass), {agent['revisions']:.0f} revisions, "
+        f"{agent['passed']:.0f}/5 shots pass (single pass: {main_run['passed']:.0f}/5)"
     )
 
     scaling = [run(int(n), options) for n in args.scaling.split(",") if n]
@@ -168,6 +189,10 @@ def main() -> None:
         "encode_floor_s": round(main_run["encode_floor_s"], 3),
         "frames": int(main_run["frames"]),
         "total_over_floor": round(main_run["total_s"] / main_run["encode_floor_s"], 2),
+        "agent_total_s": round(agent["total_s"], 3),
+        "agent_revisions": int(agent["revisions"]),
+        "agent_passed": int(agent["passed"]),
+        "single_pass_passed": int(main_run["passed"]),
         "stages_s": {
             k[:-2]: round(v, 3)
             for k, v in main_run.items()

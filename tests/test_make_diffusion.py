@@ -9,12 +9,12 @@ import pytest
 
 pytest.importorskip("diffusers", reason="the diffusion extra is not installed")
 
-from storyreel.agent.pipeline import make_video  # noqa: E402
-from storyreel.agent.revision import DIFFUSION_ACTIONS  # noqa: E402
-from storyreel.cli import main  # noqa: E402
-from storyreel.schema import CheckResult, Shot  # noqa: E402
-from storyreel.tools.video import read_video  # noqa: E402
-from tests import tiny_diffusion  # noqa: E402
+from storyreel.agent.pipeline import make_video
+from storyreel.agent.revision import DIFFUSION_ACTIONS
+from storyreel.cli import main
+from storyreel.schema import CheckResult, Shot
+from storyreel.tools.video import read_video
+from tests import tiny_diffusion
 
 STORY = "A girl walks in the park."
 SMALL = {"fps": 4, "resolution": "64x48", "seed": 2, "progress": False, "planner": "rules"}

@@ -20,14 +20,16 @@ from storyreel.schema import CameraMove, CheckResult, Revision, RevisionAction, 
 
 A = RevisionAction
 
-#: Per check, the changes that address it, most promising first. Checks not named here have no revision.
+#: Per check, the changes that address it, most promising first. Checks not named here have no revision. The order
+#: of the checks is their precedence: the one measured on the world's exact geometry (framing) speaks before the
+#: one measured on pixels (subjects_framed), continuity before both.
 ACTIONS: dict[str, tuple[RevisionAction, ...]] = {
-    "subjects_framed": (A.RESEED_CAMERA, A.STAND_BACK, A.WIDER_SHOT, A.TIGHTER_SHOT, A.FOLLOW_SUBJECT),
+    "rule_180": (A.CROSS_BACK,),
     "framing": (A.RESEED_CAMERA, A.STAND_BACK, A.WIDER_SHOT, A.TIGHTER_SHOT, A.STEADY_CAMERA, A.FOLLOW_SUBJECT),
     "occlusion": (A.RAISE_CAMERA, A.MOVE_CAMERA, A.RESEED_CAMERA),
+    "subjects_framed": (A.RESEED_CAMERA, A.STAND_BACK, A.WIDER_SHOT, A.TIGHTER_SHOT, A.FOLLOW_SUBJECT),
     "not_blank": (A.RESEED_CAMERA, A.STAND_BACK),
     "camera_jerk": (A.STEADY_CAMERA, A.RESEED_CAMERA),
-    "rule_180": (A.CROSS_BACK,),
     "rule_30": (A.MOVE_CAMERA, A.WIDER_SHOT, A.TIGHTER_SHOT),
     "flicker": (A.STRONGER_CONSISTENCY, A.KEYFRAME_MODE),
     "warp_error": (A.STRONGER_CONSISTENCY, A.KEYFRAME_MODE),
@@ -67,13 +69,14 @@ def revision_options(
     tried: Sequence[ShotDirection] = (),
     used: Sequence[RevisionAction] = (),
 ) -> list[RevisionOption]:
-    """Every change that addresses one of the ``failed`` checks, in the checks' order and then each check's
+    """Every change that addresses one of the ``failed`` checks, in the checks' precedence and then each check's
     preference, leaving out those the renderer or camera ``controller`` cannot make and those that lead back to a
     direction already ``tried``. Kinds of change already ``used`` on this shot go after the others: the checks
     still fail after them. ``side`` is the side of the line of action a crossed line goes back to."""
     seen = [*tried, direction]
     options: list[RevisionOption] = []
-    for check in failed:
+    precedence = list(ACTIONS)
+    for check in sorted(failed, key=lambda c: precedence.index(c.name) if c.name in precedence else len(precedence)):
         for action in dict.fromkeys([*_suggested(check), *ACTIONS.get(check.name, ())]):
             if action in DIFFUSION_ACTIONS and renderer != "diffusion":
                 continue
