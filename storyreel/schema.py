@@ -323,6 +323,9 @@ class SubjectAppearance(_Model):
     name: str
     pixels: int = Field(ge=0, description="pixels the mean is taken over")
     chroma: tuple[float, float, float]
+    embedding: tuple[float, ...] | None = Field(
+        default=None, description="unit image embedding of its crops, when an identity model is installed"
+    )
 
 
 class ShotSummary(_Model):

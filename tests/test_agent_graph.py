@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storyreel.agent.pipeline import make_video
-from storyreel.schema import CheckResult, RevisionAction, RunReport, Shot, ShotOutcome
+from storyreel.schema import CheckResult, RevisionAction, RunReport, Shot, ShotOutcome, ShotSummary
 from tests.openai_server import FakeOpenAI, Reply
 
 STORY = "A girl walks in the park."  # one shot whose raster checks pass as filmed
@@ -144,3 +144,35 @@ def test_an_llm_chooses_among_the_same_revisions(tmp_path: Path) -> None:
     if len(report.shots) > 1:
         assert report.shots[1].attempts[0].revision.chosen_by == "policy"  # type: ignore[union-attr]
         assert any("the LLM did not choose" in warning for warning in report.warnings)
+
+
+def test_a_crossed_line_sends_the_camera_back_to_the_previous_side(tmp_path: Path) -> None:
+    """An injected rule_180 failure on the second shot: the agent's change is to film from the side of the line
+    the first shot ended on, and the new attempt's camera stands there."""
+    story = "A girl walks to a dog in the park. The girl talks to the dog."
+
+    def crossed(shot: Shot, attempt: int) -> list[CheckResult]:
+        failed = shot.id == "shot_02" and attempt == 1
+        return [
+            CheckResult(
+                name="rule_180",
+                shot_id=shot.id,
+                score=-40.0 if failed else 40.0,
+                threshold=-20.0,
+                higher_is_better=True,
+                passed=not failed,
+                suggestion="cross-back: film from shot_01's side of the line" if failed else "",
+            )
+        ]
+
+    report = make_video(story, tmp_path / "run", **SMALL, extra_checks=crossed)  # type: ignore[arg-type]
+    first, second = report.shots
+    summaries = [
+        ShotSummary.model_validate_json((tmp_path / "run" / ".storyreel" / f"{s.shot_id}.summary.json").read_text())
+        for s in report.shots
+    ]
+    revision = second.attempts[0].revision
+    assert revision is not None and revision.action == RevisionAction.CROSS_BACK
+    assert second.attempts[1].direction.side == summaries[0].side_last != 0
+    assert summaries[1].side_first == summaries[0].side_last
+    assert second.outcome == ShotOutcome.PASSED and first.outcome == ShotOutcome.PASSED

@@ -1,11 +1,11 @@
-"""The agent: a LangGraph state graph that plans, films shot by shot, checks, revises, assembles and reports.
+r"""The agent: a LangGraph state graph that plans, films shot by shot, checks, revises, assembles and reports.
 
 ::
 
-    plan -> scene -> next_shot --(no shots left)-----------------------------------> assemble -> report -> END
-                       |  \\--(fresh in the run store)------------------> check
-                       \\--> camera -> render -> check --(passed, or nothing left to try)--> accept -> next_shot
-                               ^          ^        \\--(failed)--> revise --(camera change)--^ / (render change)-^
+    plan -> scene -> next_shot -> camera -> render -> check --(passed)--> accept -> next_shot ... -> assemble -> report
+                         |                              \--(failed)--> revise -> camera (a camera change)
+                         |                                                    or render (a render change)
+                         \--(fresh in the run store)--> check
 
 Each node is a small function over :class:`AgentState` that calls the tools (``tools/``) and returns what it
 changed; the graph only decides what runs next. A failed check is revised by the policy in ``revision.py`` (or,
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
@@ -137,6 +137,7 @@ class Agent:
 
     progress: bool = True
     on_progress: ProgressCallback | None = None
+    _bar: tqdm = field(init=False, repr=False)  # the shots' progress bar, made by each run
 
     def graph(self) -> Any:
         """The compiled state graph."""

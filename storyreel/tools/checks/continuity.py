@@ -26,6 +26,7 @@ from storyreel.schema import (
 )
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.identity import appearances, identity
+from storyreel.tools.checks.identity_embedding import installed_embedder
 from storyreel.tools.checks.result import check_result, suggest
 from storyreel.tools.line_of_action import angle_from, line_of_action, side_of
 from storyreel.tools.render.frames import FrameSet
@@ -80,7 +81,7 @@ def summarize_shot(frames: FrameSet, path: CameraPath, shot: Shot, world: World,
         side_last=sides[1],
         positions_first=positions[0],
         positions_last=positions[1],
-        appearances=appearances(frames, world),
+        appearances=appearances(frames, world, installed_embedder()),
     )
 
 

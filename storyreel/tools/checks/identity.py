@@ -6,7 +6,9 @@ light a surface gets is the white ambient plus the coloured sun (``World.ambient
 night's blue moonlight or a dusk's orange sun does not read as a new coat. Chroma leaves out brightness, so shading
 and distance do not count either. Each pixel weighs by the square root of its brightness: bright parts (a coat)
 count more than dark ones (trousers, shadow) whose chroma is noisy, and no single bright patch outweighs the rest.
-Two looks differ by the distance between their chromas.
+Two looks differ by the distance between their chromas. With an identity model installed
+(``STORYREEL_IDENTITY_MODEL``, see ``identity_embedding.py``) each look also carries its crops' image embedding,
+and two looks differ by the larger of the chroma distance and the embedding distance on the same scale.
 
 Measured and dropped: the median chroma (a red coat over dark blue trousers flips between the two with the view:
 0.94 red from the front, 0.51 from the back); grey-world white balance instead of the location's light (over the
@@ -22,6 +24,7 @@ from numpy.typing import NDArray
 
 from storyreel.schema import CheckResult, RevisionAction, ShotSummary, SubjectAppearance
 from storyreel.tools.checks.analysis import analysis_frames
+from storyreel.tools.checks.identity_embedding import IdentityEmbedder, character_crop, cosine_distance
 from storyreel.tools.checks.result import check_result, suggest
 from storyreel.tools.render.frames import FrameSet
 from storyreel.world.world import World
@@ -40,11 +43,16 @@ SUN_SHARE = 0.7  # how much of the sun a surface gets on average (toon bands: 0.
 # calibration park 0.03 clean and at dusk or night, 0.66 with a blue coat and a brown dog swapped. A red coat turned
 # brown (0.25) passes: the check tells hues apart, not shades of one.
 IDENTITY_THRESHOLD = 0.3
+# With an identity model installed (identity_embedding.py), the cosine distance between a character's crop
+# embeddings that counts as drift. Not calibrated here (no weights on the machine this project is built on): 0.15
+# is where CLIP ViT-B image embeddings of one object from different views usually stay below; measure it on your
+# model with tests/test_checks_calibration.py's films before relying on it.
+EMBEDDING_THRESHOLD = 0.15
 
 
-def appearances(frames: FrameSet, world: World) -> list[SubjectAppearance]:
+def appearances(frames: FrameSet, world: World, embedder: IdentityEmbedder | None = None) -> list[SubjectAppearance]:
     """Each character's look in ``frames`` (those with any pixel), from its instance mask eroded by a pixel (edge
-    pixels at analysis size mix with what is behind)."""
+    pixels at analysis size mix with what is behind); with an ``embedder``, also its crops' embedding."""
     frames = analysis_frames(frames)
     sampled = np.unique(np.linspace(0, len(frames) - 1, IDENTITY_FRAMES).round().astype(int))
     light = world.ambient + (1.0 - world.ambient) * SUN_SHARE * np.asarray(world.sun_color)
@@ -54,24 +62,34 @@ def appearances(frames: FrameSet, world: World) -> list[SubjectAppearance]:
     for obj in world.objects:
         if not obj.is_character:
             continue
-        chosen = []
+        chosen, crops = [], []
         for index in sampled:
             mask = cv2.erode((frames.instance[index] == obj.instance_id).astype(np.uint8), kernel).astype(bool)
             if mask.any():
                 chosen.append((frames.rgb[index][mask].astype(np.float32) / 255) ** GAMMA / light)
+                crops.append(character_crop(frames.rgb[index], mask))
         linear = np.concatenate(chosen) if chosen else np.zeros((0, 3))
         linear = linear[linear.mean(axis=1) >= DARKEST]
         if len(linear):
             total = linear.sum(axis=1)
             weight = np.sqrt(total)
             chroma = (linear / total[:, None] * weight[:, None]).sum(axis=0) / weight.sum()
-            looks.append(SubjectAppearance(name=obj.name, pixels=len(linear), chroma=_triple(chroma)))
+            embedding = embedder.embed(crops) if embedder is not None else None
+            looks.append(
+                SubjectAppearance(name=obj.name, pixels=len(linear), chroma=_triple(chroma), embedding=embedding)
+            )
     return looks
 
 
 def appearance_distance(first: SubjectAppearance, second: SubjectAppearance) -> float:
-    """How far apart two looks' chromas are (0 the same; grey to pure red is 0.82)."""
-    return float(np.linalg.norm(np.subtract(first.chroma, second.chroma)))
+    """How far apart two looks are: their chromas' distance (0 the same; grey to pure red is 0.82) or, when both
+    have embeddings, their cosine distance on the same scale (EMBEDDING_THRESHOLD maps to IDENTITY_THRESHOLD), if
+    that is larger."""
+    colour = float(np.linalg.norm(np.subtract(first.chroma, second.chroma)))
+    if first.embedding is None or second.embedding is None:
+        return colour
+    embedded = cosine_distance(first.embedding, second.embedding) * IDENTITY_THRESHOLD / EMBEDDING_THRESHOLD
+    return max(colour, embedded)
 
 
 def identity(summary: ShotSummary, earlier: list[ShotSummary]) -> CheckResult:
