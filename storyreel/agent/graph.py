@@ -183,7 +183,7 @@ class Agent:
             "previous_last": None,
             "revisions": 0,
         }
-        self._bar = tqdm(desc="shots", unit="shot", disable=not self.progress)
+        self._bar = tqdm(disable=True)  # the plan node makes the real one, once the number of shots is known
         try:
             final = self.graph().invoke(start | state, {"recursion_limit": 10 + steps_per_shot * shots})
         finally:
@@ -198,7 +198,7 @@ class Agent:
         story is planned, so a story that cannot be planned leaves none behind; a resumed run reuses its plan."""
         if "storyboard" in state:
             write_model(state["store"].path(PLAN), state["storyboard"])
-            self._bar.reset(total=len(state["storyboard"].shots))
+            self._start_bar(len(state["storyboard"].shots))
             return {}
         options, request, out, force = state["options"], state["request"], state.get("out"), state.get("force", False)
         planned = _cached_plan(out, request) if out is not None and not force else None
@@ -218,7 +218,7 @@ class Agent:
         write_model(store.path(PLAN), planned)
         if not warnings:  # a fallback plan is not kept: resuming asks the LLM again
             store.record(PLAN, request)
-        self._bar.reset(total=len(planned.shots))
+        self._start_bar(len(planned.shots))
         return {"storyboard": planned, "store": store, "warnings": [*state["warnings"], *warnings]}
 
     def scene(self, state: AgentState) -> AgentState:
@@ -264,7 +264,7 @@ class Agent:
     def camera(self, state: AgentState) -> AgentState:
         """Direct the camera for the shot in hand, as its direction says."""
         shot, options = self._shot(state), state["options"]
-        self._bar.set_postfix_str(f"{shot.id}: camera")
+        self._bar.set_postfix_str(f"{shot.id}{_attempt(state)}: camera")
         with timed(state["timings"], "camera"):
             path = direct_camera(
                 state["worlds"][shot.location],
@@ -281,7 +281,7 @@ class Agent:
     def render(self, state: AgentState) -> AgentState:
         """Render the attempt and encode it into the shot's clip (a later attempt overwrites it)."""
         shot, options, store = self._shot(state), state["options"], state["store"]
-        self._bar.set_postfix_str(f"{shot.id}: render")
+        self._bar.set_postfix_str(f"{shot.id}{_attempt(state)}: render")
         world, path, start = state["worlds"][shot.location], state["path"], state["storyboard"].shot_start(shot.id)
         assert path is not None, "the camera node runs first"
         clip = store.path(clip_name(shot))
@@ -368,6 +368,7 @@ class Agent:
         if attempts:
             attempts[-1] = attempts[-1].model_copy(update={"revision": chosen.revision})
         log.info("%s: %s failed; %s", shot.id, chosen.revision.check, chosen.revision.change)
+        self._bar.set_postfix_str(f"{shot.id}: {chosen.revision.check} failed, {chosen.revision.change}")
         return {
             "direction": chosen.direction,
             "attempts": attempts,
@@ -457,6 +458,10 @@ class Agent:
 
     # -------------------------------------------------------------------------------------------------- helpers
 
+    def _start_bar(self, shots: int) -> None:
+        self._bar.close()
+        self._bar = tqdm(total=shots, desc="shots", unit="shot", disable=not self.progress)
+
     def _shot(self, state: AgentState) -> Shot:
         return state["storyboard"].shots[state["index"]]
 
@@ -491,6 +496,12 @@ def _cached_plan(root: Path, request: str) -> Storyboard | None:
 def _slug(title: str) -> str:
     slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
     return "-".join(filter(None, slug.split("-")))[:48] or "story"
+
+
+def _attempt(state: AgentState) -> str:
+    """' attempt n' from the second attempt on, for the progress bar."""
+    number = len(state["attempts"]) + 1
+    return f" attempt {number}" if number > 1 else ""
 
 
 def _after_next_shot(state: AgentState) -> str:

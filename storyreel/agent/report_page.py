@@ -358,8 +358,8 @@ def _timings(report: RunReport) -> str:
         for stage, seconds in report.timings_s.items()
     )
     return (
-        '<section id="timings"><h2>Timings</h2>\n<table class="timings"><caption>Seconds spent per stage (stages '
-        'overlap: checks run beside rendering)</caption><thead><tr><th scope="col">Stage</th>'
+        '<section id="timings"><h2>Timings</h2>\n<table class="timings"><caption>Seconds spent per stage, over '
+        'every attempt (encoding overlaps rendering)</caption><thead><tr><th scope="col">Stage</th>'
         f'<th scope="col">Seconds</th></tr></thead><tbody>{rows}</tbody></table>\n</section>'
     )
 
