@@ -52,6 +52,10 @@ def test_the_change_a_suggestion_names_comes_first() -> None:
     options = revision_options([check], ShotDirection(), SHOT)
     assert [o.revision.action for o in options][:2] == [RevisionAction.WIDER_SHOT, RevisionAction.RESEED_CAMERA]
     assert options[0].direction.size == ShotSize.FULL
+    back = revision_options([failed("subjects_framed")], ShotDirection(size=ShotSize.MEDIUM_CLOSE_UP), SHOT)
+    tighter_back = next(o for o in back if o.revision.action == RevisionAction.WIDER_SHOT)
+    assert tighter_back.direction.size is None  # the storyboard's own size again
+    assert tighter_back.revision.change == "shot size medium-close-up -> medium"
 
 
 def test_changes_the_setup_cannot_make_are_not_offered() -> None:

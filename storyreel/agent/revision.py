@@ -176,7 +176,7 @@ def _describe(action: RevisionAction, before: ShotDirection, after: ShotDirectio
         case A.RESEED_CAMERA:
             return f"camera seed {before.camera_seed} -> {after.camera_seed}"
         case A.WIDER_SHOT | A.TIGHTER_SHOT:
-            return f"shot size {(before.size or shot.size).value} -> {after.size.value if after.size else '?'}"
+            return f"shot size {(before.size or shot.size).value} -> {(after.size or shot.size).value}"
         case A.STAND_BACK:
             return f"camera distance x{before.distance_scale:g} -> x{after.distance_scale:g}"
         case A.RAISE_CAMERA:
