@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     prompt, frames = shot_frames(side, count)
     with tempfile.TemporaryDirectory() as scratch:
         parts = components(args.size, args.device, dtype, Path(scratch))
-    renderer = DiffusionRenderer.from_components(**parts, device=args.device, dtype=dtype)
+    renderer = DiffusionRenderer(**parts, device=args.device, dtype=dtype)
     ours = DiffusionSettings(steps=steps, guidance=GUIDANCE, short_side=side, batch=batch, compile=args.compile)
     runs: dict[str, DiffusionSettings] = {
         "ours": ours,

@@ -129,7 +129,7 @@ def renderer(directory: Path, *, sdxl: bool = False, with_controlnet: bool = Tru
             "text_encoder_2": text_encoder(len(tokenizer), projection=True),
             "tokenizer_2": tokenizer,
         }
-    return DiffusionRenderer.from_components(
+    return DiffusionRenderer(
         unet=unet(sdxl=sdxl),
         vae=vae(),
         text_encoder=text_encoder(len(tokenizer)),

@@ -326,7 +326,7 @@ class _Batch:
 
 class DiffusionRenderer:
     """Diffuses shots on one device with one set of weights. Build with :meth:`from_pretrained` (local weights) or
-    :meth:`from_components` (models already built)."""
+    from models already built (diffusers and transformers classes), which it moves to ``device``."""
 
     def __init__(
         self,
@@ -362,35 +362,6 @@ class DiffusionRenderer:
     @property
     def sdxl(self) -> bool:
         return len(self.text_encoders) == 2
-
-    @classmethod
-    def from_components(
-        cls,
-        *,
-        unet: Any,
-        vae: Any,
-        text_encoder: Any,
-        tokenizer: Any,
-        scheduler: Any,
-        controlnet: Any | None = None,
-        text_encoder_2: Any | None = None,
-        tokenizer_2: Any | None = None,
-        device: str | torch.device | None = None,
-        dtype: str | torch.dtype | None = None,
-    ) -> DiffusionRenderer:
-        """A renderer over models already built (diffusers and transformers classes), moved to ``device``."""
-        return cls(
-            unet=unet,
-            vae=vae,
-            text_encoder=text_encoder,
-            tokenizer=tokenizer,
-            scheduler=scheduler,
-            controlnet=controlnet,
-            text_encoder_2=text_encoder_2,
-            tokenizer_2=tokenizer_2,
-            device=device,
-            dtype=dtype,
-        )
 
     @classmethod
     def from_pretrained(
