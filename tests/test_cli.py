@@ -77,6 +77,10 @@ def test_existing_run_of_another_story_is_refused(tmp_path: Path):
         (["--fps", "0"], "fps"),
         (["--file", "/no/such/story.txt"], "does not exist"),
         (["--assets", "/no/such/folder"], "asset folder"),
+        (["--retries", "-1"], "--retries -1 is out of range"),
+        (["--run-budget", "-2"], "--run-budget -2 is negative"),
+        (["--reviser", "llm"], "--reviser llm needs an LLM"),
+        (["--model", "x/y"], "--renderer diffusion"),
     ],
 )
 def test_bad_options_get_one_clear_line(tmp_path: Path, args: list[str], fragment: str):

@@ -117,8 +117,10 @@ def agent_settings(
         raise UserError(f"--run-budget {run_budget} is negative: use 0 (no revisions) or more")
     if reviser not in REVISERS:
         raise UserError(f"--reviser {reviser!r} is not one of {', '.join(REVISERS)}")
-    llm = None
-    if reviser != "policy":
-        kind: PlannerKind = "llm" if reviser == "llm" else "auto"
-        llm = PlannerSettings(planner=kind, model=llm_model, base_url=llm_base_url).llm()
+    llm = None if reviser == "policy" else PlannerSettings(model=llm_model, base_url=llm_base_url).llm()
+    if reviser == "llm" and llm is None:
+        raise UserError(
+            "--reviser llm needs an LLM: set OPENAI_API_KEY, or point --llm-base-url (or OPENAI_BASE_URL) at an "
+            "OpenAI-compatible server"
+        )
     return AgentSettings(shot_retries=retries, run_budget=run_budget, llm=llm, extra_checks=extra_checks)
