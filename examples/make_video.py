@@ -1,4 +1,4 @@
-"""Make a short film from a story with the Python API, then print how each shot scored.
+"""Make a short film from a story with the Python API, then print how each shot scored and what the agent changed.
 
 python examples/make_video.py [STORY_FILE] [--out DIR]
 """
@@ -25,7 +25,12 @@ def main() -> None:
     print(f"{report.title}: {report.frames} frames -> {args.out / report.final_video}")
     for shot in report.shots:
         verdicts = ", ".join(f"{c.name} {c.score:.2f}{'' if c.passed else ' FAILED'}" for c in shot.checks)
-        print(f"  {shot.shot_id} ({shot.duration_s:.1f} s): {verdicts}")
+        outcome = shot.outcome.value if shot.outcome else "?"
+        print(f"  {shot.shot_id} ({shot.duration_s:.1f} s, {outcome}, {len(shot.attempts)} attempts): {verdicts}")
+        for attempt in shot.attempts:
+            if attempt.revision is not None:
+                print(f"    attempt {attempt.number}: {attempt.revision.check} failed -> {attempt.revision.change}")
+    print(f"report: {args.out / 'report.html'}")
 
 
 if __name__ == "__main__":

@@ -419,7 +419,10 @@ class ShotReport(_Model):
     clip: str
     thumbnail: str = Field(default="", description="the shot's middle frame, relative to the run directory")
     checks: list[CheckResult] = Field(default_factory=list)
-    attempts: list[Attempt] = Field(default_factory=list, description="every try, in order; the last is the clip")
+    attempts: list[Attempt] = Field(default_factory=list, description="every try, in order")
+    kept_attempt: int | None = Field(
+        default=None, description="the attempt the clip shows: the one that passed, else the one that failed least"
+    )
     outcome: ShotOutcome | None = None
 
     @property

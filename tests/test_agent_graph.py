@@ -176,3 +176,25 @@ def test_a_crossed_line_sends_the_camera_back_to_the_previous_side(tmp_path: Pat
     assert second.attempts[1].direction.side == summaries[0].side_last != 0
     assert summaries[1].side_first == summaries[0].side_last
     assert second.outcome == ShotOutcome.PASSED and first.outcome == ShotOutcome.PASSED
+
+
+def test_a_shot_that_never_passes_keeps_its_best_attempt(tmp_path: Path) -> None:
+    """Attempt 1 fails by a little, the later ones by a lot: the film shows attempt 1, and its checks are reported."""
+
+    def worse_later(shot: Shot, attempt: int) -> list[CheckResult]:
+        score = 0.7 if attempt == 1 else 0.1
+        return [
+            CheckResult(
+                name="framing", shot_id=shot.id, score=score, threshold=0.8, higher_is_better=True, passed=False
+            )
+        ]
+
+    run = tmp_path / "run"
+    report = make_video(STORY, run, **SMALL, extra_checks=worse_later, retries=2)  # type: ignore[arg-type]
+    shot = report.shots[0]
+    assert shot.outcome == ShotOutcome.BUDGET_EXHAUSTED and len(shot.attempts) == 3
+    assert shot.kept_attempt == 1
+    assert next(c for c in shot.checks if c.name == "framing" and c.score in (0.7, 0.1)).score == 0.7
+    assert (run / "thumbs" / f"{shot.shot_id}.png").read_bytes() == (run / shot.attempts[0].thumbnail).read_bytes()
+    assert not list((run / ".storyreel").glob("*.mp4")), "attempts' clips left behind"
+    assert "The film keeps attempt 1" in (run / "report.html").read_text()

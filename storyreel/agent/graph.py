@@ -37,6 +37,7 @@ from storyreel.agent.run_options import (
     PLAN,
     SHOT_RETRIES,
     RunOptions,
+    attempt_clip_name,
     clip_name,
     shot_is_fresh,
     shot_keys,
@@ -91,6 +92,18 @@ class AgentSettings:
         return 2 * shots if self.run_budget is None else self.run_budget
 
 
+@dataclass
+class Kept:
+    """The attempt a shot keeps so far: the one that failed least (see :func:`_shortfall`), the latest among equals.
+    Its clip waits at ``clip`` until the shot is accepted."""
+
+    number: int
+    filmed: Filmed
+    summary: ShotSummary
+    checks: list[CheckResult]
+    clip: Path
+
+
 class AgentState(TypedDict, total=False):
     """What the graph carries from node to node. Nodes return only the keys they change."""
 
@@ -117,6 +130,7 @@ class AgentState(TypedDict, total=False):
     path: CameraPath | None
     filmed: Filmed | None
     cached: ShotReport | None
+    kept: Kept | None
     checks: list[CheckResult]
     summary: ShotSummary
     options_left: list[RevisionOption]
@@ -247,7 +261,14 @@ class Agent:
         if self.on_progress is not None:
             self.on_progress(index / (len(storyboard.shots) + 1), f"{shot.id}: filming")
         self._bar.set_postfix_str(shot.id)
-        update: AgentState = {"attempts": [], "shot_revisions": 0, "cached": None, "filmed": None, "path": None}
+        update: AgentState = {
+            "attempts": [],
+            "shot_revisions": 0,
+            "cached": None,
+            "kept": None,
+            "filmed": None,
+            "path": None,
+        }
         store = state["store"]
         if shot_is_fresh(store, shot, state["keys"][shot.id]):
             cached = ShotReport.model_validate_json(store.path(state_name(shot, "json")).read_text())
@@ -279,12 +300,13 @@ class Agent:
         return {"path": path, "cached": None}
 
     def render(self, state: AgentState) -> AgentState:
-        """Render the attempt and encode it into the shot's clip (a later attempt overwrites it)."""
+        """Render the attempt and encode it into a clip of its own (the shot keeps one attempt's clip)."""
         shot, options, store = self._shot(state), state["options"], state["store"]
         self._bar.set_postfix_str(f"{shot.id}{_attempt(state)}: render")
         world, path, start = state["worlds"][shot.location], state["path"], state["storyboard"].shot_start(shot.id)
         assert path is not None, "the camera node runs first"
-        clip = store.path(clip_name(shot))
+        clip = store.path(attempt_clip_name(shot, len(state["attempts"]) + 1))
+        clip.parent.mkdir(parents=True, exist_ok=True)
         if options.renderer == "diffusion":
             frames = self._diffuse(state, shot, world, path, start)
             filmed = encode_rgb(frames, shot, previous_last=state["previous_last"], clip=clip, timings=state["timings"])
@@ -326,14 +348,18 @@ class Agent:
         # changed since (and injected ones) can send it back.
         revisable = [c for c in (checks if cached is None else [*between, *extra]) if not c.passed]
         attempts = list(state["attempts"])
+        update: AgentState = {"checks": checks, "summary": summary, "options_left": []}
         if cached is None:
+            filmed = state["filmed"]
+            assert filmed is not None
             thumbnail = thumbnail_name(shot, attempt_number)
-            assert state["filmed"] is not None
-            write_bytes(state["store"].path(thumbnail), png_bytes(state["filmed"].thumbnail))
+            write_bytes(state["store"].path(thumbnail), png_bytes(filmed.thumbnail))
             attempts.append(Attempt(number=attempt_number, direction=direction, checks=checks, thumbnail=thumbnail))
+            clip = state["store"].path(attempt_clip_name(shot, attempt_number))
+            update["kept"] = _keep(state.get("kept"), Kept(attempt_number, filmed, summary, checks, clip))
         elif attempts:
             attempts[-1] = attempts[-1].model_copy(update={"checks": checks})
-        update: AgentState = {"checks": checks, "summary": summary, "attempts": attempts, "options_left": []}
+        update["attempts"] = attempts
         if not revisable:
             failed_any = any(not check.passed for check in checks)
             outcome = ShotOutcome.FAILED if failed_any else ShotOutcome.PASSED
@@ -377,37 +403,46 @@ class Agent:
         }
 
     def accept(self, state: AgentState) -> AgentState:
-        """Keep the shot's last attempt: write its report, summary and thumbnails and record them in the store."""
+        """Keep the shot's best attempt (the one that passed, else the one that failed least): move its clip into
+        place, write its report, summary and thumbnails, and record them in the store."""
         shot, store, storyboard = self._shot(state), state["store"], state["storyboard"]
         key = state["keys"][shot.id]
-        cached, filmed = state.get("cached"), state.get("filmed")
+        cached, kept = state.get("cached"), state.get("kept")
+        if kept is not None:
+            store.path(clip_name(shot)).parent.mkdir(parents=True, exist_ok=True)
+            kept.clip.replace(store.path(clip_name(shot)))  # a rename: atomic, and the clip is whole
+            write_bytes(store.path(state_name(shot, "last.npy")), npy_bytes(kept.filmed.last))
+            write_bytes(store.path(thumbnail_name(shot)), png_bytes(kept.filmed.thumbnail))
+            thumbnail, last, summary = kept.filmed.thumbnail, kept.filmed.last, kept.summary
+            frames, checks = len(kept.filmed.analysis), kept.checks
+            kept_attempt: int | None = kept.number
+        else:
+            assert cached is not None
+            thumbnail = np.asarray(Image.open(store.path(thumbnail_name(shot))).convert("RGB"))
+            last = np.load(store.path(state_name(shot, "last.npy")))
+            summary, frames, checks = state["summary"], cached.frames, state["checks"]
+            kept_attempt = cached.kept_attempt
         report = ShotReport(
             shot_id=shot.id,
             location=shot.location,
-            frames=cached.frames if cached else len(filmed.analysis) if filmed else 0,
+            frames=frames,
             start_s=storyboard.shot_start(shot.id),
-            duration_s=(cached.frames if cached else len(filmed.analysis) if filmed else 0) / state["options"].fps,
+            duration_s=frames / state["options"].fps,
             clip=clip_name(shot),
             thumbnail=thumbnail_name(shot),
-            checks=state["checks"],
+            checks=checks,
             attempts=state["attempts"],
+            kept_attempt=kept_attempt,
             outcome=state["outcome"],
         )
-        if filmed is not None and cached is None:
-            write_bytes(store.path(state_name(shot, "last.npy")), npy_bytes(filmed.last))
-            write_bytes(store.path(thumbnail_name(shot)), png_bytes(filmed.thumbnail))
-            thumbnail, last = filmed.thumbnail, filmed.last
-        else:
-            thumbnail = np.asarray(Image.open(store.path(thumbnail_name(shot))).convert("RGB"))
-            last = np.load(store.path(state_name(shot, "last.npy")))
         write_model(store.path(state_name(shot, "json")), report)
-        write_model(store.path(summary_name(shot)), state["summary"])
+        write_model(store.path(summary_name(shot)), summary)
         for name in (state_name(shot, "json"), summary_name(shot), clip_name(shot)):
             store.record(name, key)
         self._bar.update(1)
         return {
             "reports": [*state["reports"], report],
-            "summaries": [*state["summaries"], state["summary"]],
+            "summaries": [*state["summaries"], summary],
             "thumbnails": [*state["thumbnails"], thumbnail],
             "previous_last": last,
             "index": state["index"] + 1,
@@ -496,6 +531,23 @@ def _cached_plan(root: Path, request: str) -> Storyboard | None:
 def _slug(title: str) -> str:
     slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
     return "-".join(filter(None, slug.split("-")))[:48] or "story"
+
+
+def _keep(kept: Kept | None, attempt: Kept) -> Kept:
+    """The better of the attempt kept so far and a new one (the new one among equals); the other's clip is
+    deleted."""
+    if kept is None or _shortfall(attempt.checks) <= _shortfall(kept.checks):
+        if kept is not None:
+            kept.clip.unlink(missing_ok=True)
+        return attempt
+    attempt.clip.unlink(missing_ok=True)
+    return kept
+
+
+def _shortfall(checks: list[CheckResult]) -> tuple[int, float]:
+    """How badly an attempt failed: how many checks, then by how much, each relative to its threshold."""
+    failed = [check for check in checks if not check.passed]
+    return len(failed), sum(abs(c.score - c.threshold) / max(abs(c.threshold), 1e-6) for c in failed)
 
 
 def _attempt(state: AgentState) -> str:

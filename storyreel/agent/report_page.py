@@ -285,17 +285,19 @@ def _history(shot: ShotReport, outcome: ShotOutcome) -> str:
     heading = f"<h4>Revision history of shot {escape(shot.shot_id)}</h4>"
     if not shot.attempts:
         return f'<div class="history">{heading}<p class="muted">One attempt; no revisions were made.</p></div>'
-    items = "".join(_attempt(shot.shot_id, attempt) for attempt in shot.attempts)
+    items = "".join(_attempt(shot.shot_id, attempt, attempt.number == shot.kept_attempt) for attempt in shot.attempts)
     last = shot.attempts[-1].number
     end = {
         ShotOutcome.PASSED: f"{_result(True)}: passed every check on attempt {last}.",
         ShotOutcome.FAILED: f"{_result(False)}: still failing after attempt {last}, with no revision left to try.",
         ShotOutcome.BUDGET_EXHAUSTED: f"{_result(False)}: the revision budget ran out after attempt {last}.",
     }[outcome]
+    if shot.kept_attempt is not None and outcome != ShotOutcome.PASSED:
+        end += f" The film keeps attempt {shot.kept_attempt}, the one that failed least."
     return f'<div class="history">{heading}<ol class="attempts">{items}</ol><p class="end">{end}</p></div>'
 
 
-def _attempt(shot_id: str, attempt: Attempt) -> str:
+def _attempt(shot_id: str, attempt: Attempt, kept: bool = False) -> str:
     failed = [check for check in attempt.checks if not check.passed]
     passed = [check for check in attempt.checks if check.passed]
     thumbnail = (
@@ -304,7 +306,8 @@ def _attempt(shot_id: str, attempt: Attempt) -> str:
         if attempt.thumbnail
         else ""
     )
-    parts = [f'<li class="attempt">{thumbnail}<p><strong>Attempt {attempt.number}: {_result(not failed)}</strong></p>']
+    label = f"Attempt {attempt.number}{' (kept: the film shows this one)' if kept else ''}"
+    parts = [f'<li class="attempt">{thumbnail}<p><strong>{label}: {_result(not failed)}</strong></p>']
     if failed:
         parts.append(
             '<p class="failed">Failed: '

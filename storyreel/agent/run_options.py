@@ -165,6 +165,11 @@ def clip_name(shot: Shot) -> str:
     return f"shots/{shot.id}.mp4"
 
 
+def attempt_clip_name(shot: Shot, attempt: int) -> str:
+    """Where an attempt's clip waits until the shot keeps one of its attempts as ``clip_name``."""
+    return state_name(shot, f"{attempt}.mp4")
+
+
 def thumbnail_name(shot: Shot, attempt: int | None = None) -> str:
     return f"thumbs/{shot.id}.png" if attempt is None else f"thumbs/{shot.id}.{attempt}.png"
 
