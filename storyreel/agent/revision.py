@@ -2,13 +2,16 @@
 
 Each failed check maps to an ordered list of concrete changes (:class:`~storyreel.schema.RevisionAction`), led by
 the one its suggestion names (the checks know whether a subject is too small or cut by the edge), and each change
-to a new :class:`~storyreel.schema.ShotDirection`: framing -> another camera seed, more room or another
-shot size, or a camera that follows a subject it lost; occlusion -> a raised or swung camera; jerk -> a steady
-camera; a crossed line of action -> the camera
-back on the previous shot's side; flicker and identity drift -> stronger consistency, keyframes, another seed or a
-tighter prompt, which only the diffusion renderer has. :func:`revision_options` lists every change that applies and
-has not been tried; the deterministic policy takes the first (:func:`choose_revision`), an LLM chooses among the
-same list (``revision_llm.py``).
+to a new :class:`~storyreel.schema.ShotDirection`:
+
+- framing -> another camera seed, more room, another shot size, or a camera that follows a subject it lost;
+- occlusion -> a raised or swung camera; jerk -> a steady camera;
+- a crossed line of action -> the camera back on the previous shot's side;
+- flicker and identity drift -> stronger consistency, keyframes, another seed or a tighter prompt, which only the
+  diffusion renderer has.
+
+:func:`revision_options` lists every change that applies and has not been tried; the deterministic policy takes
+the first (:func:`choose_revision`), an LLM chooses among the same list (``revision_llm.py``).
 """
 
 from __future__ import annotations
