@@ -30,6 +30,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from storyreel import planners
+from storyreel.agent.diffusing import diffuse_shot
 from storyreel.agent.filming import Filmed, encode_rgb, film_raster, npy_bytes, png_bytes, timed
 from storyreel.agent.report_page import write_report_html
 from storyreel.agent.revision import RENDER_ACTIONS, RevisionOption, choose_revision, revision_options
@@ -64,6 +65,7 @@ from storyreel.schema import (
 )
 from storyreel.tools.camera import direct_camera, directed_shot
 from storyreel.tools.checks import check_against_earlier, check_film, check_shot, summarize_shot
+from storyreel.tools.render.frames import FrameSet
 from storyreel.tools.scene import build_world
 from storyreel.tools.video import concat_clips, contact_sheet
 from storyreel.world.world import World
@@ -513,9 +515,7 @@ class Agent:
         assert chosen is not None
         return chosen
 
-    def _diffuse(self, state: AgentState, shot: Shot, world: World, path: CameraPath, start: float) -> Any:
-        from storyreel.agent.diffusing import diffuse_shot
-
+    def _diffuse(self, state: AgentState, shot: Shot, world: World, path: CameraPath, start: float) -> FrameSet:
         with timed(state["timings"], "render"):
             return diffuse_shot(state["storyboard"], shot, world, path, start, state["options"], state["direction"])
 
