@@ -41,7 +41,7 @@ from diffusers import (
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
 from storyreel.planners.rules import plan_story
-from storyreel.schema import Resolution
+from storyreel.schema import Resolution, Style
 from storyreel.tools.camera import direct_camera
 from storyreel.tools.render.diffusion import (
     KEYFRAME_EVERY_ON_REQUEST,
@@ -225,8 +225,8 @@ def shot_frames(side: int, frames: int) -> tuple[ShotPrompt, FrameSet]:
             **{key: getattr(path, key)[taken] for key in ("positions", "orientations", "fov_y")},
         }
     )
-    rendered = render_shot(world, path, start=0.0, style=storyboard.style, resolution=resolution, shot_id=shot.id)
-    return shot_prompt(storyboard, shot, storyboard.style), rendered
+    rendered = render_shot(world, path, start=0.0, style=Style.TOON, resolution=resolution, shot_id=shot.id)
+    return shot_prompt(storyboard, shot, Style.TOON), rendered
 
 
 def naive_loop(parts: dict[str, Any], frames: FrameSet, prompt: ShotPrompt, steps: int, seed: int) -> np.ndarray:

@@ -22,10 +22,9 @@ import numpy as np
 
 from storyreel.agent.graph import AgentSettings
 from storyreel.agent.pipeline import film_storyboard
-from storyreel.agent.run_options import RunOptions
 from storyreel.agent.run_store import RunStore
 from storyreel.planners.rules import plan_story
-from storyreel.schema import Resolution, Storyboard, Style
+from storyreel.schema import RunOptions, Storyboard
 from storyreel.tools.camera import direct_camera
 from storyreel.tools.checks import analysis_factor
 from storyreel.tools.render.raster import renderer_for
@@ -52,7 +51,7 @@ def story_of(shots: int) -> str:
 def fixed_storyboard(shots: int, options: RunOptions) -> tuple[Storyboard, float]:
     """Plan the story and give every shot the same length, so each run films exactly ``shots`` x 6 s."""
     start = time.perf_counter()
-    storyboard = plan_story(story_of(shots), fps=options.fps, resolution=options.resolution, style=options.style)
+    storyboard = plan_story(story_of(shots), fps=options.fps)
     planned = time.perf_counter() - start
     kept = [shot.model_copy(update={"duration": SHOT_SECONDS}) for shot in storyboard.shots[:shots]]
     while len(kept) < shots:  # a sentence may plan as fewer shots: repeat the last one under a new id
@@ -65,7 +64,7 @@ def run(shots: int, options: RunOptions, retries: int = 0) -> dict[str, float]:
     agent revise the shots whose checks fail."""
     storyboard, planned = fixed_storyboard(shots, options)
     storyboard = Storyboard.model_validate(storyboard.model_dump())
-    settings = AgentSettings(shot_retries=retries)
+    settings = AgentSettings(shot_retries=retries, run_budget=None)
     with tempfile.TemporaryDirectory() as folder:
         store = RunStore.open(Path(folder) / "run", request_key=f"bench-{shots}")
         start = time.perf_counter()
@@ -149,7 +148,7 @@ def main() -> None:
     parser.add_argument("--scaling", default="1,5,20", help="shot counts for the scaling table ('' to skip)")
     parser.add_argument("--retries", type=int, default=3, help="revisions per shot in the agent's run (default: 3)")
     args = parser.parse_args()
-    options = RunOptions(fps=args.fps, resolution=Resolution.parse(args.resolution), style=Style.TOON)
+    options = RunOptions.build(fps=args.fps, resolution=args.resolution)
 
     main_run = run(5, options)
     main_run["render_fps"], main_run["film_pass_fps"] = renderer_alone_fps(fixed_storyboard(5, options)[0], options)

@@ -1,7 +1,9 @@
 """The ``storyreel`` command line.
 
 ``storyreel make "STORY"`` turns a story into a run directory holding storyboard.json, scenes/*.glb,
-shots/*.mp4, final.mp4, contact_sheet.png and report.json. Errors a user can fix print one line and exit 2.
+shots/*.mp4, final.mp4, contact_sheet.png and report.json. The run options (``make`` and ``chat`` alike) are
+derived from :class:`~storyreel.schema.RunOptions`: its fields are the flags, their descriptions the help and
+their defaults the defaults. Errors a user can fix print one line and exit 2.
 """
 
 from __future__ import annotations
@@ -10,15 +12,15 @@ import argparse
 import logging
 import os
 import sys
+from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from storyreel.agent.run_options import RENDERERS, REVISERS, SHOT_RETRIES
+from storyreel import __version__
 from storyreel.errors import UserError
-from storyreel.schema import Style
-from storyreel.tools.camera import CONTROLLERS, DEFAULT_CONTROLLER
-from storyreel.tools.render.diffusion_weights import DEFAULT_CONTROLNET, DEFAULT_MODEL
+from storyreel.schema import CHAT_RESOLUTION, RunOptions
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -34,12 +36,82 @@ The same story, settings and --seed give the same video, frame for frame.
 """
 
 
+#: How the run options are grouped in --help (presentation only: the options themselves are RunOptions' fields).
+OPTION_GROUPS: dict[str, tuple[str, ...]] = {
+    "film": ("fps", "resolution", "style", "seed", "camera", "assets"),
+    "revisions (a shot whose checks fail is changed and filmed again)": ("retries", "run_budget", "reviser"),
+    "renderer": ("renderer", "model", "controlnet"),
+    "planner": ("planner", "llm_model", "llm_base_url", "fallback"),
+}
+METAVARS = {
+    "resolution": "WxH",
+    "assets": "DIR",
+    "model": "DIR_OR_ID",
+    "controlnet": "DIR_OR_ID",
+    "llm_model": "NAME",
+    "llm_base_url": "URL",
+}
+
+
+def add_run_options(parser: argparse.ArgumentParser, shown: dict[str, str] | None = None) -> None:
+    """One flag per :class:`RunOptions` field: ``--run-budget`` for ``run_budget``, ``--no-fallback`` for a field
+    that is on by default. Values stay strings here and are validated by ``RunOptions.build`` (so a bad one gets
+    one line naming the fix); a flag not given is left out, so the model's default applies. ``shown`` overrides the
+    default shown in the help, for a command that passes another default itself."""
+    shown = shown or {}
+    for title, names in OPTION_GROUPS.items():
+        group = parser.add_argument_group(title)
+        for name in names:
+            field = RunOptions.model_fields[name]
+            flag = "--" + name.replace("_", "-")
+            description = field.description or name
+            default = field.get_default(call_default_factory=True)
+            if isinstance(default, bool):
+                group.add_argument(
+                    f"--no-{name.replace('_', '-')}" if default else flag,
+                    dest=name,
+                    action="store_false" if default else "store_true",
+                    default=argparse.SUPPRESS,
+                    help=description,
+                )
+                continue
+            choices = _choices(field.annotation)
+            metavar = "{" + ",".join(choices) + "}" if choices else METAVARS.get(name, "N")
+            text = shown.get(name, _shown(default))
+            group.add_argument(
+                flag,
+                dest=name,
+                default=argparse.SUPPRESS,
+                metavar=metavar,
+                help=description + (f" (default: {text})" if text and "(default:" not in description else ""),
+            )
+
+
+def run_options(args: argparse.Namespace, defaults: dict[str, Any] | None = None) -> RunOptions:
+    """The :class:`RunOptions` the flags in ``args`` give, on top of ``defaults``."""
+    given = {name: getattr(args, name) for name in RunOptions.model_fields if hasattr(args, name)}
+    return RunOptions.build(**((defaults or {}) | given))
+
+
+def _choices(annotation: Any) -> list[str]:
+    return (
+        [member.value for member in annotation] if isinstance(annotation, type) and issubclass(annotation, Enum) else []
+    )
+
+
+def _shown(default: Any) -> str:
+    if default is None:
+        return ""
+    return str(default.value if isinstance(default, Enum) else default)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="storyreel",
         description="Turn a story into a multi-shot video: plan shots, build 3D scenes, direct cameras, render, "
         "check and assemble.",
     )
+    parser.add_argument("--version", action="version", version=f"storyreel {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     make = commands.add_parser(
         "make",
@@ -51,63 +123,13 @@ def _parser() -> argparse.ArgumentParser:
     make.add_argument("story", nargs="?", help="the story text; '-' reads standard input")
     make.add_argument("-f", "--file", type=Path, help="read the story from a UTF-8 text file")
     make.add_argument("-o", "--out", type=Path, help="run directory (default: runs/<title>)")
-    make.add_argument("--fps", type=int, default=24, help="frames per second (default: 24)")
-    make.add_argument("--resolution", default="1280x720", help="WIDTHxHEIGHT, even numbers (default: 1280x720)")
-    make.add_argument(
-        "--style", default=Style.TOON.value, choices=[s.value for s in Style], help="raster look (default: toon)"
-    )
-    make.add_argument("--seed", type=int, default=0, help="seed for every random choice (default: 0)")
-    make.add_argument("--assets", type=Path, help="folder of GLB/OBJ files that replace procedural assets by name")
     make.add_argument(
         "--force",
         action="store_true",
         help="start afresh, replacing the run files in --out (default: resume a run of the same story)",
     )
-    make.add_argument(
-        "--camera",
-        default=DEFAULT_CONTROLLER,
-        choices=CONTROLLERS,
-        help=f"camera director: the shipped RL policy or the hand-written baseline (default: {DEFAULT_CONTROLLER}, "
-        "which scores better on bench/bench_camera.py)",
-    )
     make.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
-    agent = make.add_argument_group("revisions (a shot whose checks fail is changed and filmed again)")
-    agent.add_argument(
-        "--retries",
-        type=int,
-        default=SHOT_RETRIES,
-        help=f"revisions per shot (default: {SHOT_RETRIES}; 0 films each shot once)",
-    )
-    agent.add_argument(
-        "--run-budget", type=int, metavar="N", help="revisions in the whole run (default: twice the number of shots)"
-    )
-    agent.add_argument(
-        "--reviser",
-        default="auto",
-        choices=REVISERS,
-        help="who chooses each revision: auto (default): the LLM when one is configured (as for --planner), else "
-        "the deterministic policy; llm: require the LLM; policy: never ask it",
-    )
-    diffusion = make.add_argument_group("renderer")
-    diffusion.add_argument(
-        "--renderer",
-        default="raster",
-        choices=RENDERERS,
-        help="raster (default: OpenGL, seconds per shot on a CPU) or diffusion (diffusers over the raster pass: "
-        "needs the diffusion extra, model weights on this machine, and in practice a GPU)",
-    )
-    diffusion.add_argument(
-        "--model",
-        metavar="DIR_OR_ID",
-        help=f"diffusion: Stable Diffusion weights, a local directory or a hub id in the local cache "
-        f"(default: {DEFAULT_MODEL})",
-    )
-    diffusion.add_argument(
-        "--controlnet",
-        metavar="DIR_OR_ID",
-        help=f"diffusion: the depth ControlNet, same forms (default: {DEFAULT_CONTROLNET})",
-    )
-    _add_planner_arguments(make)
+    add_run_options(make)
     _add_chat_parser(commands)
     _add_mcp_parser(commands)
     _add_train_camera_parser(commands)
@@ -224,27 +246,13 @@ def _read_story(args: argparse.Namespace) -> str:
 def _make(args: argparse.Namespace) -> int:
     from storyreel.agent.pipeline import make_video
 
+    options = run_options(args)
     report = make_video(
         _read_story(args),
         args.out,
-        fps=args.fps,
-        resolution=args.resolution,
-        style=args.style,
-        seed=args.seed,
-        asset_dir=args.assets,
-        camera=args.camera,
-        renderer=args.renderer,
-        model=args.model,
-        controlnet=args.controlnet,
-        retries=args.retries,
-        run_budget=args.run_budget,
-        reviser=args.reviser,
         force=args.force,
         progress=not args.quiet,
-        planner=args.planner,
-        llm_model=args.llm_model,
-        llm_base_url=args.llm_base_url,
-        fallback=not args.no_fallback,
+        **options.model_dump(exclude_defaults=True),
     )
     failed = [f"{s.shot_id}:{c.name}" for s in report.shots for c in s.checks if not c.passed]
     failed += [f"film:{c.name}" for c in report.checks if not c.passed]
@@ -270,30 +278,6 @@ With an LLM (OPENAI_API_KEY, OPENAI_BASE_URL or --llm-base-url) say what to chan
 """
 
 
-def _add_planner_arguments(parser: argparse.ArgumentParser) -> None:
-    planner = parser.add_argument_group("planner")
-    planner.add_argument(
-        "--planner",
-        choices=["auto", "llm", "rules"],
-        default="auto",
-        help="auto (default): the LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set, else rules; "
-        "llm: require the LLM; rules: the offline rule planner",
-    )
-    planner.add_argument(
-        "--llm-model", help="chat model name (default: $STORYREEL_LLM_MODEL, else gpt-4o-mini)", metavar="NAME"
-    )
-    planner.add_argument(
-        "--llm-base-url",
-        help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama (default: $OPENAI_BASE_URL)",
-        metavar="URL",
-    )
-    planner.add_argument(
-        "--no-fallback",
-        action="store_true",
-        help="fail when the LLM fails, instead of planning with the rule planner and a warning",
-    )
-
-
 def _add_chat_parser(commands: argparse._SubParsersAction) -> None:
     chat = commands.add_parser(
         "chat",
@@ -306,21 +290,9 @@ def _add_chat_parser(commands: argparse._SubParsersAction) -> None:
     where = chat.add_mutually_exclusive_group()
     where.add_argument("-o", "--out", type=Path, help="run directory of a new chat (default: runs/chat)")
     where.add_argument("--resume", type=Path, metavar="DIR", help="go on with the chat saved in DIR")
-    chat.add_argument("--fps", type=int, default=24, help="frames per second (default: 24)")
-    chat.add_argument("--resolution", default="640x360", help="WIDTHxHEIGHT, even numbers (default: 640x360)")
-    chat.add_argument(
-        "--style", default=Style.TOON.value, choices=[s.value for s in Style], help="raster look (default: toon)"
-    )
-    chat.add_argument("--seed", type=int, default=0, help="seed for every random choice (default: 0)")
-    chat.add_argument(
-        "--camera",
-        default=DEFAULT_CONTROLLER,
-        choices=CONTROLLERS,
-        help=f"camera director, as for make (default: {DEFAULT_CONTROLLER})",
-    )
     chat.add_argument("--force", action="store_true", help="start a new chat even where one is saved")
     chat.add_argument("-q", "--quiet", action="store_true", help="no progress bars while rendering")
-    _add_planner_arguments(chat)
+    add_run_options(chat, shown={"resolution": str(CHAT_RESOLUTION)})
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -330,19 +302,7 @@ def _chat(args: argparse.Namespace) -> int:
     if args.resume is not None:
         session = ChatSession.resume(args.resume)
     else:
-        if not 1 <= args.fps <= 120:
-            raise UserError(f"--fps {args.fps} is out of range: use 1 to 120 (24 is the film standard)")
-        record = ChatRecord(
-            fps=args.fps,
-            resolution=args.resolution,
-            style=args.style,
-            seed=args.seed,
-            camera=args.camera,
-            planner=args.planner,
-            llm_model=args.llm_model,
-            llm_base_url=args.llm_base_url,
-            fallback=not args.no_fallback,
-        )
+        record = ChatRecord(options=run_options(args, {"resolution": str(CHAT_RESOLUTION)}))
         session = ChatSession.start(args.out or Path("runs/chat"), record, force=args.force)
     llm = session.planner.llm()
     agent = None
@@ -359,11 +319,10 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _mcp(args: argparse.Namespace) -> int:
-    from storyreel.agent.toolset import TOOLSET
-    from storyreel.tools.registry import describe_tools
+    from storyreel.registry import TOOLS, describe_tools
 
     if args.list_tools:
-        print(describe_tools(TOOLSET))
+        print(describe_tools(TOOLS))
         return 0
     if not 1 <= args.port <= 65535:
         raise UserError(f"--port {args.port} is out of range: use 1 to 65535")

@@ -1,4 +1,4 @@
-"""storyreel's tools as LangChain ``StructuredTool``s, built from the same toolset the MCP server serves.
+"""storyreel's tools as LangChain ``StructuredTool``s, built from the same registry the MCP server serves.
 
 Each tool's ``args_schema`` is its registry input model and its description the registry's docstring. A call
 returns the summary with the artifact URIs as its content, and the whole :class:`ToolResult` as its artifact
@@ -16,15 +16,14 @@ from typing import Any
 
 from langchain_core.tools import StructuredTool, ToolException
 
-from storyreel.agent.toolset import TOOLSET
 from storyreel.errors import UserError
-from storyreel.tools.registry import Tool, ToolResult, Workspace, tool_thread
+from storyreel.registry import TOOLS, Tool, ToolResult, Workspace, tool_thread
 
 
 def storyreel_tools(workspace: Path | str = ".", names: list[str] | None = None) -> list[StructuredTool]:
     """LangChain tools over ``workspace`` (runs are written under it); ``names`` picks some, all by default."""
     space = Workspace(workspace)
-    known = {tool.name: tool for tool in TOOLSET}
+    known = {tool.name: tool for tool in TOOLS}
     unknown = sorted(set(names or []) - set(known))
     if unknown:
         raise UserError(f"unknown storyreel tools {', '.join(unknown)}: choose from {', '.join(known)}")

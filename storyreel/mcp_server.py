@@ -1,4 +1,4 @@
-"""storyreel as an MCP server: the toolset's tools, and every run artifact in the workspace as a resource.
+"""storyreel as an MCP server: the registry's tools, and every run artifact in the workspace as a resource.
 
 Built on the official SDK's low-level ``Server`` so that each tool's input schema is exactly its pydantic model's.
 Tools run one at a time on the registry's tool thread (rendering needs the thread that owns the OpenGL context)
@@ -31,9 +31,8 @@ from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from storyreel import __version__
-from storyreel.agent.toolset import TOOLSET
 from storyreel.errors import UserError
-from storyreel.tools.registry import URI_SCHEME, Tool, ToolCancelled, ToolResult, Workspace, tool_thread
+from storyreel.registry import TOOLS, URI_SCHEME, Tool, ToolCancelled, ToolResult, Workspace, tool_thread
 
 logger = logging.getLogger("storyreel.mcp")
 
@@ -53,7 +52,7 @@ Paths are relative to the server's workspace; results name artifacts by storyree
 class StoryreelServer:
     """The MCP handlers over one workspace."""
 
-    def __init__(self, workspace: Workspace, tools: tuple[Tool, ...] = TOOLSET) -> None:
+    def __init__(self, workspace: Workspace, tools: tuple[Tool, ...] = TOOLS) -> None:
         self.workspace = workspace
         self.tools = {tool.name: tool for tool in tools}
         self.server: Server[Any] = Server(

@@ -8,11 +8,24 @@ the JSON Schema of each, for agents and other languages.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
-SCHEMA_VERSION = "1.0"
+from storyreel.errors import UserError
+
+SCHEMA_VERSION = "1.1"  # 1.1: the run's fps, resolution and style left the storyboard for RunOptions
 
 
 class _Model(BaseModel):
@@ -47,6 +60,39 @@ class CameraAngle(StrEnum):
     HIGH = "high"
     LOW = "low"
     OVERHEAD = "overhead"
+
+
+#: How many times the subject's height the frame's height spans at the subject, per shot size.
+FRAME_SPAN: dict[ShotSize, float] = {
+    ShotSize.EXTREME_WIDE: 9.0,
+    ShotSize.WIDE: 4.0,
+    ShotSize.FULL: 1.5,
+    ShotSize.MEDIUM: 0.85,
+    ShotSize.MEDIUM_CLOSE_UP: 0.55,
+    ShotSize.CLOSE_UP: 0.35,
+    ShotSize.EXTREME_CLOSE_UP: 0.2,
+}
+
+#: Vertical field of view (degrees): wide lenses for wide shots, longer lenses for close-ups.
+FIELD_OF_VIEW: dict[ShotSize, float] = {
+    ShotSize.EXTREME_WIDE: 60.0,
+    ShotSize.WIDE: 55.0,
+    ShotSize.FULL: 50.0,
+    ShotSize.MEDIUM: 45.0,
+    ShotSize.MEDIUM_CLOSE_UP: 40.0,
+    ShotSize.CLOSE_UP: 35.0,
+    ShotSize.EXTREME_CLOSE_UP: 30.0,
+}
+
+#: Elevation of the camera above the aim point (degrees) per angle.
+ELEVATION: dict[CameraAngle, float] = {
+    CameraAngle.EYE: 4.0,
+    CameraAngle.HIGH: 28.0,
+    CameraAngle.LOW: -12.0,
+    CameraAngle.OVERHEAD: 75.0,
+}
+
+CLOSE_SIZES = (ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP)
 
 
 class Transition(StrEnum):
@@ -194,6 +240,8 @@ class Shot(_Model):
 
 
 class Resolution(_Model):
+    """Frame size in pixels; both sides even (H.264 with yuv420p needs even sides)."""
+
     width: int = Field(default=1280, ge=16, le=7680)
     height: int = Field(default=720, ge=16, le=4320)
 
@@ -206,11 +254,14 @@ class Resolution(_Model):
 
     @classmethod
     def parse(cls, text: str) -> Resolution:
-        """Parse ``"1280x720"``."""
+        """Parse ``"1280x720"``; a bad size raises one ``ValueError`` line naming the fix."""
+        fix = "use even sides from 16x16 to 7680x4320, e.g. 1280x720"
         try:
             width, height = (int(part) for part in text.lower().split("x"))
         except ValueError as error:
-            raise ValueError(f"resolution {text!r} is not WIDTHxHEIGHT, e.g. 1280x720") from error
+            raise ValueError(f"resolution {text!r} is not WIDTHxHEIGHT: {fix}") from error
+        if not (16 <= width <= 7680 and 16 <= height <= 4320) or width % 2 or height % 2:
+            raise ValueError(f"resolution {text} is not a size we can encode: {fix}")
         return cls(width=width, height=height)
 
     def __str__(self) -> str:
@@ -222,13 +273,19 @@ class Storyboard(_Model):
 
     schema_version: str = SCHEMA_VERSION
     title: str
-    style: Style = Style.TOON
-    fps: int = Field(default=24, ge=1, le=120)
-    resolution: Resolution = Field(default_factory=Resolution)
     cast: list[Character] = Field(default_factory=list)
     locations: list[Location]
     shots: list[Shot] = Field(min_length=1)
     unknown_nouns: list[str] = Field(default_factory=list, description="nouns shown as labelled generic props")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_run_settings(cls, data: Any) -> Any:
+        """Storyboards of schema 1.0 carried the run's fps, resolution and style; those are :class:`RunOptions`."""
+        if isinstance(data, dict) and data.get("schema_version") == "1.0":
+            data = {key: value for key, value in data.items() if key not in ("fps", "resolution", "style")}
+            data["schema_version"] = SCHEMA_VERSION
+        return data
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Storyboard:
@@ -262,6 +319,199 @@ class Storyboard(_Model):
     @property
     def duration(self) -> float:
         return sum(shot.duration for shot in self.shots)
+
+
+# ---------------------------------------------------------------------------------------------------- run options
+
+
+class Director(StrEnum):
+    """Who directs the camera: the hand-written baseline, or the shipped RL policy."""
+
+    RL = "rl"
+    BASELINE = "baseline"
+
+
+class Renderer(StrEnum):
+    """What draws the frames: the OpenGL rasterizer, or a diffusion model over its pass."""
+
+    RASTER = "raster"
+    DIFFUSION = "diffusion"
+
+
+class PlannerChoice(StrEnum):
+    """Who plans: ``auto`` the LLM when one is configured (and the llm extra installed), else the rules."""
+
+    AUTO = "auto"
+    LLM = "llm"
+    RULES = "rules"
+
+
+class ReviserChoice(StrEnum):
+    """Who chooses a revision: ``auto`` the LLM when one is configured, else the deterministic policy."""
+
+    AUTO = "auto"
+    LLM = "llm"
+    POLICY = "policy"
+
+
+#: The director a run uses unless told otherwise: the one that scores best on ``bench/bench_camera.py``.
+DEFAULT_DIRECTOR = Director.BASELINE
+
+
+def _resolution(value: Any) -> Any:
+    return Resolution.parse(value) if isinstance(value, str) else value
+
+
+#: A resolution written as ``WIDTHxHEIGHT`` wherever options are read or shown (flags, tool arguments, JSON).
+ResolutionText = Annotated[
+    Resolution,
+    BeforeValidator(_resolution),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{2,4}x\d{2,4}$"}),
+]
+
+
+DEFAULT_FPS = 24  # the film standard
+#: The size a chat films at unless told otherwise: small, to answer quickly.
+CHAT_RESOLUTION = Resolution(width=640, height=360)
+
+
+class FilmOptions(_Model):
+    """The options of a run that any caller may set, an agent over MCP included. Each option and its default is
+    defined here once: the CLI's flags, the tools' input models and the chat record are all derived from it."""
+
+    fps: int = Field(default=DEFAULT_FPS, ge=1, le=120, description="frames per second")
+    resolution: ResolutionText = Field(
+        default=str(Resolution()),
+        validate_default=True,
+        description="WIDTHxHEIGHT in pixels, even sides (small ones like 320x180 are fast)",
+    )
+    style: Style = Field(default=Style.TOON, description="the raster look")
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="seed for every random choice")
+    camera: Director = Field(
+        default=DEFAULT_DIRECTOR,
+        description="camera director: baseline (hand-written) or rl (the shipped policy); the baseline scores "
+        "better on bench/bench_camera.py",
+    )
+    renderer: Renderer = Field(
+        default=Renderer.RASTER,
+        description="raster (OpenGL, seconds per shot on a CPU) or diffusion (a diffusers model over the raster "
+        "pass: needs the diffusion extra, weights on this machine, and in practice a GPU)",
+    )
+    planner: PlannerChoice = Field(
+        default=PlannerChoice.AUTO,
+        description="auto: the LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set and the llm extra is installed, "
+        "else rules; llm: require the LLM; rules: the offline rule planner",
+    )
+    llm_model: str | None = Field(
+        default=None, max_length=200, description="chat model name (default: $STORYREEL_LLM_MODEL, else gpt-4o-mini)"
+    )
+    fallback: bool = Field(
+        default=True,
+        description="when the LLM fails, plan with the rule planner and a warning (--no-fallback: fail instead)",
+    )
+    retries: int = Field(
+        default=3, ge=0, le=20, description="revisions per shot when its checks fail (0 films each shot once)"
+    )
+    run_budget: int | None = Field(
+        default=None, ge=0, description="revisions in the whole run (default: twice the number of shots)"
+    )
+    reviser: ReviserChoice = Field(
+        default=ReviserChoice.AUTO,
+        description="who chooses each revision: auto (the LLM when one is configured, else the policy), llm, policy",
+    )
+
+
+class RunOptions(FilmOptions):
+    """Everything besides the story that decides what a run makes: :class:`FilmOptions` plus what names this
+    machine's files and endpoints (which an agent over MCP may not set)."""
+
+    #: The options that name this machine's files or network endpoints.
+    LOCAL: ClassVar[tuple[str, ...]] = ("assets", "model", "controlnet", "llm_base_url")
+
+    assets: Path | None = Field(
+        default=None, description="folder of GLB/OBJ files that replace procedural assets by name (dog.glb: dogs)"
+    )
+    model: str | None = Field(
+        default=None,
+        description="diffusion: Stable Diffusion weights, a local directory or a hub id in the local cache "
+        "(default: Stable Diffusion 1.5)",
+    )
+    controlnet: str | None = Field(
+        default=None, description="diffusion: the depth ControlNet, same forms (default: SD 1.5's depth ControlNet)"
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama (default: $OPENAI_BASE_URL)",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RunOptions:
+        if self.assets is not None and not self.assets.is_dir():
+            raise ValueError(f"asset folder {self.assets} does not exist: point --assets at a folder of GLB/OBJ files")
+        if self.renderer == Renderer.RASTER and (self.model or self.controlnet):
+            raise ValueError("--model and --controlnet belong to the diffusion renderer: add --renderer diffusion")
+        return self
+
+    @classmethod
+    def build(cls, **values: Any) -> RunOptions:
+        """Validated options from plain values (strings are parsed); a bad value raises a one-line
+        :class:`~storyreel.errors.UserError` naming the option and the fix."""
+        try:
+            return cls.model_validate(values)
+        except ValidationError as error:
+            raise UserError(option_error(error)) from error
+
+    def film(self) -> FilmOptions:
+        """The options an agent may see and set."""
+        return FilmOptions.model_validate(self.model_dump(include=set(FilmOptions.model_fields)))
+
+    def key(self) -> dict[str, object]:
+        """What about the options decides how a shot looks (not how it is planned or revised)."""
+        assets = (
+            sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in self.assets.iterdir() if p.is_file())
+            if self.assets
+            else None
+        )
+        key: dict[str, object] = {
+            "fps": self.fps,
+            "resolution": str(self.resolution),
+            "style": self.style.value,
+            "seed": self.seed,
+            "assets": assets,
+            "camera": self.camera.value,
+        }
+        if self.renderer != Renderer.RASTER:
+            key |= {"renderer": self.renderer.value, "model": self.model, "controlnet": self.controlnet}
+        return key
+
+
+def option_error(error: ValidationError) -> str:
+    """The first problem of a :class:`RunOptions` validation as one line: the flag, its value, and the fix."""
+    problem = error.errors()[0]
+    reason = problem["msg"].removeprefix("Value error, ")
+    if not problem["loc"]:
+        return reason
+    name = str(problem["loc"][0])
+    value = problem.get("input")
+    field = RunOptions.model_fields.get(name)
+    flag = f"--{name.replace('_', '-')}"
+    if field is None:
+        return f"{flag} is not an option: see storyreel make --help"
+    bounds = {type(m).__name__: m for m in field.metadata}
+    low = getattr(bounds.get("Ge"), "ge", None)
+    high = getattr(bounds.get("Le"), "le", None)
+    if problem["type"] in ("greater_than_equal", "less_than_equal") and low is not None and high is not None:
+        return f"{flag} {value} is out of range: use {low} to {high}"
+    if problem["type"] == "greater_than_equal" and low == 0:
+        return f"{flag} {value} is negative: use 0 or more"
+    if problem["type"].startswith("int_"):
+        return f"{flag} {value!r} is not a whole number" + (f": use {low} to {high}" if high is not None else "")
+    if problem["type"] == "enum":
+        return f"{flag} {value!r} is not a choice: use {problem['ctx']['expected'].replace(chr(39), '')}"
+    if name == "resolution":
+        return f"--{reason}"
+    return f"{flag} {value!r}: {reason}"
 
 
 class CameraPath(_Model):
@@ -407,7 +657,8 @@ class Attempt(_Model):
 class ShotOutcome(StrEnum):
     PASSED = "passed"
     FAILED = "failed"  # a check failed and no revision was left that addresses it
-    BUDGET_EXHAUSTED = "budget-exhausted"  # the shot's or the run's retry budget ran out first
+    RETRIES_EXHAUSTED = "retries-exhausted"  # the shot's own retries (--retries) ran out first
+    BUDGET_EXHAUSTED = "budget-exhausted"  # the run's revision budget (--run-budget) ran out first
 
 
 class ShotReport(_Model):

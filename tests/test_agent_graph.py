@@ -79,7 +79,7 @@ def test_a_check_that_never_passes_exhausts_the_budget_and_fails(tmp_path: Path)
         retries=2,  # type: ignore[arg-type]
     )
     first = report.shots[0]
-    assert first.outcome == ShotOutcome.BUDGET_EXHAUSTED
+    assert first.outcome == ShotOutcome.RETRIES_EXHAUSTED
     assert len(first.attempts) == 3 and first.attempts[-1].revision is None
     assert not first.passed and not report.passed
     assert any("retry budget ran out" in warning for warning in report.warnings)
@@ -192,7 +192,7 @@ def test_a_shot_that_never_passes_keeps_its_best_attempt(tmp_path: Path) -> None
     run = tmp_path / "run"
     report = make_video(STORY, run, **SMALL, extra_checks=worse_later, retries=2)  # type: ignore[arg-type]
     shot = report.shots[0]
-    assert shot.outcome == ShotOutcome.BUDGET_EXHAUSTED and len(shot.attempts) == 3
+    assert shot.outcome == ShotOutcome.RETRIES_EXHAUSTED and len(shot.attempts) == 3
     assert shot.kept_attempt == 1
     assert next(c for c in shot.checks if c.name == "framing" and c.score in (0.7, 0.1)).score == 0.7
     assert (run / "thumbs" / f"{shot.shot_id}.png").read_bytes() == (run / shot.attempts[0].thumbnail).read_bytes()

@@ -63,7 +63,7 @@ def test_subject_is_centred_and_sized_by_shot_size():
     for size in (ShotSize.WIDE, ShotSize.FULL, ShotSize.MEDIUM, ShotSize.CLOSE_UP):
         shot = _shot(size=size)
         world = _world(shot)
-        path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, controller="baseline")
+        path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, director="baseline")
         assert path.frames == 24
         middle, depth = _project(path, 12, world.object("mia").center(1.0))
         assert depth > 0
@@ -77,7 +77,7 @@ def test_subject_is_centred_and_sized_by_shot_size():
 def test_walking_subject_stays_in_frame_when_tracked():
     shot = _shot(duration=3.0, move=CameraMove.TRACK, actions=[Action(actor="mia", verb="walk")])
     world = _world(shot)
-    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, controller="baseline")
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, director="baseline")
     for frame in range(path.frames):
         pixel, depth = _project(path, frame, world.object("mia").center(frame / 12))
         assert depth > 0 and 0 <= pixel[0] <= WIDTH and 0 <= pixel[1] <= HEIGHT
@@ -87,7 +87,7 @@ def test_walking_subject_stays_in_frame_when_tracked():
 def test_dolly_moves_in_or_out(move: CameraMove, closer: bool):
     shot = _shot(move=move)
     world = _world(shot)
-    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, controller="baseline")
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, director="baseline")
     centre = world.object("mia").center(0.0)
     first = np.linalg.norm(np.array(path.positions[0]) - centre)
     last = np.linalg.norm(np.array(path.positions[-1]) - centre)
@@ -97,7 +97,7 @@ def test_dolly_moves_in_or_out(move: CameraMove, closer: bool):
 def test_orbit_goes_round_and_high_angle_looks_down():
     shot = _shot(move=CameraMove.ORBIT, angle=CameraAngle.HIGH)
     world = _world(shot)
-    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, controller="baseline")
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, director="baseline")
     centre = world.object("mia").center(0.0)
     start, end = np.array(path.positions[0]) - centre, np.array(path.positions[-1]) - centre
     turned = np.degrees(
@@ -112,7 +112,7 @@ def test_camera_avoids_a_wall_between_it_and_the_subject():
     placements = [Placement(subject="house", relation=Relation.IN_FRONT_OF, reference="mia")]
     shot = _shot(size=ShotSize.FULL)
     world = _world(shot, [wall], placements)
-    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, controller="baseline")
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, director="baseline")
     occluded = world.occlusion(np.array(path.positions[:1]), "mia", 0.0)[0]
     straight_on = world.object("mia").center(0.0) + np.array([0, 0.2, 8.0])
     assert world.occlusion(straight_on[None], "mia", 0.0)[0] > 0.5  # the naive view is blocked
@@ -122,7 +122,7 @@ def test_camera_avoids_a_wall_between_it_and_the_subject():
 def test_same_seed_same_path_and_ground_never_entered():
     shot = _shot(angle=CameraAngle.LOW, move=CameraMove.CRANE)
     world = _world(shot)
-    one = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, seed=4, controller="baseline")
-    two = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, seed=4, controller="baseline")
+    one = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, seed=4, director="baseline")
+    two = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, seed=4, director="baseline")
     assert one == two
     assert min(p[1] for p in one.positions) >= 0.3

@@ -19,12 +19,12 @@ from storyreel.tools.camera_policy import POLICY_PATH, film_with_policy, shipped
 
 
 def test_shipped_policy_loads_and_gives_the_same_path_for_the_same_seed():
-    """The policy directs on request (``controller="rl"``); the baseline stays the default until a policy beats it."""
+    """The policy directs on request (``director="rl"``); the baseline stays the default until a policy beats it."""
     assert POLICY_PATH.is_file() and (POLICY_PATH.parent / "MODEL_CARD.md").is_file()
     policy = shipped_policy()
     assert policy.weights[0].shape[1] == len(policy.obs_mean) == 47
     scenario = build_scenario(1_000_003)
-    one = direct_camera(scenario.world, scenario.shot, start=0.0, fps=12, aspect=16 / 9, seed=2, controller="rl")
+    one = direct_camera(scenario.world, scenario.shot, start=0.0, fps=12, aspect=16 / 9, seed=2, director="rl")
     two = film_with_policy(scenario.world, scenario.shot, start=0.0, fps=12, aspect=16 / 9, seed=2)
     assert one == two
     assert one.frames == round(scenario.shot.duration * 12)
@@ -57,9 +57,9 @@ def test_camera_option_is_part_of_the_run_key_and_checked():
     assert RunOptions(camera="rl").key() != RunOptions(camera="baseline").key()
     with pytest.raises(UserError, match="--camera"):
         make_video("A dog runs in the park.", camera="drone")
-    with pytest.raises(ValueError, match="controller"):
+    with pytest.raises(ValueError, match="director"):
         scenario = build_scenario(1_000_000)
-        direct_camera(scenario.world, scenario.shot, start=0.0, fps=6, aspect=1.5, controller="drone")
+        direct_camera(scenario.world, scenario.shot, start=0.0, fps=6, aspect=1.5, director="drone")
 
 
 @pytest.mark.slow

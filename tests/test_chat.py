@@ -15,7 +15,7 @@ from storyreel.agent.chat import ChatRecord, ChatSession
 from storyreel.agent.chat_llm import ChatAgent
 from storyreel.errors import UserError
 from storyreel.planners import LLMSettings
-from storyreel.schema import ShotSize, TimeOfDay
+from storyreel.schema import RunOptions, ShotSize, TimeOfDay
 
 STORY = (
     "A red dog runs in the park. The dog jumps over a yellow ball. The dog sits. A cat looks at the dog. The dog barks."
@@ -29,17 +29,8 @@ def _no_llm_environment(monkeypatch):
 
 
 def _record(**changes) -> ChatRecord:
-    return ChatRecord(
-        **{
-            "fps": 8,
-            "resolution": "96x54",
-            "style": "toon",
-            "seed": 1,
-            "camera": "baseline",
-            "planner": "rules",
-            **changes,
-        }
-    )
+    options = {"fps": 8, "resolution": "96x54", "style": "toon", "seed": 1, "camera": "baseline", "planner": "rules"}
+    return ChatRecord(options=RunOptions.build(**(options | changes)))
 
 
 def test_offline_chat_plans_edits_undoes_and_resumes(tmp_path: Path):

@@ -83,8 +83,6 @@ REVISIONS = {action.value for action in RevisionAction}
 def storyboard(time_of_day: TimeOfDay = TimeOfDay.DAY, mia: Appearance = MIA, rex: Appearance = REX) -> Storyboard:
     return Storyboard(
         title="calibration",
-        fps=FPS,
-        resolution=RESOLUTION,
         cast=[
             Character(id="mia", name="Mia", kind="person", appearance=mia),
             Character(id="rex", name="Rex", kind="dog", appearance=rex),

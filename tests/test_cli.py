@@ -81,6 +81,10 @@ def test_existing_run_of_another_story_is_refused(tmp_path: Path):
         (["--run-budget", "-2"], "--run-budget -2 is negative"),
         (["--reviser", "llm"], "--reviser llm needs an LLM"),
         (["--model", "x/y"], "--renderer diffusion"),
+        (["--resolution", "13x7"], "--resolution 13x7 is not a size we can encode: use even sides"),
+        (["--fps", "2.5"], "--fps '2.5' is not a whole number: use 1 to 120"),
+        (["--style", "sepia"], "--style 'sepia' is not a choice: use flat, toon or clay"),
+        (["--camera", "drone"], "--camera 'drone' is not a choice"),
     ],
 )
 def test_bad_options_get_one_clear_line(tmp_path: Path, args: list[str], fragment: str):
@@ -97,3 +101,50 @@ def test_story_from_file_and_stdin_make_the_same_storyboard(tmp_path: Path):
     from_stdin = storyreel("make", "-", "--out", str(tmp_path / "b"), *common, stdin=story.read_text())
     assert from_file.returncode == from_stdin.returncode == 0, from_file.stderr + from_stdin.stderr
     assert (tmp_path / "a" / "storyboard.json").read_text() == (tmp_path / "b" / "storyboard.json").read_text()
+
+
+def test_version():
+    result = storyreel("--version")
+    assert result.returncode == 0 and result.stdout.startswith("storyreel 0.")
+
+
+TINY = ["--resolution", "96x54", "--fps", "4", "--retries", "0"]
+#: Runs the CLI as if the llm extra were not installed (its modules cannot be imported).
+WITHOUT_LLM_EXTRA = (
+    "import sys; sys.modules['openai'] = sys.modules['langchain_openai'] = None; "
+    "from storyreel.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def without_llm_extra(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "OPENAI_API_KEY": "sk-test"}
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_LLM_EXTRA, *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+@pytest.mark.slow
+def test_an_llm_configured_without_the_extra_plans_offline_after_one_warning(tmp_path: Path):
+    auto = without_llm_extra("make", "A dog runs.", "--out", str(tmp_path / "a"), "-q", *TINY, tmp_path=tmp_path)
+    assert auto.returncode == 0, auto.stderr
+    assert "Traceback" not in auto.stderr
+    warnings = [line for line in auto.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "pip install 'storyreel[llm]'" in warnings[0], auto.stderr
+
+    rules = without_llm_extra(
+        "make", "A dog runs.", "--out", str(tmp_path / "b"), "-q", "--planner", "rules", *TINY, tmp_path=tmp_path
+    )
+    assert rules.returncode == 0 and "Traceback" not in rules.stderr and "warning" not in rules.stderr, rules.stderr
+
+    required = without_llm_extra("make", "A dog runs.", "--planner", "llm", "-q", tmp_path=tmp_path)
+    assert_one_line_error(required, "--planner llm needs the llm extra", "storyreel[llm]")
+
+
+@pytest.mark.slow
+def test_progress_in_a_log_is_plain_lines(tmp_path: Path):
+    result = storyreel("make", "A dog runs. The dog sits.", "--out", str(tmp_path / "run"), *TINY)
+    assert result.returncode == 0, result.stderr
+    assert "\r" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("shots:")]
+    assert [line.split(":")[1] for line in lines] == [" 1/2 shots (shot_01", " 2/2 shots (shot_02"], result.stderr
+    assert all(line.endswith(("passed)", "failed)", "exhausted)")) for line in lines), lines

@@ -46,7 +46,7 @@ def renderer(tmp_path_factory: pytest.TempPathFactory) -> DiffusionRenderer:
 @pytest.fixture(scope="module")
 def prompt(story):
     storyboard, _ = story
-    return shot_prompt(storyboard, storyboard.shots[0], storyboard.style)
+    return shot_prompt(storyboard, storyboard.shots[0], Style.TOON)
 
 
 def mean_warp_error(rgb: np.ndarray, frames) -> float:

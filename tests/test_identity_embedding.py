@@ -10,7 +10,7 @@ import pytest
 
 from storyreel.errors import UserError
 from storyreel.planners.rules import plan_story
-from storyreel.schema import Resolution, SubjectAppearance
+from storyreel.schema import Resolution, Style, SubjectAppearance
 from storyreel.tools.camera import direct_camera
 from storyreel.tools.checks import identity_embedding
 from storyreel.tools.checks.identity import IDENTITY_THRESHOLD, appearance_distance, appearances
@@ -41,11 +41,11 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ident
 
 
 def test_a_rendered_character_gets_a_unit_embedding(installed: identity_embedding.IdentityEmbedder) -> None:
-    storyboard = plan_story("A girl in a red coat walks in the park.", resolution=Resolution(width=160, height=90))
+    storyboard = plan_story("A girl in a red coat walks in the park.")
     shot = storyboard.shots[0]
     world = build_world(storyboard, shot.location, seed=0)
     path = direct_camera(world, shot, start=0.0, fps=6, aspect=16 / 9)
-    frames = render_shot(world, path, start=0.0, style=storyboard.style, resolution=storyboard.resolution)
+    frames = render_shot(world, path, start=0.0, style=Style.TOON, resolution=Resolution(width=160, height=90))
     looks = appearances(frames, world, installed)
     assert looks and all(look.embedding is not None for look in looks)
     embedding = np.asarray(looks[0].embedding)

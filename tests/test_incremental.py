@@ -10,10 +10,10 @@ import pytest
 
 from storyreel.agent.chat import AddShot, EditShot, SetScene, add_shot, edit_shot, set_scene
 from storyreel.agent.pipeline import film_storyboard
-from storyreel.agent.run_options import RunOptions, shot_keys, stale_shots
+from storyreel.agent.run_layout import shot_keys, stale_shots
 from storyreel.agent.run_store import RunStore
 from storyreel.planners.rules import plan_story
-from storyreel.schema import Resolution, ShotSize, TimeOfDay, Transition, Verb
+from storyreel.schema import Resolution, RunOptions, ShotSize, TimeOfDay, Transition, Verb
 
 STORY = (
     "A red dog runs in the park. The dog jumps over a yellow ball. The dog sits. A cat looks at the dog. The dog barks."
@@ -31,7 +31,7 @@ def _rerendered(before: dict[str, tuple[int, bytes]], after: dict[str, tuple[int
 
 @pytest.fixture()
 def filmed(tmp_path: Path):
-    storyboard = plan_story(STORY, fps=OPTIONS.fps, resolution=OPTIONS.resolution, seed=1)
+    storyboard = plan_story(STORY, fps=OPTIONS.fps, seed=1)
     assert len(storyboard.shots) == 5 and len(storyboard.locations) == 1
     assert all(shot.transition != Transition.DISSOLVE for shot in storyboard.shots)
     store = RunStore.open(tmp_path / "run", "incremental")
@@ -65,14 +65,14 @@ def test_a_description_edit_renders_nothing_and_a_shot_added_at_the_end_renders_
     worded = edit_shot(storyboard, EditShot(shot="2", description="The dog leaps."))
     assert stale_shots(worded, store, OPTIONS) == []
 
-    added = add_shot(worded, AddShot(description="the dog asleep", subjects=["dog"], verb=Verb.SIT))
+    added = add_shot(worded, AddShot(description="the dog asleep", subjects=["dog"], verb=Verb.SIT), OPTIONS.fps)
     assert stale_shots(added, store, OPTIONS) == [added.shots[-1].id]
     film_storyboard(added, store, OPTIONS, progress=False)
     assert _rerendered(before, _clips(store.root)) == [added.shots[-1].id]
 
 
 def test_keys_follow_what_changes_the_world():
-    storyboard = plan_story(STORY, fps=OPTIONS.fps, resolution=OPTIONS.resolution, seed=1)
+    storyboard = plan_story(STORY, fps=OPTIONS.fps, seed=1)
     keys = shot_keys(storyboard, OPTIONS)
     # An action in shot 2 moves things for shot 2 and every later shot at the location, not for shot 1.
     acted = edit_shot(storyboard, EditShot(shot="2", verb=Verb.RUN))

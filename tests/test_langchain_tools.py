@@ -18,17 +18,17 @@ pytest.importorskip("langchain_core")
 from langchain_core.messages import ToolMessage
 from pydantic import ValidationError
 
-from storyreel.agent.toolset import TOOLSET
 from storyreel.errors import UserError
 from storyreel.langchain_tools import storyreel_tools
+from storyreel.registry import TOOLS
 
 STORY = "A red dog chases a yellow ball in the park. The dog jumps over the ball."
 
 
 def test_tools_mirror_the_registry(tmp_path: Path) -> None:
     tools = storyreel_tools(tmp_path)
-    assert [tool.name for tool in tools] == [tool.name for tool in TOOLSET]
-    for tool, entry in zip(tools, TOOLSET, strict=True):
+    assert [tool.name for tool in tools] == [tool.name for tool in TOOLS]
+    for tool, entry in zip(tools, TOOLS, strict=True):
         assert tool.description == entry.description
         assert tool.args_schema is entry.input_model
         assert set(tool.args) == set(entry.input_model.model_fields)

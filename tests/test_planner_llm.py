@@ -13,7 +13,7 @@ from storyreel.errors import UserError
 from storyreel.planners import DEFAULT_MODEL, LLMSettings, PlannerSettings, plan
 from storyreel.planners.lexicon import COLORS
 from storyreel.planners.llm import LLMPlanError, plan_with_llm
-from storyreel.schema import Resolution, Storyboard
+from storyreel.schema import Storyboard
 
 STORY = "Rex, a red dog, chases a ball in the park. Then he rests."
 GOOD = {
@@ -78,7 +78,7 @@ def _no_llm_environment(monkeypatch):
 
 def test_a_valid_reply_becomes_the_runs_storyboard():
     with FakeOpenAI([Reply(content=json.dumps(GOOD))]) as server:
-        storyboard = plan_with_llm(STORY, _settings(server.url), fps=12, resolution=Resolution(width=320, height=180))
+        storyboard = plan_with_llm(STORY, _settings(server.url), fps=12)
     body = server.received[0].body
     assert body["model"] == "test-model"
     assert body["response_format"]["type"] == "json_schema"
@@ -89,7 +89,7 @@ def test_a_valid_reply_becomes_the_runs_storyboard():
     assert "180-degree" in system and "establishing" in system
     assert body["messages"][1]["content"] == STORY
     assert storyboard.title == "Rex and the ball"
-    assert (storyboard.fps, str(storyboard.resolution)) == (12, "320x180")
+    assert "resolution" not in schema["properties"] and "style" not in schema["properties"]
     assert storyboard.cast[0].appearance.rgb == pytest.approx(COLORS["red"])
     assert storyboard.shots[0].duration == pytest.approx(40 / 12)  # 3.33 s rounded to whole frames
     kite = storyboard.locations[0].props[1]

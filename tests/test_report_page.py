@@ -266,7 +266,13 @@ def test_verdict_counts_an_exhausted_budget_as_a_failure(report: RunReport) -> N
     verdict = by_id(root, "verdict")
     assert "fail" in verdict.get("class", "").split()
     assert text(verdict) == (
-        "FAIL: 1 of 3 shots failed; 1 of them because the revision budget ran out (counted as failed); "
+        "FAIL: 1 of 3 shots failed; 1 of them because the run's revision budget ran out (3 of 3 used); "
+        "1 film-wide check failed."
+    )
+    shots = [*report.shots[:2], report.shots[2].model_copy(update={"outcome": ShotOutcome.RETRIES_EXHAUSTED})]
+    own = report.model_copy(update={"revisions": 1, "revision_budget": 6, "shots": shots})
+    assert text(by_id(parse(report_html(own)), "verdict")) == (
+        "FAIL: 1 of 3 shots failed; 1 of them because their own retries ran out (counted as failed); "
         "1 film-wide check failed."
     )
     assert facts(by_id(root, "facts")) == {
@@ -323,7 +329,7 @@ def test_one_checks_table_per_shot_with_a_row_per_final_check(report: RunReport)
             assert detail == result.detail
             assert suggestion == ("" if result.passed else result.suggestion)
     outcome = text(shot_section(root, "s3").find("h3"))
-    assert outcome == "Shot s3: FAIL (revision budget exhausted)"
+    assert outcome == "Shot s3: FAIL (the run's revision budget ran out)"
     assert text(shot_section(root, "s2").find("h3")) == "Shot s2: PASS"
 
 
@@ -365,7 +371,7 @@ def test_revision_history_says_what_failed_what_changed_and_what_passed(report: 
 
     exhausted = shot_section(root, "s3")
     end = text(exhausted.find(".//p[@class='end']"))
-    assert end == "FAIL: the revision budget ran out after attempt 2."
+    assert end == "FAIL: the run's revision budget ran out after attempt 2."
     assert [text(p) for p in exhausted.findall(".//p[@class='direction']")][
         1
     ] == "Direction: render seed 1, keyframes on"

@@ -12,7 +12,7 @@ from diffusers import AutoencoderKL, ControlNetModel, DDIMScheduler, UNet2DCondi
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection, CLIPTokenizer
 
 from storyreel.planners.rules import plan_story
-from storyreel.schema import Resolution, Storyboard
+from storyreel.schema import Resolution, Storyboard, Style
 from storyreel.tools.camera import direct_camera
 from storyreel.tools.render.diffusion import DiffusionRenderer
 from storyreel.tools.render.frames import FrameSet
@@ -149,7 +149,7 @@ def story_frames(frames: int, resolution: Resolution, *, shot: int = 0, stride: 
     """The raster pass of a planned story's shot, ``frames`` frames from its start, every ``stride``-th frame of the
     camera's path (more motion per frame): a real world, camera and exact flow."""
     fps = 12
-    storyboard = plan_story(STORY, fps=fps, resolution=resolution)
+    storyboard = plan_story(STORY, fps=fps)
     planned = storyboard.shots[shot]
     start = storyboard.shot_start(planned.id)
     world = build_world(storyboard, planned.location, seed=0)
@@ -161,7 +161,7 @@ def story_frames(frames: int, resolution: Resolution, *, shot: int = 0, stride: 
             **{key: getattr(path, key)[taken] for key in ("positions", "orientations", "fov_y")},
         }
     )
-    rendered = render_shot(world, path, start=start, style=storyboard.style, resolution=resolution, shot_id=planned.id)
+    rendered = render_shot(world, path, start=start, style=Style.TOON, resolution=resolution, shot_id=planned.id)
     return storyboard, rendered
 
 

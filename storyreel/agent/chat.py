@@ -16,26 +16,25 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from storyreel.agent.pipeline import film_storyboard
-from storyreel.agent.run_options import RunOptions, stale_shots
+from storyreel.agent.run_layout import stale_shots
 from storyreel.agent.run_store import RunStore, content_key
 from storyreel.atomic import write_model
 from storyreel.errors import UserError
-from storyreel.planners import PlannerKind, PlannerSettings, plan
+from storyreel.planners import PlannerSettings, plan
 from storyreel.schema import (
+    CHAT_RESOLUTION,
     Action,
     CameraAngle,
     CameraMove,
-    Resolution,
+    RunOptions,
     Shot,
     ShotSize,
     Storyboard,
-    Style,
     TimeOfDay,
     Transition,
     Verb,
     Weather,
 )
-from storyreel.tools.camera import DEFAULT_CONTROLLER
 
 CHAT_FILE = "chat.json"
 
@@ -178,7 +177,8 @@ def edit_shot(storyboard: Storyboard, edit: EditShot) -> Storyboard:
     return _rebuilt(storyboard, shots=shots)
 
 
-def add_shot(storyboard: Storyboard, add: AddShot) -> Storyboard:
+def add_shot(storyboard: Storyboard, add: AddShot, fps: int) -> Storyboard:
+    """``add`` as a new shot, its duration in whole frames at ``fps``."""
     after = find_shot(storyboard, add.after) if add.after is not None else len(storyboard.shots) - 1
     before = storyboard.shots[after]
     location = add.location or before.location
@@ -191,7 +191,7 @@ def add_shot(storyboard: Storyboard, add: AddShot) -> Storyboard:
     shot = Shot(
         id=f"shot_{number:02d}",
         location=location,
-        duration=max(1, round(add.duration * storyboard.fps)) / storyboard.fps,
+        duration=max(1, round(add.duration * fps)) / fps,
         description=add.description,
         subjects=subjects,
         actions=actions,
@@ -256,17 +256,9 @@ class Turn(BaseModel):
 
 
 class ChatRecord(BaseModel):
-    """What ``chat.json`` holds."""
+    """What ``chat.json`` holds: the run's options, what was said, and every version of the storyboard."""
 
-    fps: int
-    resolution: str
-    style: Style
-    seed: int
-    camera: str = DEFAULT_CONTROLLER
-    planner: PlannerKind
-    llm_model: str | None = None
-    llm_base_url: str | None = None
-    fallback: bool = True
+    options: RunOptions = Field(default_factory=lambda: RunOptions(resolution=CHAT_RESOLUTION))
     history: list[Turn] = Field(default_factory=list)
     versions: list[Storyboard] = Field(default_factory=list)
 
@@ -278,23 +270,14 @@ class ChatSession:
         self.root = root
         self.record = record
         self.store = store
-        self.options = RunOptions(
-            fps=record.fps,
-            resolution=Resolution.parse(record.resolution),
-            style=record.style,
-            seed=record.seed,
-            camera=record.camera,
-        )
-        self.planner = PlannerSettings(
-            planner=record.planner, model=record.llm_model, base_url=record.llm_base_url, fallback=record.fallback
-        )
+        self.options = record.options
+        self.planner = PlannerSettings.from_options(record.options)
 
     @classmethod
     def start(cls, root: Path, record: ChatRecord, *, force: bool = False) -> ChatSession:
         """A new chat in ``root`` (new or empty, or any run directory with ``force``)."""
         if (root / CHAT_FILE).exists() and not force:
             raise UserError(f"{root} already holds a chat: go on with --resume {root}, or pass --force to restart")
-        Resolution.parse(record.resolution)
         store = RunStore.open(root, _request(record), force=force)
         session = cls(root, record, store)
         session.save()
@@ -349,7 +332,7 @@ class ChatSession:
         if isinstance(op, EditShot):
             changed = edit_shot(storyboard, op)
         elif isinstance(op, AddShot):
-            changed = add_shot(storyboard, op)
+            changed = add_shot(storyboard, op, self.options.fps)
         elif isinstance(op, RemoveShot):
             changed = remove_shot(storyboard, op)
         elif isinstance(op, SetScene):
@@ -361,14 +344,7 @@ class ChatSession:
 
     def tell(self, story: str) -> str:
         """Plan ``story`` (the planner the chat was started with) as the new storyboard."""
-        made = plan(
-            story,
-            self.planner,
-            fps=self.options.fps,
-            resolution=self.options.resolution,
-            style=self.options.style,
-            seed=self.options.seed,
-        )
+        made = plan(story, self.planner, fps=self.options.fps, seed=self.options.seed)
         self._push(made.storyboard)
         notes = "".join(f"warning: {warning}\n" for warning in made.warnings)
         storyboard = made.storyboard
@@ -495,7 +471,7 @@ def _fields(words: list[str]) -> tuple[dict[str, Any], list[str]]:
 
 def _request(record: ChatRecord) -> str:
     """The run store's request key of a chat: its settings (the storyboard changes from turn to turn)."""
-    return content_key("chat", record.fps, record.resolution, record.style.value, record.seed, record.camera)
+    return content_key("chat", record.options.key())
 
 
 def _validation_line(error: ValidationError) -> str:

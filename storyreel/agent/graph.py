@@ -26,18 +26,16 @@ from typing import Any, Literal, TypedDict
 import numpy as np
 from langgraph.graph import END, START, StateGraph
 from numpy.typing import NDArray
-from PIL import Image
-from tqdm import tqdm
 
 from storyreel import planners
-from storyreel.agent.diffusing import diffuse_shot
-from storyreel.agent.filming import Filmed, encode_rgb, film_raster, npy_bytes, png_bytes, timed
 from storyreel.agent.report_page import write_report_html
 from storyreel.agent.revision import RENDER_ACTIONS, RevisionOption, choose_revision, revision_options
-from storyreel.agent.run_options import (
+from storyreel.agent.run_layout import (
+    CONTACT_SHEET,
+    FINAL,
+    OPTIONS,
     PLAN,
-    SHOT_RETRIES,
-    RunOptions,
+    REPORT,
     attempt_clip_name,
     clip_name,
     shot_is_fresh,
@@ -48,13 +46,13 @@ from storyreel.agent.run_options import (
     world_inputs,
 )
 from storyreel.agent.run_store import RunStore, content_key
-from storyreel.atomic import write_bytes, write_model
-from storyreel.planners import LLMSettings, PlannerSettings
-from storyreel.planners.rules import MAX_SHOTS
+from storyreel.planners import MAX_SHOTS, LLMSettings, PlannerSettings
+from storyreel.progress import Bar, progress_bar
 from storyreel.schema import (
     Attempt,
     CameraPath,
     CheckResult,
+    RunOptions,
     RunReport,
     Shot,
     ShotDirection,
@@ -63,9 +61,10 @@ from storyreel.schema import (
     ShotSummary,
     Storyboard,
 )
+from storyreel.timing import timed
 from storyreel.tools.camera import direct_camera, directed_shot
 from storyreel.tools.checks import check_against_earlier, check_film, check_shot, summarize_shot
-from storyreel.tools.render.frames import FrameSet
+from storyreel.tools.film import Filmed, film_shot
 from storyreel.tools.scene import build_world
 from storyreel.tools.video import concat_clips, contact_sheet
 from storyreel.world.world import World
@@ -83,10 +82,10 @@ ExtraChecks = Callable[[Shot, int], list[CheckResult]]
 
 @dataclass(frozen=True)
 class AgentSettings:
-    """How hard the agent tries, and who chooses its revisions."""
+    """How hard the agent tries, and who chooses its revisions (from :class:`RunOptions`: ``pipeline.py``)."""
 
-    shot_retries: int = SHOT_RETRIES  # revisions per shot
-    run_budget: int | None = None  # revisions in the whole run; None: twice as many as there are shots
+    shot_retries: int  # revisions per shot
+    run_budget: int | None  # revisions in the whole run; None: twice as many as there are shots
     llm: LLMSettings | None = None  # chooses among the revisions when set; else the deterministic policy
     extra_checks: ExtraChecks | None = None
 
@@ -153,7 +152,7 @@ class Agent:
 
     progress: bool = True
     on_progress: ProgressCallback | None = None
-    _bar: tqdm = field(init=False, repr=False)  # the shots' progress bar, made by each run
+    _bar: Bar = field(init=False, repr=False)  # the shots' progress bar, made by each run
 
     def graph(self) -> Any:
         """The compiled state graph."""
@@ -199,7 +198,7 @@ class Agent:
             "previous_last": None,
             "revisions": 0,
         }
-        self._bar = tqdm(disable=True)  # the plan node makes the real one, once the number of shots is known
+        self._bar = progress_bar(0, "shots", "shot", enabled=False)  # the plan node makes the real one
         try:
             final = self.graph().invoke(start | state, {"recursion_limit": 10 + steps_per_shot * shots})
         finally:
@@ -213,7 +212,8 @@ class Agent:
         """Plan the story, unless the run starts from a storyboard. The run directory is opened only once the
         story is planned, so a story that cannot be planned leaves none behind; a resumed run reuses its plan."""
         if "storyboard" in state:
-            write_model(state["store"].path(PLAN), state["storyboard"])
+            state["store"].write_model(PLAN, state["storyboard"])
+            state["store"].write_model(OPTIONS, state["options"])
             self._start_bar(len(state["storyboard"].shots))
             return {}
         options, request, out, force = state["options"], state["request"], state.get("out"), state.get("force", False)
@@ -221,17 +221,11 @@ class Agent:
         warnings: list[str] = []
         if planned is None:
             with timed(state["timings"], "plan"):
-                made = planners.plan(
-                    state["story"],
-                    state["planner"],
-                    fps=options.fps,
-                    resolution=options.resolution,
-                    style=options.style,
-                    seed=options.seed,
-                )
+                made = planners.plan(state["story"], state["planner"], fps=options.fps, seed=options.seed)
             planned, warnings = made.storyboard, made.warnings
         store = RunStore.open(out if out is not None else Path("runs") / _slug(planned.title), request, force=force)
-        write_model(store.path(PLAN), planned)
+        store.write_model(PLAN, planned)
+        store.write_model(OPTIONS, options)
         if not warnings:  # a fallback plan is not kept: resuming asks the LLM again
             store.record(PLAN, request)
         self._start_bar(len(planned.shots))
@@ -244,7 +238,7 @@ class Agent:
         with timed(state["timings"], "scene"):
             for location in storyboard.locations:
                 worlds[location.id] = world = build_world(
-                    storyboard, location.id, seed=options.seed, asset_dir=options.asset_dir
+                    storyboard, location.id, seed=options.seed, asset_dir=options.assets
                 )
                 glb = f"scenes/{location.id}.glb"
                 first = next(s for s in storyboard.shots if s.location == location.id)
@@ -273,9 +267,9 @@ class Agent:
         }
         store = state["store"]
         if shot_is_fresh(store, shot, state["keys"][shot.id]):
-            cached = ShotReport.model_validate_json(store.path(state_name(shot, "json")).read_text())
+            cached = store.read_model(state_name(shot, "json"), ShotReport)
             last_attempt = cached.attempts[-1] if cached.attempts else Attempt(number=1)
-            summary = ShotSummary.model_validate_json(store.path(summary_name(shot)).read_text())
+            summary = store.read_model(summary_name(shot), ShotSummary)
             return update | {
                 "cached": cached,
                 "attempts": list(cached.attempts),
@@ -296,34 +290,27 @@ class Agent:
                 fps=options.fps,
                 aspect=options.resolution.width / options.resolution.height,
                 seed=options.seed,
-                controller=options.camera,
+                director=options.camera,
                 direction=state["direction"],
             )
         return {"path": path, "cached": None}
 
     def render(self, state: AgentState) -> AgentState:
-        """Render the attempt and encode it into a clip of its own (the shot keeps one attempt's clip)."""
-        shot, options, store = self._shot(state), state["options"], state["store"]
+        """Film the attempt into a clip of its own (the shot keeps one attempt's clip)."""
+        shot, store, path = self._shot(state), state["store"], state["path"]
         self._bar.set_postfix_str(f"{shot.id}{_attempt(state)}: render")
-        world, path, start = state["worlds"][shot.location], state["path"], state["storyboard"].shot_start(shot.id)
         assert path is not None, "the camera node runs first"
-        clip = store.path(attempt_clip_name(shot, len(state["attempts"]) + 1))
-        clip.parent.mkdir(parents=True, exist_ok=True)
-        if options.renderer == "diffusion":
-            frames = self._diffuse(state, shot, world, path, start)
-            filmed = encode_rgb(frames, shot, previous_last=state["previous_last"], clip=clip, timings=state["timings"])
-        else:
-            filmed = film_raster(
-                world,
-                shot,
-                path,
-                start=start,
-                style=options.style,
-                resolution=options.resolution,
-                previous_last=state["previous_last"],
-                clip=clip,
-                timings=state["timings"],
-            )
+        filmed = film_shot(
+            state["worlds"][shot.location],
+            state["storyboard"],
+            shot,
+            path,
+            state["options"],
+            clip=store.path(attempt_clip_name(shot, len(state["attempts"]) + 1)),
+            direction=state["direction"],
+            previous_last=state["previous_last"],
+            timings=state["timings"],
+        )
         return {"filmed": filmed, "cached": None}
 
     def check(self, state: AgentState) -> AgentState:
@@ -355,7 +342,7 @@ class Agent:
             filmed = state["filmed"]
             assert filmed is not None
             thumbnail = thumbnail_name(shot, attempt_number)
-            write_bytes(state["store"].path(thumbnail), png_bytes(filmed.thumbnail))
+            state["store"].write_image(thumbnail, filmed.thumbnail)
             attempts.append(Attempt(number=attempt_number, direction=direction, checks=checks, thumbnail=thumbnail))
             clip = state["store"].path(attempt_clip_name(shot, attempt_number))
             update["kept"] = _keep(state.get("kept"), Kept(attempt_number, filmed, summary, checks, clip))
@@ -368,20 +355,20 @@ class Agent:
             if cached is not None and cached.outcome is not None and failed_any:
                 outcome = cached.outcome
             return update | {"verdict": "accept", "outcome": outcome}
-        budget_left = min(
-            settings.shot_retries - state["shot_revisions"],
-            settings.budget(len(state["storyboard"].shots)) - state["revisions"],
-        )
+        retries_left = settings.shot_retries - state["shot_revisions"]
+        budget_left = settings.budget(len(state["storyboard"].shots)) - state["revisions"]
         options = revision_options(
             revisable,
             direction,
             shot,
             renderer=state["options"].renderer,
-            controller=state["options"].camera,
+            director=state["options"].camera,
             side=_side_to_keep(summary, earlier),
             tried=[attempt.direction for attempt in attempts],
             used=[attempt.revision.action for attempt in attempts if attempt.revision is not None],
         )
+        if retries_left <= 0 and options:
+            return update | {"verdict": "accept", "outcome": ShotOutcome.RETRIES_EXHAUSTED}
         if budget_left <= 0 and options:
             return update | {"verdict": "accept", "outcome": ShotOutcome.BUDGET_EXHAUSTED}
         if not options:
@@ -411,17 +398,16 @@ class Agent:
         key = state["keys"][shot.id]
         cached, kept = state.get("cached"), state.get("kept")
         if kept is not None:
-            store.path(clip_name(shot)).parent.mkdir(parents=True, exist_ok=True)
-            kept.clip.replace(store.path(clip_name(shot)))  # a rename: atomic, and the clip is whole
-            write_bytes(store.path(state_name(shot, "last.npy")), npy_bytes(kept.filmed.last))
-            write_bytes(store.path(thumbnail_name(shot)), png_bytes(kept.filmed.thumbnail))
+            store.move(kept.clip, clip_name(shot))
+            store.write_array(state_name(shot, "last.npy"), kept.filmed.last)
+            store.write_image(thumbnail_name(shot), kept.filmed.thumbnail)
             thumbnail, last, summary = kept.filmed.thumbnail, kept.filmed.last, kept.summary
             frames, checks = len(kept.filmed.analysis), kept.checks
             kept_attempt: int | None = kept.number
         else:
             assert cached is not None
-            thumbnail = np.asarray(Image.open(store.path(thumbnail_name(shot))).convert("RGB"))
-            last = np.load(store.path(state_name(shot, "last.npy")))
+            thumbnail = store.read_image(thumbnail_name(shot))
+            last = store.read_array(state_name(shot, "last.npy"))
             summary, frames, checks = state["summary"], cached.frames, state["checks"]
             kept_attempt = cached.kept_attempt
         report = ShotReport(
@@ -437,10 +423,11 @@ class Agent:
             kept_attempt=kept_attempt,
             outcome=state["outcome"],
         )
-        write_model(store.path(state_name(shot, "json")), report)
-        write_model(store.path(summary_name(shot)), summary)
+        store.write_model(state_name(shot, "json"), report)
+        store.write_model(summary_name(shot), summary)
         for name in (state_name(shot, "json"), summary_name(shot), clip_name(shot)):
             store.record(name, key)
+        self._bar.set_postfix_str(f"{shot.id}: {state['outcome'].value}")
         self._bar.update(1)
         return {
             "reports": [*state["reports"], report],
@@ -456,9 +443,9 @@ class Agent:
         if self.on_progress is not None:
             self.on_progress(len(storyboard.shots) / (len(storyboard.shots) + 1), "assembling the film")
         with timed(state["timings"], "assemble"):
-            concat_clips([store.path(report.clip) for report in state["reports"]], store.path("final.mp4"))
+            concat_clips([store.path(report.clip) for report in state["reports"]], store.path(FINAL))
             captions = [_caption(shot) for shot in storyboard.shots]
-            contact_sheet(list(zip(state["thumbnails"], captions, strict=True)), store.path("contact_sheet.png"))
+            contact_sheet(list(zip(state["thumbnails"], captions, strict=True)), store.path(CONTACT_SHEET))
         return {"checks": check_film(state["summaries"])}
 
     def report(self, state: AgentState) -> AgentState:
@@ -475,8 +462,8 @@ class Agent:
             renderer=options.renderer,
             frames=sum(r.frames for r in reports),
             duration_s=sum(r.duration_s for r in reports),
-            final_video="final.mp4",
-            contact_sheet="contact_sheet.png",
+            final_video=FINAL,
+            contact_sheet=CONTACT_SHEET,
             storyboard=PLAN,
             scenes=[f"scenes/{location.id}.glb" for location in storyboard.locations],
             shots=reports,
@@ -487,7 +474,7 @@ class Agent:
             warnings=[*state["warnings"], *_warnings(storyboard, reports, film_checks)],
             timings_s={name: round(seconds, 3) for name, seconds in state["timings"].items()},
         )
-        write_model(store.path("report.json"), run_report)
+        store.write_model(REPORT, run_report)
         write_report_html(run_report, store.root)
         if self.on_progress is not None:
             self.on_progress(1.0, "done")
@@ -497,7 +484,7 @@ class Agent:
 
     def _start_bar(self, shots: int) -> None:
         self._bar.close()
-        self._bar = tqdm(total=shots, desc="shots", unit="shot", disable=not self.progress)
+        self._bar = progress_bar(shots, "shots", "shot", enabled=self.progress)
 
     def _shot(self, state: AgentState) -> Shot:
         return state["storyboard"].shots[state["index"]]
@@ -515,17 +502,13 @@ class Agent:
         assert chosen is not None
         return chosen
 
-    def _diffuse(self, state: AgentState, shot: Shot, world: World, path: CameraPath, start: float) -> FrameSet:
-        with timed(state["timings"], "render"):
-            return diffuse_shot(state["storyboard"], shot, world, path, start, state["options"], state["direction"])
-
 
 def _cached_plan(root: Path, request: str) -> Storyboard | None:
     """The storyboard this same request planned before in ``root`` (a resumed LLM run is not planned anew)."""
     if RunStore.recorded_request(root) != request:
         return None
     store = RunStore.open(root, request)
-    return Storyboard.model_validate_json(store.path(PLAN).read_text()) if store.fresh(PLAN, request) else None
+    return store.read_model(PLAN, Storyboard) if store.fresh(PLAN, request) else None
 
 
 def _slug(title: str) -> str:
@@ -596,7 +579,11 @@ def _warnings(storyboard: Storyboard, reports: list[ShotReport], film_checks: li
     warnings = [f"unknown noun {noun!r} is shown as a labelled generic prop" for noun in storyboard.unknown_nouns]
     for report in reports:
         warnings += [f"{report.shot_id}: check {c.name} failed ({c.detail})" for c in report.checks if not c.passed]
+        if report.outcome == ShotOutcome.RETRIES_EXHAUSTED:
+            warnings.append(f"{report.shot_id}: the shot's retry budget ran out (--retries) before its checks passed")
         if report.outcome == ShotOutcome.BUDGET_EXHAUSTED:
-            warnings.append(f"{report.shot_id}: the retry budget ran out before its checks passed")
+            warnings.append(
+                f"{report.shot_id}: the run's revision budget (--run-budget) ran out before its checks passed"
+            )
     warnings += [f"film: check {c.name} failed ({c.detail})" for c in film_checks if not c.passed]
     return warnings

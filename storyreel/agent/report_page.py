@@ -115,7 +115,8 @@ def shot_outcome(shot: ShotReport) -> ShotOutcome:
 def _verdict(report: RunReport) -> str:
     outcomes = [shot_outcome(shot) for shot in report.shots]
     failed = sum(outcome is not ShotOutcome.PASSED for outcome in outcomes)
-    exhausted = sum(outcome is ShotOutcome.BUDGET_EXHAUSTED for outcome in outcomes)
+    out_of_retries = sum(outcome is ShotOutcome.RETRIES_EXHAUSTED for outcome in outcomes)
+    out_of_budget = sum(outcome is ShotOutcome.BUDGET_EXHAUSTED for outcome in outcomes)
     film_failed = sum(not check.passed for check in report.checks)
     if not failed and not film_failed:
         shots = f"{len(outcomes)} {_plural(len(outcomes), 'shot')}"
@@ -124,8 +125,11 @@ def _verdict(report: RunReport) -> str:
     parts = []
     if failed:
         parts.append(f"{failed} of {len(outcomes)} shots failed")
-        if exhausted:
-            parts.append(f"{exhausted} of them because the revision budget ran out (counted as failed)")
+        if out_of_retries:
+            parts.append(f"{out_of_retries} of them because their own retries ran out (counted as failed)")
+        if out_of_budget:
+            used = f"{report.revisions} of {report.revision_budget} used"
+            parts.append(f"{out_of_budget} of them because the run's revision budget ran out ({used})")
     if film_failed:
         parts.append(f"{film_failed} film-wide {_plural(film_failed, 'check')} failed")
     return f'<p class="verdict fail" id="verdict">FAIL: {"; ".join(parts)}.</p>'
@@ -254,7 +258,8 @@ def _shot(shot: ShotReport, fps: int) -> str:
     status = {
         ShotOutcome.PASSED: _result(True),
         ShotOutcome.FAILED: _result(False),
-        ShotOutcome.BUDGET_EXHAUSTED: f"{_result(False)} (revision budget exhausted)",
+        ShotOutcome.RETRIES_EXHAUSTED: f"{_result(False)} (its retries ran out)",
+        ShotOutcome.BUDGET_EXHAUSTED: f"{_result(False)} (the run's revision budget ran out)",
     }[outcome]
     thumbnail = (
         f'<img src="{_link(shot.thumbnail)}" alt="Shot {name}: its middle frame" />'
@@ -290,7 +295,8 @@ def _history(shot: ShotReport, outcome: ShotOutcome) -> str:
     end = {
         ShotOutcome.PASSED: f"{_result(True)}: passed every check on attempt {last}.",
         ShotOutcome.FAILED: f"{_result(False)}: still failing after attempt {last}, with no revision left to try.",
-        ShotOutcome.BUDGET_EXHAUSTED: f"{_result(False)}: the revision budget ran out after attempt {last}.",
+        ShotOutcome.RETRIES_EXHAUSTED: f"{_result(False)}: the shot's retries ran out after attempt {last}.",
+        ShotOutcome.BUDGET_EXHAUSTED: f"{_result(False)}: the run's revision budget ran out after attempt {last}.",
     }[outcome]
     if shot.kept_attempt is not None and outcome != ShotOutcome.PASSED:
         end += f" The film keeps attempt {shot.kept_attempt}, the one that failed least."

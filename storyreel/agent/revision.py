@@ -19,7 +19,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storyreel.schema import CameraMove, CheckResult, Revision, RevisionAction, Shot, ShotDirection, ShotSize
+from storyreel.schema import (
+    CameraMove,
+    CheckResult,
+    Director,
+    Renderer,
+    Revision,
+    RevisionAction,
+    Shot,
+    ShotDirection,
+    ShotSize,
+)
 
 A = RevisionAction
 
@@ -66,14 +76,14 @@ def revision_options(
     direction: ShotDirection,
     shot: Shot,
     *,
-    renderer: str = "raster",
-    controller: str = "baseline",
+    renderer: Renderer = Renderer.RASTER,
+    director: Director = Director.BASELINE,
     side: int = 0,
     tried: Sequence[ShotDirection] = (),
     used: Sequence[RevisionAction] = (),
 ) -> list[RevisionOption]:
     """Every change that addresses one of the ``failed`` checks, in the checks' precedence and then each check's
-    preference, leaving out those the renderer or camera ``controller`` cannot make and those that lead back to a
+    preference, leaving out those the renderer or camera ``director`` cannot make and those that lead back to a
     direction already ``tried``. Kinds of change already ``used`` on this shot go after the others: the checks
     still fail after them. ``side`` is the side of the line of action a crossed line goes back to."""
     seen = [*tried, direction]
@@ -81,9 +91,9 @@ def revision_options(
     precedence = list(ACTIONS)
     for check in sorted(failed, key=lambda c: precedence.index(c.name) if c.name in precedence else len(precedence)):
         for action in dict.fromkeys([*_suggested(check), *ACTIONS.get(check.name, ())]):
-            if action in DIFFUSION_ACTIONS and renderer != "diffusion":
+            if action in DIFFUSION_ACTIONS and renderer != Renderer.DIFFUSION:
                 continue
-            if action in PLACEMENT_ACTIONS and controller != "baseline":
+            if action in PLACEMENT_ACTIONS and director != Director.BASELINE:
                 continue
             revised = _apply(action, direction, shot, side)
             if revised is None or revised in seen:

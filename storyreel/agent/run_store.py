@@ -1,26 +1,44 @@
 """The run store: which artifacts of a run directory are done, keyed by a hash of everything that made them.
 
 A stage whose key is recorded and whose file exists is not redone, so a killed run resumes where it stopped and a
-repeated run with the same inputs costs nothing. Artifacts are written atomically (``storyreel.atomic``) before
-their key is recorded, so a recorded key never points at half a file.
+repeated run with the same inputs costs nothing. The store reads and writes the run's artifacts (models as JSON,
+images as PNG, arrays as .npy; tools that stream a file write it at :meth:`RunStore.path`), always atomically
+(``storyreel.atomic``) and before their key is recorded, so a recorded key never points at half a file.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import shutil
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from storyreel.atomic import write_json
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+from pydantic import BaseModel
+
+from storyreel.atomic import write_bytes, write_json, write_model
 from storyreel.errors import UserError
+
+Model = TypeVar("Model", bound=BaseModel)
 
 STORE_DIR = ".storyreel"
 #: Every name a run writes at the top of its directory; ``reset`` removes these and nothing else.
-RUN_ARTIFACTS = ("storyboard.json", "scenes", "shots", "final.mp4", "contact_sheet.png", "report.json", STORE_DIR)
+RUN_ARTIFACTS = (
+    "storyboard.json",
+    "options.json",
+    "scenes",
+    "shots",
+    "final.mp4",
+    "contact_sheet.png",
+    "report.json",
+    STORE_DIR,
+)
 
 
 @functools.cache
@@ -104,6 +122,33 @@ class RunStore:
 
     def path(self, relative: str) -> Path:
         return self.root / relative
+
+    def write_model(self, relative: str, model: BaseModel) -> None:
+        write_model(self.path(relative), model)
+
+    def read_model(self, relative: str, kind: type[Model]) -> Model:
+        return kind.model_validate_json(self.path(relative).read_text(encoding="utf-8"))
+
+    def write_image(self, relative: str, image: NDArray[np.uint8]) -> None:
+        buffer = io.BytesIO()
+        Image.fromarray(image).save(buffer, format="PNG", compress_level=1)
+        write_bytes(self.path(relative), buffer.getvalue())
+
+    def read_image(self, relative: str) -> NDArray[np.uint8]:
+        return np.asarray(Image.open(self.path(relative)).convert("RGB"))
+
+    def write_array(self, relative: str, array: NDArray[np.uint8]) -> None:
+        buffer = io.BytesIO()
+        np.save(buffer, array)
+        write_bytes(self.path(relative), buffer.getvalue())
+
+    def read_array(self, relative: str) -> NDArray[np.uint8]:
+        return np.asarray(np.load(self.path(relative)), dtype=np.uint8)
+
+    def move(self, source: Path, relative: str) -> None:
+        """Move a finished file (a clip written whole) to ``relative``: a rename, so it is never half there."""
+        self.path(relative).parent.mkdir(parents=True, exist_ok=True)
+        source.replace(self.path(relative))
 
     def fresh(self, relative: str, key: str) -> bool:
         """True when ``relative`` exists and was made from inputs hashing to ``key``."""

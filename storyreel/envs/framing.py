@@ -20,42 +20,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyreel import geometry
-from storyreel.schema import CameraAngle, CameraMove, Shot, ShotSize
+from storyreel.geometry import Array
+from storyreel.schema import CLOSE_SIZES, ELEVATION, FIELD_OF_VIEW, FRAME_SPAN, CameraMove, Shot
 from storyreel.world.world import World
 
-Array = NDArray[np.float64]
-
-#: How many times the subject's height the frame's height spans at the subject, per shot size.
-FRAME_SPAN: dict[ShotSize, float] = {
-    ShotSize.EXTREME_WIDE: 9.0,
-    ShotSize.WIDE: 4.0,
-    ShotSize.FULL: 1.5,
-    ShotSize.MEDIUM: 0.85,
-    ShotSize.MEDIUM_CLOSE_UP: 0.55,
-    ShotSize.CLOSE_UP: 0.35,
-    ShotSize.EXTREME_CLOSE_UP: 0.2,
-}
-
-#: Vertical field of view (degrees): wide lenses for wide shots, longer lenses for close-ups.
-FIELD_OF_VIEW: dict[ShotSize, float] = {
-    ShotSize.EXTREME_WIDE: 60.0,
-    ShotSize.WIDE: 55.0,
-    ShotSize.FULL: 50.0,
-    ShotSize.MEDIUM: 45.0,
-    ShotSize.MEDIUM_CLOSE_UP: 40.0,
-    ShotSize.CLOSE_UP: 35.0,
-    ShotSize.EXTREME_CLOSE_UP: 30.0,
-}
-
-#: Elevation of the camera above the aim point (degrees) per angle.
-ELEVATION: dict[CameraAngle, float] = {
-    CameraAngle.EYE: 4.0,
-    CameraAngle.HIGH: 28.0,
-    CameraAngle.LOW: -12.0,
-    CameraAngle.OVERHEAD: 75.0,
-}
-
-CLOSE_SIZES = (ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP)
 STILL_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # the camera stands; it only turns
 MOVES = tuple(CameraMove)
 ORBIT_SWEEP = 1.2  # radians an orbit turns over the shot

@@ -16,8 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyreel.atomic import write_bytes
+from storyreel.geometry import Array
 
-Array = NDArray[np.float64]
 ACTIVATIONS: dict[str, Callable[[Array], Array]] = {"tanh": np.tanh, "relu": lambda x: np.maximum(x, 0.0)}
 
 

@@ -23,7 +23,6 @@ from stable_baselines3 import PPO, SAC
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize
-from tqdm import tqdm
 
 from storyreel.atomic import write_text
 from storyreel.envs.camera_framing import CameraFramingEnv, scenario_task
@@ -31,6 +30,7 @@ from storyreel.envs.framing import ACTION_SIZE, place_camera, rollout, summary
 from storyreel.envs.policy import NumpyPolicy
 from storyreel.envs.scenarios import HELD_OUT_SEEDS
 from storyreel.errors import UserError
+from storyreel.progress import progress_bar
 
 ALGORITHMS = ("ppo", "sac")
 
@@ -207,14 +207,14 @@ precomputed field round the main subject (every 0.5 s), not the rays of every fr
 
 
 class _ProgressBar(BaseCallback):
-    """A tqdm bar of environment steps."""
+    """A progress bar of environment steps."""
 
     def __init__(self, total: int, enabled: bool) -> None:
         super().__init__()
         self.total, self.enabled = total, enabled
 
     def _on_training_start(self) -> None:
-        self.bar = tqdm(total=self.total, desc="train-camera", unit="step", disable=not self.enabled)
+        self.bar = progress_bar(self.total, "train-camera", "step", enabled=self.enabled)
 
     def _on_step(self) -> bool:
         self.bar.update(self.training_env.num_envs)

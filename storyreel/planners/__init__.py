@@ -2,26 +2,29 @@
 or configured, else the offline rule planner (``rules.py``), which is also the fallback when the LLM fails.
 
 The LLM is chosen by ``--planner llm``, or by ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL`` (or ``--llm-base-url``) being
-set; ``--planner rules`` forces the offline planner. The model comes from ``--llm-model``, else
+set while the llm extra is installed; ``--planner rules`` forces the offline planner. Configured without the extra,
+``auto`` plans offline after one warning line naming the extra. The model comes from ``--llm-model``, else
 ``STORYREEL_LLM_MODEL``, else :data:`DEFAULT_MODEL`.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from storyreel.errors import UserError
-from storyreel.planners.rules import plan_story
-from storyreel.schema import Resolution, Storyboard, Style
+from storyreel.planners.rules import MAX_SHOTS, MAX_STORY_CHARS, plan_story
+from storyreel.schema import DEFAULT_FPS, PlannerChoice, RunOptions, Storyboard
 
-PlannerKind = Literal["auto", "llm", "rules"]
-PLANNER_KINDS: tuple[PlannerKind, ...] = ("auto", "llm", "rules")
+__all__ = ["DEFAULT_MODEL", "MAX_SHOTS", "MAX_STORY_CHARS", "LLMSettings", "Plan", "PlannerSettings", "plan"]
+
 DEFAULT_MODEL = "gpt-4o-mini"
 #: The API key sent to an endpoint that needs none (local servers); the OpenAI client insists on some key.
 LOCAL_API_KEY = "not-needed"
+LLM_EXTRA = "pip install 'storyreel[llm]'"
 
 log = logging.getLogger("storyreel")
 
@@ -40,9 +43,9 @@ class LLMSettings:
 
 @dataclass(frozen=True)
 class PlannerSettings:
-    """Which planner to use, as the user asked for it (flags) before the environment is consulted."""
+    """Which planner to use, as the user asked for it (options) before the environment is consulted."""
 
-    planner: PlannerKind = "auto"
+    planner: PlannerChoice = PlannerChoice.AUTO
     model: str | None = None
     base_url: str | None = None
     fallback: bool = True
@@ -50,34 +53,58 @@ class PlannerSettings:
     max_retries: int = 3
     max_repairs: int = 2
 
+    @classmethod
+    def from_options(cls, options: RunOptions) -> PlannerSettings:
+        return cls(
+            planner=options.planner,
+            model=options.llm_model,
+            base_url=options.llm_base_url,
+            fallback=options.fallback,
+        )
+
+    def configured(self) -> bool:
+        """Whether the environment or the options point at an LLM."""
+        return bool(os.environ.get("OPENAI_API_KEY") or self.base_url or os.environ.get("OPENAI_BASE_URL"))
+
+    def missing_extra(self) -> bool:
+        """An LLM is configured for ``auto`` but the llm extra is not installed: the rules plan instead."""
+        return self.planner == PlannerChoice.AUTO and self.configured() and not llm_extra_installed()
+
     def llm(self) -> LLMSettings | None:
         """The LLM to plan with, or None for the rule planner."""
-        if self.planner not in PLANNER_KINDS:
-            raise UserError(f"unknown planner {self.planner!r}: use one of {', '.join(PLANNER_KINDS)}")
-        if self.planner == "rules":
+        if self.planner == PlannerChoice.RULES or self.missing_extra():
             return None
-        api_key = os.environ.get("OPENAI_API_KEY") or None
-        base_url = self.base_url or os.environ.get("OPENAI_BASE_URL") or None
-        if self.planner == "auto" and api_key is None and base_url is None:
-            return None
-        if api_key is None and base_url is None:
+        if not self.configured():
+            if self.planner == PlannerChoice.AUTO:
+                return None
             raise UserError(
                 "--planner llm needs an LLM: set OPENAI_API_KEY, or point --llm-base-url (or OPENAI_BASE_URL) "
                 "at an OpenAI-compatible server such as vLLM, Ollama or llama.cpp"
             )
+        if not llm_extra_installed():
+            raise UserError(f"--planner llm needs the llm extra (openai and langchain-openai): {LLM_EXTRA}")
         return LLMSettings(
             model=self.model or os.environ.get("STORYREEL_LLM_MODEL") or DEFAULT_MODEL,
-            base_url=base_url,
-            api_key=api_key or LOCAL_API_KEY,
+            base_url=self.base_url or os.environ.get("OPENAI_BASE_URL") or None,
+            api_key=os.environ.get("OPENAI_API_KEY") or LOCAL_API_KEY,
             timeout_s=self.timeout_s,
             max_retries=self.max_retries,
             max_repairs=self.max_repairs,
         )
 
+    def reviser_llm(self) -> LLMSettings | None:
+        """The LLM that ``--reviser auto`` asks: the one configured, whichever planner plans."""
+        return replace(self, planner=PlannerChoice.AUTO).llm()
+
     def key(self) -> dict[str, object]:
         """What about the planner decides a run's plan (never the API key): part of a run's request key."""
         llm = self.llm()
         return {"planner": "rules"} if llm is None else {"planner": "llm", "model": llm.model, "url": llm.base_url}
+
+
+def llm_extra_installed() -> bool:
+    """Whether the llm extra's packages can be imported."""
+    return all(importlib.util.find_spec(name) is not None for name in ("openai", "langchain_openai"))
 
 
 @dataclass
@@ -89,32 +116,25 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
 
 
-def plan(
-    text: str,
-    settings: PlannerSettings | None = None,
-    *,
-    fps: int = 24,
-    resolution: Resolution | None = None,
-    style: Style = Style.TOON,
-    seed: int = 0,
-) -> Plan:
-    """Plan ``text`` with the planner ``settings`` choose. An LLM that fails for good (after its retries and
-    repairs) is reported in one warning line and the rule planner plans instead, unless ``settings.fallback`` is
-    off, in which case a :class:`UserError` says why."""
+def plan(text: str, settings: PlannerSettings | None = None, *, fps: int = DEFAULT_FPS, seed: int = 0) -> Plan:
+    """Plan ``text`` with the planner ``settings`` choose, shot durations in whole frames at ``fps``. An LLM that
+    fails for good (after its retries and repairs) is reported in one warning line and the rule planner plans
+    instead, unless ``settings.fallback`` is off, in which case a :class:`UserError` says why."""
     settings = settings or PlannerSettings()
-    resolution = resolution or Resolution()
+    if settings.missing_extra():
+        warning = f"an LLM is configured but the llm extra is not installed ({LLM_EXTRA}): planned offline"
+        log.warning(warning)
+        return Plan(plan_story(text, fps=fps, seed=seed), "rules", [warning])
     llm = settings.llm()
     if llm is not None:
         from storyreel.planners.llm import LLMPlanError, plan_with_llm
 
         try:
-            storyboard = plan_with_llm(text, llm, fps=fps, resolution=resolution, style=style)
-            return Plan(storyboard, "llm")
+            return Plan(plan_with_llm(text, llm, fps=fps), "llm")
         except LLMPlanError as error:
             if not settings.fallback:
                 raise UserError(f"LLM planning failed: {error} (--no-fallback is set)") from error
             warning = f"LLM planning failed: {error}; planned with the offline rule planner instead"
             log.warning(warning)
-            storyboard = plan_story(text, fps=fps, resolution=resolution, style=style, seed=seed)
-            return Plan(storyboard, "rules", [warning])
-    return Plan(plan_story(text, fps=fps, resolution=resolution, style=style, seed=seed), "rules")
+            return Plan(plan_story(text, fps=fps, seed=seed), "rules", [warning])
+    return Plan(plan_story(text, fps=fps, seed=seed), "rules")

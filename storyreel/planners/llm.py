@@ -2,7 +2,7 @@
 
 It speaks the OpenAI Chat Completions API, so it works with OpenAI and with any compatible server (vLLM, Ollama,
 llama.cpp's server, LM Studio). The reply is constrained by a JSON-schema response format derived from
-:class:`~storyreel.schema.Storyboard` (run settings such as fps and resolution left out: they are not the model's
+:class:`~storyreel.schema.Storyboard` (the schema version and the unknown nouns left out: they are not the model's
 to choose), then validated; a reply that fails validation goes back to the model with the errors, a bounded number
 of times. Timeouts, rate limits (after the server's Retry-After), 5xx answers and refused connections are retried
 with exponential backoff by the OpenAI client itself. Whatever still fails raises :class:`LLMPlanError` with a
@@ -24,11 +24,11 @@ from pydantic import ValidationError
 from storyreel.planners import LLMSettings
 from storyreel.planners.lexicon import COLORS
 from storyreel.planners.rules import MAX_SHOTS, MAX_STORY_CHARS, StoryError
-from storyreel.schema import Resolution, Storyboard, Style
+from storyreel.schema import DEFAULT_FPS, Storyboard
 from storyreel.world.kinds import CHARACTER_KINDS, KINDS, PROP_KINDS
 
-#: Storyboard fields the run decides, not the model.
-RUN_FIELDS = ("schema_version", "style", "fps", "resolution", "unknown_nouns")
+#: Storyboard fields the planner fills in, not the model.
+RUN_FIELDS = ("schema_version", "unknown_nouns")
 
 SYSTEM_PROMPT = f"""\
 You are the director and storyboard artist of a short animated film. Break the user's story into shots and reply
@@ -100,11 +100,10 @@ def plan_with_llm(
     text: str,
     settings: LLMSettings,
     *,
-    fps: int = 24,
-    resolution: Resolution | None = None,
-    style: Style = Style.TOON,
+    fps: int = DEFAULT_FPS,
 ) -> Storyboard:
-    """Plan ``text`` with the chat model ``settings`` name; raise :class:`LLMPlanError` when it fails for good."""
+    """Plan ``text`` with the chat model ``settings`` name, shot durations in whole frames at ``fps``; raise
+    :class:`LLMPlanError` when it fails for good."""
     if not text or not text.strip():
         raise StoryError("the story is empty: write at least one sentence, e.g. 'A dog chases a red ball.'")
     if len(text) > MAX_STORY_CHARS:
@@ -130,7 +129,7 @@ def plan_with_llm(
         if refusal is not None:
             raise LLMPlanError(f"the model {settings.model} declined to plan the story: {refusal!r}")
         try:
-            return to_storyboard(_strict_json(reply), fps=fps, resolution=resolution or Resolution(), style=style)
+            return to_storyboard(_strict_json(reply), fps=fps)
         except ValueError as error:  # bad JSON, and pydantic's ValidationError, are ValueErrors
             problems = validation_problems(error)
         messages += [AIMessage(reply), HumanMessage(REPAIR_PROMPT.format(problems=problems))]
@@ -140,9 +139,9 @@ def plan_with_llm(
     )
 
 
-def to_storyboard(data: Any, *, fps: int, resolution: Resolution, style: Style) -> Storyboard:
-    """Validate the model's reply as a Storyboard for this run: the run's settings filled in, durations rounded to
-    whole frames, colours named by the model given their sRGB, unknown prop kinds shown as labelled stand-ins."""
+def to_storyboard(data: Any, *, fps: int) -> Storyboard:
+    """Validate the model's reply as a Storyboard: durations rounded to whole frames at ``fps``, colours named by
+    the model given their sRGB, unknown prop kinds shown as labelled stand-ins."""
     if not isinstance(data, dict):
         raise ValueError(f"the reply is a JSON {type(data).__name__}, not an object")
     data = {key: value for key, value in data.items() if key not in RUN_FIELDS}
@@ -159,9 +158,7 @@ def to_storyboard(data: Any, *, fps: int, resolution: Resolution, style: Style) 
     for shot in data.get("shots") or []:
         if isinstance(shot, dict) and isinstance(shot.get("duration"), int | float):
             shot["duration"] = max(1, round(shot["duration"] * fps)) / fps
-    storyboard = Storyboard.model_validate(
-        {**data, "fps": fps, "resolution": resolution, "style": style, "unknown_nouns": sorted(set(unknown))}
-    )
+    storyboard = Storyboard.model_validate({**data, "unknown_nouns": sorted(set(unknown))})
     problems = [
         f"cast.{c.id}.kind: {c.kind!r} is not a character kind; use one of {', '.join(sorted(CHARACTER_KINDS))}"
         for c in storyboard.cast

@@ -47,6 +47,7 @@ from storyreel.planners.lexicon import (
     WEATHERS,
 )
 from storyreel.schema import (
+    DEFAULT_FPS,
     Action,
     Appearance,
     CameraAngle,
@@ -57,11 +58,9 @@ from storyreel.schema import (
     Placement,
     Prop,
     Relation,
-    Resolution,
     Shot,
     ShotSize,
     Storyboard,
-    Style,
     TimeOfDay,
     Transition,
     Verb,
@@ -78,16 +77,9 @@ class StoryError(ValueError):
     """The story cannot be planned; the message names the problem and the fix in one line."""
 
 
-def plan_story(
-    text: str,
-    *,
-    fps: int = 24,
-    resolution: Resolution | None = None,
-    style: Style = Style.TOON,
-    seed: int = 0,
-    title: str | None = None,
-) -> Storyboard:
-    """Plan ``text`` into a storyboard: deterministic for a given text and seed, offline, pure Python."""
+def plan_story(text: str, *, fps: int = DEFAULT_FPS, seed: int = 0, title: str | None = None) -> Storyboard:
+    """Plan ``text`` into a storyboard, shot durations in whole frames at ``fps``: deterministic for a given text
+    and seed, offline, pure Python."""
     check_story(text)
     sentences = _split_sentences(text)
     tokenized = [_tokenize(sentence) for sentence in sentences]
@@ -97,7 +89,7 @@ def plan_story(
     reader = _StoryReader(bindings, clauses, fps, random.Random(seed))
     for clause in clauses:
         reader.read(clause)
-    return reader.storyboard(title or _derive_title(tokenized[0]), fps, resolution or Resolution(), style)
+    return reader.storyboard(title or _derive_title(tokenized[0]))
 
 
 # --------------------------------------------------------------------------------------------------- validation
@@ -1068,7 +1060,7 @@ class _StoryReader:
                 return carried
         return []
 
-    def storyboard(self, title: str, fps: int, resolution: Resolution, style: Style) -> Storyboard:
+    def storyboard(self, title: str) -> Storyboard:
         """The storyboard read so far. Opening shots that name nobody show the first character the story brings
         in; a story that names nobody at all gets a person, idling."""
         for index, shot in enumerate(self.shots):
@@ -1090,9 +1082,6 @@ class _StoryReader:
             location.name = name
         return Storyboard(
             title=title,
-            style=style,
-            fps=fps,
-            resolution=resolution,
             cast=self.cast,
             locations=locations,
             shots=self.shots,

@@ -2,8 +2,8 @@
 
 ``direct_camera`` is the one entry point; a :class:`ShotDirection` carries the agent's revisions on top of the
 shot (another seed, size or move, a raised or swung or backed-off camera, a side of the line of action).
-``controller="rl"`` runs the shipped RL policy (``camera_policy.py``);
-the default, ``controller="baseline"``, runs the baseline controller below (it still scores better than the
+``director="rl"`` runs the shipped RL policy (``camera_policy.py``);
+``director="baseline"`` (the run's default) runs the baseline below (it still scores better than the
 policy on the held-out benchmark, ``bench/bench_camera.py``, so it directs until a policy beats it): a director
 that frames the shot's subjects at the requested size, places the camera on the scene's front side (so cuts
 between shots of one location respect the 180-degree rule), picks among a few candidate views the one with the
@@ -16,16 +16,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from storyreel import geometry
-from storyreel.envs.framing import ELEVATION, FIELD_OF_VIEW, FRAME_SPAN
-from storyreel.schema import CameraMove, CameraPath, LineOfAction, Shot, ShotDirection, ShotSize
+from storyreel.geometry import Array
+from storyreel.schema import (
+    DEFAULT_DIRECTOR,
+    ELEVATION,
+    FIELD_OF_VIEW,
+    FRAME_SPAN,
+    CameraMove,
+    CameraPath,
+    Director,
+    LineOfAction,
+    Shot,
+    ShotDirection,
+    ShotSize,
+)
 from storyreel.tools.camera_policy import film_with_policy
 from storyreel.tools.line_of_action import line_of_action
 from storyreel.world.world import World
-
-Array = NDArray[np.float64]
 
 #: How much showing the subject's back costs against other views (a share of occluded rays), per shot size.
 FRONT_WEIGHT: dict[ShotSize, float] = {
@@ -55,11 +64,6 @@ class Framing:
     fov_y: float
 
 
-CONTROLLERS = ("rl", "baseline")
-#: The director a run uses unless told otherwise: the one that scores best on ``bench/bench_camera.py``.
-DEFAULT_CONTROLLER = "baseline"
-
-
 def direct_camera(
     world: World,
     shot: Shot,
@@ -68,20 +72,20 @@ def direct_camera(
     fps: int,
     aspect: float,
     seed: int = 0,
-    controller: str = DEFAULT_CONTROLLER,
+    director: Director | str = DEFAULT_DIRECTOR,
     direction: ShotDirection | None = None,
 ) -> CameraPath:
     """Film ``shot`` (story time ``start`` onwards) in ``world``: frame its subjects at the requested size and
-    angle, and play its move, with the RL policy or the baseline ``controller``. ``direction`` overrides the
+    angle, and play its move, with the RL policy or the baseline ``director``. ``direction`` overrides the
     shot's size and move and reseeds; the baseline also honours its elevation, azimuth, distance and side (the
     policy places its own camera). Deterministic for a given seed and direction."""
     direction = direction or ShotDirection()
     shot = directed_shot(shot, direction)
     seed = seed + 7919 * direction.camera_seed
-    if controller == "rl":
+    if director not in tuple(Director):
+        raise ValueError(f"camera director {director!r} is not one of {', '.join(Director)}")
+    if director == Director.RL:
         return film_with_policy(world, shot, start=start, fps=fps, aspect=aspect, seed=seed)
-    if controller != "baseline":
-        raise ValueError(f"camera controller {controller!r} is not one of {', '.join(CONTROLLERS)}")
     frames = max(1, round(shot.duration * fps))
     times = start + np.arange(frames) / fps
     framing = _framing(world, shot, times, aspect)

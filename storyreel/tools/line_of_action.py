@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import NDArray
 
+from storyreel.geometry import Array
 from storyreel.schema import LineOfAction
 from storyreel.world.world import World
-
-Array = NDArray[np.float64]
 
 MIN_SEPARATION = 0.3  # m: subjects closer than this (a cat on a bench, a rider on a horse) span no line
 MIN_SPEED = 0.25  # m/s: a slower subject (standing, turning on the spot) has no direction of travel

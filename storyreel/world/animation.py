@@ -9,13 +9,10 @@ for parts turning about +x: a negative angle swings a hanging limb forwards (tow
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
-from storyreel.geometry import smoothstep
+from storyreel.geometry import Array, smoothstep
 from storyreel.schema import Verb
 from storyreel.world.rig import Asset, Clip, Track
-
-Array = NDArray[np.float64]
 
 BLEND = 0.25  # seconds to fade a clip's pose in and out
 LEGS = ("leg_l", "leg_r", "leg_fl", "leg_fr", "leg_bl", "leg_br")

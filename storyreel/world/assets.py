@@ -18,11 +18,11 @@ import trimesh
 from numpy.typing import NDArray
 
 from storyreel import geometry
+from storyreel.geometry import Array
 from storyreel.schema import Appearance
 from storyreel.world.kinds import KINDS
 from storyreel.world.rig import Asset, Part
 
-Array = NDArray[np.float64]
 Vec3 = Sequence[float]
 RGB = tuple[float, float, float]
 
@@ -649,11 +649,6 @@ _LIBRARY: dict[str, tuple[Builder, RGB, bool]] = {
     "fence": (_fence, (0.92, 0.9, 0.85), False),
     "generic": (_generic, (0.7, 0.66, 0.6), False),
 }
-
-
-def default_color(kind: str) -> RGB:
-    """The sRGB body colour a kind gets when the story names none."""
-    return _LIBRARY[kind][1]
 
 
 def build_asset(

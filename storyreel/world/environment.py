@@ -16,13 +16,12 @@ import numpy as np
 import trimesh
 from numpy.typing import NDArray
 
+from storyreel.geometry import Array
 from storyreel.schema import Appearance, Location, LocationKind, TimeOfDay, Weather
 from storyreel.world import assets
-from storyreel.world.assets import RGB, srgb_to_linear
+from storyreel.world.assets import RGB, Vec3, srgb_to_linear
 from storyreel.world.rig import Asset, Part, Track
 from storyreel.world.world import WorldObject
-
-Array = NDArray[np.float64]
 
 GROUND_HALF = 60.0  # the ground is 120 m square
 ACTION_HALF = 15.0  # the action area is 30 m square, centred on the origin
@@ -244,24 +243,47 @@ _DRESSING: dict[LocationKind, list[tuple[str, str, int, float]]] = {
 
 
 def _scatter(name: str, kind: str, count: int, scale: float, rng: np.random.Generator) -> WorldObject:
-    """``count`` copies of ``kind`` at random spots outside the action area and the camera corridor, merged into
-    one object with one part per asset part (so colours stay per part)."""
+    """``count`` copies of ``kind`` at random spots outside the action area and the camera corridor, each a little
+    larger or smaller and turned at random."""
     template = _dune() if kind == "dune" else assets.build_asset(kind)
     spots = _free_spots(count, rng, template.radius * scale)
-    merged: dict[str, tuple[list[trimesh.Trimesh], tuple[float, float, float]]] = {}
-    for x, z in spots:
-        size = scale * rng.uniform(0.75, 1.25)
-        place = np.diag([size, size, size, 1.0])
-        place[:3, 3] = (x, 0.0, z)
-        yaw = rng.uniform(0, 2 * np.pi)
+    draws = [(scale * rng.uniform(0.75, 1.25), rng.uniform(0, 2 * np.pi)) for _ in spots]
+    return _copies(
+        name,
+        kind,
+        template,
+        positions=[(x, 0.0, z) for x, z in spots],
+        scales=[(size, size, size) for size, _ in draws],
+        yaws=[yaw for _, yaw in draws],
+    )
+
+
+def _copies(
+    name: str,
+    kind: str,
+    template: Asset,
+    positions: Sequence[Vec3],
+    scales: Sequence[Vec3],
+    yaws: Sequence[float] | None = None,
+) -> WorldObject:
+    """Copies of ``template``'s rest pose, each scaled by ``scales`` (x, y, z), turned by ``yaws`` (radians about
+    +y; none by default) and moved to ``positions``, merged into one still object with one part per template part
+    (so colours stay per part)."""
+    placements = []
+    for position, scale, yaw in zip(positions, scales, [0.0] * len(positions) if yaws is None else yaws, strict=True):
         c, s = np.cos(yaw), np.sin(yaw)
-        place[:3, :3] = place[:3, :3] @ np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
-        for part, rest in zip(template.parts, template.rest_matrices(), strict=True):
-            meshes, _ = merged.setdefault(part.name, ([], part.color))
-            meshes.append(part.mesh.copy().apply_transform(place @ rest))
+        place = np.eye(4)
+        place[:3, :3] = np.diag(scale) @ np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
+        place[:3, 3] = position
+        placements.append(place)
     parts = [
-        Part(name=f"{name}_{part_name}", mesh=assets.merge(meshes), color=color)
-        for part_name, (meshes, color) in merged.items()
+        Part(
+            name=f"{name}_{part.name}",
+            mesh=assets.merge([part.mesh.copy().apply_transform(place @ rest) for place in placements]),
+            color=part.color,
+        )
+        for part, rest in zip(template.parts, template.rest_matrices(), strict=True)
+        if placements
     ]
     return WorldObject(name, Asset(kind=kind, parts=parts), Track.still(np.zeros(3)), instance_id=0)
 
@@ -287,41 +309,28 @@ def _dune() -> Asset:
 
 
 def _distant(kind: LocationKind, rng: np.random.Generator) -> WorldObject:
-    """Mountains on the horizon: 90-170 m away all round, smaller islands for the ocean."""
+    """Mountains on the horizon: 110-170 m away all round, smaller islands for the ocean."""
     count, scale = (3, 0.25) if kind is LocationKind.OCEAN else (9, 1.0)
     template = assets.build_asset(
         "mountain", Appearance(rgb=(0.62, 0.55, 0.45)) if kind is LocationKind.DESERT else None
     )
-    meshes: dict[str, list[trimesh.Trimesh]] = {}
+    positions, scales = [], []
     for index in range(count):
         angle = 2 * np.pi * (index + rng.uniform(0.0, 0.6)) / count
         distance = rng.uniform(110.0, 170.0)
         size = scale * rng.uniform(0.7, 1.3)
-        place = np.diag([size, size * rng.uniform(0.8, 1.2), size, 1.0])
-        place[:3, 3] = (distance * np.sin(angle), 0.0, -distance * np.cos(angle))
-        for part in template.parts:
-            meshes.setdefault(part.name, []).append(part.mesh.copy().apply_transform(place))
-    parts = [
-        Part(name=f"mountains_{name}", mesh=assets.merge(group), color=template.parts[i].color)
-        for i, (name, group) in enumerate(meshes.items())
-    ]
-    return WorldObject("mountains", Asset(kind="mountain", parts=parts), Track.still(np.zeros(3)), instance_id=0)
+        positions.append((distance * np.sin(angle), 0.0, -distance * np.cos(angle)))
+        scales.append((size, size * rng.uniform(0.8, 1.2), size))
+    return _copies("mountains", "mountain", template, positions, scales)
 
 
 def _clouds(rng: np.random.Generator) -> WorldObject:
-    template = assets.build_asset("cloud")
-    meshes: dict[str, list[trimesh.Trimesh]] = {}
+    """Eight clouds 50-120 m away all round, 28-40 m up."""
+    positions = []
     for _ in range(8):
         angle, distance = rng.uniform(0, 2 * np.pi), rng.uniform(50.0, 120.0)
-        place = np.diag([3.0, 2.0, 3.0, 1.0])
-        place[:3, 3] = (distance * np.sin(angle), rng.uniform(28.0, 40.0), distance * np.cos(angle))
-        for part in template.parts:
-            meshes.setdefault(part.name, []).append(part.mesh.copy().apply_transform(place))
-    parts = [
-        Part(name=f"clouds_{name}", mesh=assets.merge(group), color=template.parts[i].color)
-        for i, (name, group) in enumerate(meshes.items())
-    ]
-    return WorldObject("clouds", Asset(kind="cloud", parts=parts), Track.still(np.zeros(3)), instance_id=0)
+        positions.append((distance * np.sin(angle), rng.uniform(28.0, 40.0), distance * np.cos(angle)))
+    return _copies("clouds", "cloud", assets.build_asset("cloud"), positions, [(3.0, 2.0, 3.0)] * len(positions))
 
 
 def _space(rng: np.random.Generator) -> list[WorldObject]:

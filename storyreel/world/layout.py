@@ -13,14 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import NDArray
 
-from storyreel.geometry import smoothstep, yaw_towards
+from storyreel.geometry import Array, smoothstep, yaw_towards
 from storyreel.schema import Action, Location, Relation, Storyboard, Verb
 from storyreel.world.kinds import CHARACTER_KINDS
 from storyreel.world.rig import Asset, Clip, Track
-
-Array = NDArray[np.float64]
 
 WALK_SPEED = 1.4  # m/s
 RUN_SPEED = 3.5

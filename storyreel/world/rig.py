@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import trimesh
-from numpy.typing import NDArray
 
 from storyreel import geometry
+from storyreel.geometry import Array
 from storyreel.schema import Verb
-
-Array = NDArray[np.float64]
 
 
 @dataclass
@@ -105,9 +103,3 @@ class Track:
             inside = (u >= 0) & (u <= 1)
             positions[inside, 1] += 4 * apex * u[inside] * (1 - u[inside])
         return positions, yaws
-
-    def clip_at(self, time: float) -> Clip | None:
-        for clip in self.clips:
-            if clip.start <= time < clip.end:
-                return clip
-        return None

@@ -18,11 +18,10 @@ from numpy.typing import NDArray
 
 from storyreel import geometry
 from storyreel.atomic import write_bytes
+from storyreel.geometry import Array
 from storyreel.schema import Location
 from storyreel.world import animation
 from storyreel.world.rig import Asset, Track
-
-Array = NDArray[np.float64]
 
 
 @dataclass

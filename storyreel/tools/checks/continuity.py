@@ -11,9 +11,9 @@ be checked against.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from storyreel import geometry
+from storyreel.geometry import Array
 from storyreel.schema import (
     CameraPath,
     CameraPose,
@@ -31,8 +31,6 @@ from storyreel.tools.checks.result import check_result, suggest
 from storyreel.tools.line_of_action import angle_from, line_of_action, side_of
 from storyreel.tools.render.frames import FrameSet
 from storyreel.world.world import World
-
-Array = NDArray[np.float64]
 
 # rule_180: the score is the angle (degrees, -90..90) of the new camera off the previous shot's line of action, seen
 # from the line's middle, positive on the previous camera's side. Within NEUTRAL_ANGLE of the line a camera looks

@@ -13,14 +13,22 @@ import trimesh
 from numpy.typing import NDArray
 
 from storyreel import geometry
-from storyreel.envs.framing import CLOSE_SIZES, FRAME_SPAN, distance_factor, framed_subjects, object_centres
-from storyreel.schema import CameraMove, CameraPath, CheckResult, RevisionAction, Shot, ShotSize
+from storyreel.envs.framing import distance_factor, framed_subjects, object_centres
+from storyreel.geometry import Array
+from storyreel.schema import (
+    CLOSE_SIZES,
+    FRAME_SPAN,
+    CameraMove,
+    CameraPath,
+    CheckResult,
+    RevisionAction,
+    Shot,
+    ShotSize,
+)
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.result import check_result, frames_text, suggest
 from storyreel.tools.render.frames import FrameSet
 from storyreel.world.world import World, WorldObject
-
-Array = NDArray[np.float64]
 
 # subjects_framed: a subject counts as visible when it covers MIN_SUBJECT_SHARE of the frame or its pixels span
 # MIN_SUBJECT_SPAN of the frame's height across or down (thin things: a lamppost in a wide shot spans 16 % of the

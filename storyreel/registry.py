@@ -1,41 +1,40 @@
-"""One list of the tools storyreel offers to other agents: the MCP server, LangChain and the CLI all read it.
+"""The one list of tools storyreel offers: the CLI, the MCP server and the LangChain tools all read :data:`TOOLS`.
 
 A tool is a typed function over a pydantic input model; the model's JSON Schema is what an agent sees, the
 function's docstring is how the tool is explained to it. Tools work in a workspace directory: they read and write
 run artifacts there and hand back their URIs (``storyreel://runs/dog/report.json``) with a short summary, because
 worlds, frames and videos are too big to pass around. Every path an agent gives is confined to the workspace.
 
-Each stage tool is usable alone on what is in the workspace: ``plan_story`` writes ``storyboard.json``;
-``build_scene`` the locations' GLB worlds; ``direct_camera`` a shot's camera path (``cameras/<shot>.json``);
-``render_shot`` its clip (``shots/<shot>.mp4``) and the analysis frames the checks read; ``check_shot`` its checks
-(``checks/<shot>.json``); ``assemble_video`` joins the clips into ``final.mp4``. This module holds the stage tools
-and ``get_report``; the agent floor adds ``make_video``, the whole pipeline in one call
-(``storyreel.agent.toolset``).
+``make_video`` runs the whole pipeline in one call (the agent's graph). Each stage tool is usable alone on what
+is in the workspace: ``plan_story`` writes ``storyboard.json`` and the run's ``options.json`` (the options every
+later stage films with, as ``make_video`` writes them too); ``build_scene`` the locations' GLB worlds;
+``direct_camera`` a shot's camera path (``cameras/<shot>.json``); ``render_shot`` its clip (``shots/<shot>.mp4``,
+filmed by the same path as the agent's) and the analysis frames the checks read; ``check_shot`` its checks
+(``checks/<shot>.json``); ``assemble_video`` joins the clips into ``final.mp4``. The input models are derived from
+:class:`~storyreel.schema.FilmOptions`, so a tool offers the options the CLI does, with the same defaults.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-import io
-import json
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from storyreel.atomic import atomic_path, write_model
+from storyreel import planners
+from storyreel.agent import pipeline
+from storyreel.agent.run_layout import FINAL, OPTIONS, PLAN, REPORT
+from storyreel.atomic import write_model
 from storyreel.errors import UserError
-from storyreel.planners import rules
-from storyreel.schema import CameraPath, Resolution, RunReport, Shot, ShotReport, Storyboard, Style
+from storyreel.planners import MAX_STORY_CHARS, PlannerSettings
+from storyreel.schema import CameraPath, Director, FilmOptions, RunOptions, RunReport, Shot, ShotReport, Storyboard
 from storyreel.tools import camera, checks, scene, video
-from storyreel.tools.camera import DEFAULT_CONTROLLER
-from storyreel.tools.render import raster
-from storyreel.tools.render.frames import FrameSet
+from storyreel.tools.film import film_shot, load_analysis, save_analysis
 from storyreel.world.world import World
 
 URI_SCHEME = "storyreel://"
@@ -172,54 +171,36 @@ StoryboardRef = Annotated[
     ),
 ]
 ShotId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=64, description="a shot id from the storyboard")]
-Seed = Annotated[int, Field(default=0, ge=0, le=2**31 - 1, description="seed for every random choice")]
-Director = Annotated[
-    Literal["rl", "baseline"],  # camera.CONTROLLERS
-    Field(
-        default=DEFAULT_CONTROLLER,
-        description="camera director: 'baseline' (hand-written, the default) or 'rl' (the trained policy)",
-    ),
-]
+Story = Annotated[str, Field(min_length=1, max_length=MAX_STORY_CHARS, description="the story, in English")]
 
 
-class RenderSettings(_Input):
-    """The settings a story is planned and filmed with."""
+class PlanStoryInput(FilmOptions):
+    """The story, where its run goes, and the run's options (each as :class:`FilmOptions` defines it)."""
 
-    fps: int = Field(default=24, ge=1, le=120, description="frames per second")
-    resolution: str = Field(
-        default="1280x720",
-        pattern=r"^\d{2,4}x\d{2,4}$",
-        description="WIDTHxHEIGHT in pixels, even numbers, e.g. 1280x720 (small ones like 320x180 are fast)",
-    )
-    style: Style = Field(default=Style.TOON, description="the raster look")
-    seed: Seed
-
-    @field_validator("resolution")
-    @classmethod
-    def _resolution(cls, value: str) -> str:
-        Resolution.parse(value)  # raises a ValueError naming the problem
-        return value
-
-
-class PlanStoryInput(RenderSettings):
-    story: str = Field(min_length=1, max_length=rules.MAX_STORY_CHARS, description="the story, in English")
+    story: Story
     run: RunDir
+
+
+class MakeVideoInput(PlanStoryInput):
+    force: bool = Field(
+        default=False, description="replace a run of another story or other settings in the run directory"
+    )
 
 
 class BuildSceneInput(_Input):
     storyboard: StoryboardRef
     location: str | None = Field(default=None, max_length=64, description="one location id; all when omitted")
-    seed: Seed
 
 
 class ShotInput(_Input):
     storyboard: StoryboardRef
     shot: ShotId
-    seed: Seed
 
 
 class FilmShotInput(ShotInput):
-    camera: Director
+    camera: Director | None = Field(
+        default=None, description="camera director for this shot (default: the run's, as plan_story set it)"
+    )
 
 
 class RunInput(_Input):
@@ -229,27 +210,53 @@ class RunInput(_Input):
 # -------------------------------------------------------------------------------------------------------- stage
 
 
-def plan_story(workspace: Workspace, inputs: PlanStoryInput) -> ToolResult:
-    """Plan a story into a storyboard: cast, locations and shots (size, angle, camera move, transition), offline
-    and deterministic. Writes <run>/storyboard.json and returns its URI with the shot list. Next: build_scene,
-    direct_camera, render_shot, check_shot, assemble_video for control shot by shot, or make_video for the whole
-    film in one call."""
+def make_video_tool(workspace: Workspace, inputs: MakeVideoInput, on_progress: Progress) -> ToolResult:
+    """Make a whole multi-shot film from a story in one call: plan (with the LLM the server is configured with,
+    else offline), build each location's 3D world, direct and render every shot, check it and revise the shots
+    that fail (up to `retries` times each), and assemble final.mp4, a contact sheet, report.json and report.html
+    in the run directory.
+    Sends progress per shot; cancelling stops between shots and keeps the finished ones. Calling it again on the
+    same run resumes (finished shots are kept). Returns the URIs of the film and its report and a summary of the
+    checks; get_report and the report resource tell more."""
     run = workspace.resolve(inputs.run)
-    storyboard = rules.plan_story(
+    report = pipeline.make_video(
         inputs.story,
-        fps=inputs.fps,
-        resolution=Resolution.parse(inputs.resolution),
-        style=inputs.style,
-        seed=inputs.seed,
+        run,
+        force=inputs.force,
+        progress=False,
+        on_progress=on_progress,
+        **inputs.model_dump(include=set(FilmOptions.model_fields)),
     )
-    path = run / "storyboard.json"
+    failed = [f"{shot.shot_id} {check.name}" for shot in report.shots for check in shot.checks if not check.passed]
+    verdict = "all checks passed" if not failed else f"checks failed: {', '.join(failed)} (see get_report)"
+    return ToolResult(
+        summary=f"{report.title!r}: {len(report.shots)} shots, {report.duration_s:.1f} s; {verdict}",
+        artifacts=_run_artifacts(workspace, run, report),
+        data={"passed": report.passed, "shots": [shot.shot_id for shot in report.shots], "failed": failed},
+    )
+
+
+def plan_story(workspace: Workspace, inputs: PlanStoryInput) -> ToolResult:
+    """Plan a story into a storyboard: cast, locations and shots (size, angle, camera move, transition), with the
+    same planner make_video uses (the LLM the server is configured with, else the offline rule planner). Writes
+    <run>/storyboard.json, and <run>/options.json with the options the later stages film with, and returns the
+    storyboard's URI with the shot list. Next: build_scene, direct_camera, render_shot, check_shot,
+    assemble_video for control shot by shot, or make_video for the whole film in one call."""
+    run = workspace.resolve(inputs.run)
+    options = RunOptions.model_validate(inputs.model_dump(include=set(FilmOptions.model_fields)))
+    made = planners.plan(inputs.story, PlannerSettings.from_options(options), fps=options.fps, seed=options.seed)
+    storyboard = made.storyboard
+    path = run / PLAN
     write_model(path, storyboard)
+    write_model(run / OPTIONS, options)
     shots = [
         f"{s.id} ({s.location}, {s.duration:g} s, {s.size.value} {s.move.value}): {s.description}"
         for s in storyboard.shots
     ]
+    warnings = "".join(f"warning: {warning}\n" for warning in made.warnings)
     return ToolResult(
-        summary=f"{storyboard.title!r}: {len(storyboard.shots)} shots, {storyboard.duration:g} s\n" + "\n".join(shots),
+        summary=f"{warnings}{storyboard.title!r}: {len(storyboard.shots)} shots, {storyboard.duration:g} s\n"
+        + "\n".join(shots),
         artifacts={"storyboard": workspace.uri(path)},
         data={
             "title": storyboard.title,
@@ -257,6 +264,7 @@ def plan_story(workspace: Workspace, inputs: PlanStoryInput) -> ToolResult:
             "locations": [location.id for location in storyboard.locations],
             "cast": [character.id for character in storyboard.cast],
             "unknown_nouns": storyboard.unknown_nouns,
+            "planner": made.planner,
         },
     )
 
@@ -266,13 +274,14 @@ def build_scene(workspace: Workspace, inputs: BuildSceneInput) -> ToolResult:
     story's timeline. Writes <run>/scenes/<location>.glb, posed at the location's first shot, and returns the URIs
     with the objects each world holds."""
     storyboard_path, storyboard = _load_storyboard(workspace, inputs.storyboard)
+    options = _run_options(storyboard_path.parent)
     ids = [location.id for location in storyboard.locations]
     if inputs.location is not None and inputs.location not in ids:
         raise UserError(f"no location {inputs.location!r} in the storyboard: it has {', '.join(ids)}")
     artifacts: dict[str, str] = {}
     objects: dict[str, list[str]] = {}
     for location in [inputs.location] if inputs.location else ids:
-        world = scene.build_world(storyboard, location, seed=inputs.seed)
+        world = scene.build_world(storyboard, location, seed=options.seed, asset_dir=options.assets)
         first = next(s for s in storyboard.shots if s.location == location)
         path = storyboard_path.parent / "scenes" / f"{location}.glb"
         scene.export_world(world, path, storyboard.shot_start(first.id))
@@ -288,7 +297,7 @@ def direct_camera(workspace: Workspace, inputs: FilmShotInput) -> ToolResult:
     returns its URI; render_shot films along it."""
     storyboard_path, storyboard = _load_storyboard(workspace, inputs.storyboard)
     shot = _shot(storyboard, inputs.shot)
-    path = _direct(storyboard, storyboard_path.parent, shot, inputs.seed, inputs.camera)
+    path = _direct(storyboard, storyboard_path.parent, shot, inputs.camera)
     start, end = path.positions[0], path.positions[-1]
     return ToolResult(
         summary=f"{shot.id}: {path.frames} frames, {shot.size.value} {shot.angle.value} {shot.move.value}, "
@@ -300,31 +309,29 @@ def direct_camera(workspace: Workspace, inputs: FilmShotInput) -> ToolResult:
 
 def render_shot(workspace: Workspace, inputs: FilmShotInput, on_progress: Progress) -> ToolResult:
     """Render one shot along its camera path (directing it first when cameras/<shot>.json is missing) with the
-    OpenGL rasterizer and encode it. Writes <run>/shots/<shot>.mp4, plus the analysis frames check_shot reads.
-    Rendered alone, a dissolve rises from black; make_video dissolves from the previous shot."""
+    run's renderer and encode it, exactly as make_video films an attempt. Writes <run>/shots/<shot>.mp4, plus the
+    analysis frames check_shot reads. Rendered alone, a dissolve rises from black; make_video dissolves from the
+    previous shot."""
     storyboard_path, storyboard = _load_storyboard(workspace, inputs.storyboard)
     run = storyboard_path.parent
+    options = _run_options(run)
     shot = _shot(storyboard, inputs.shot)
     camera_file = _camera_file(run, shot)
     if camera_file.is_file():
         path = CameraPath.model_validate_json(camera_file.read_text(encoding="utf-8"))
     else:
         on_progress(0.0, f"{shot.id}: directing the camera")
-        path = _direct(storyboard, run, shot, inputs.seed, inputs.camera)
-    on_progress(0.2, f"{shot.id}: rendering {path.frames} frames")
-    world = _world(storyboard, shot, inputs.seed)
-    start = storyboard.shot_start(shot.id)
-    frames = raster.render_shot(
-        world, path, start=start, style=storyboard.style, resolution=storyboard.resolution, shot_id=shot.id
-    )
-    _save_analysis(_analysis_file(run, shot), checks.analysis_frames(frames))
-    on_progress(0.7, f"{shot.id}: encoding")
+        path = _direct(storyboard, run, shot, inputs.camera)
+    on_progress(0.2, f"{shot.id}: rendering and encoding {path.frames} frames")
     clip = run / "shots" / f"{shot.id}.mp4"
-    video.write_clip(clip, video.apply_transition(frames.rgb.copy(), shot.transition, None, path.fps), path.fps)
+    filmed = film_shot(_world(storyboard, shot, options), storyboard, shot, path, options, clip=clip)
+    on_progress(0.9, f"{shot.id}: keeping the analysis frames")
+    save_analysis(_analysis_file(run, shot), filmed.analysis)
+    frames = path.frames
     return ToolResult(
-        summary=f"{shot.id}: {len(frames)} frames, {len(frames) / path.fps:.2f} s at {storyboard.resolution}",
+        summary=f"{shot.id}: {frames} frames, {frames / path.fps:.2f} s at {options.resolution}",
         artifacts={"clip": workspace.uri(clip)},
-        data={"frames": len(frames), "duration_s": len(frames) / path.fps},
+        data={"frames": frames, "duration_s": frames / path.fps},
     )
 
 
@@ -337,11 +344,11 @@ def check_shot(workspace: Workspace, inputs: ShotInput) -> ToolResult:
     run = storyboard_path.parent
     shot = _shot(storyboard, inputs.shot)
     hint = f"render it first with render_shot (shot {shot.id!r})"
-    analysis = _load_analysis(workspace.existing(workspace.uri(_analysis_file(run, shot)), "rendered shot", hint))
+    analysis = load_analysis(workspace.existing(workspace.uri(_analysis_file(run, shot)), "rendered shot", hint))
     camera_file = workspace.existing(workspace.uri(_camera_file(run, shot)), "camera path", hint)
     path = CameraPath.model_validate_json(camera_file.read_text(encoding="utf-8"))
     start = storyboard.shot_start(shot.id)
-    results = checks.check_shot(analysis, path, shot, _world(storyboard, shot, inputs.seed), start)
+    results = checks.check_shot(analysis, path, shot, _world(storyboard, shot, _run_options(run)), start)
     report = ShotReport(
         shot_id=shot.id,
         location=shot.location,
@@ -370,12 +377,12 @@ def assemble_video(workspace: Workspace, inputs: RunInput) -> ToolResult:
     """Join a run's shot clips (shots/<shot>.mp4, in storyboard order) into <run>/final.mp4 by stream copy.
     Every shot must be rendered first."""
     run = workspace.resolve(inputs.run)
-    _, storyboard = _load_storyboard(workspace, workspace.uri(run / "storyboard.json"))
+    _, storyboard = _load_storyboard(workspace, workspace.uri(run / PLAN))
     clips = [run / "shots" / f"{shot.id}.mp4" for shot in storyboard.shots]
     missing = [clip.stem for clip in clips if not clip.is_file()]
     if missing:
         raise UserError(f"shots not rendered yet: {', '.join(missing)}; render them with render_shot first")
-    final = run / "final.mp4"
+    final = run / FINAL
     video.concat_clips(clips, final)
     info = video.probe_video(final)
     return ToolResult(
@@ -390,7 +397,7 @@ def get_report(workspace: Workspace, inputs: RunInput) -> ToolResult:
     fix, and warnings. The full report is the returned report URI (a readable resource)."""
     run = workspace.resolve(inputs.run)
     path = workspace.existing(
-        workspace.uri(run / "report.json"), "report", "make the run with make_video (stage tools write checks/)"
+        workspace.uri(run / REPORT), "report", "make the run with make_video (stage tools write checks/)"
     )
     report = RunReport.model_validate_json(path.read_text(encoding="utf-8"))
     failed = [
@@ -404,20 +411,14 @@ def get_report(workspace: Workspace, inputs: RunInput) -> ToolResult:
     lines += [f"warning: {warning}" for warning in report.warnings if "check" not in warning]
     return ToolResult(
         summary="\n".join(lines),
-        artifacts={
-            name: workspace.uri(run / relative)
-            for name, relative in (
-                ("report", "report.json"),
-                ("final_video", report.final_video),
-                ("contact_sheet", report.contact_sheet),
-                ("storyboard", report.storyboard),
-            )
-        },
+        artifacts=_run_artifacts(workspace, run, report),
         data={"passed": report.passed, "shots": len(report.shots), "duration_s": report.duration_s},
     )
 
 
+#: make_video first: the one call most agents need.
 TOOLS: tuple[Tool, ...] = (
+    Tool("make_video", MakeVideoInput, make_video_tool, long=True),
     Tool("get_report", RunInput, get_report),
     Tool("plan_story", PlanStoryInput, plan_story),
     Tool("build_scene", BuildSceneInput, build_scene),
@@ -446,24 +447,44 @@ def _shot(storyboard: Storyboard, shot_id: str) -> Shot:
     raise UserError(f"no shot {shot_id!r} in the storyboard: it has {', '.join(s.id for s in storyboard.shots)}")
 
 
-def _world(storyboard: Storyboard, shot: Shot, seed: int) -> World:
-    return scene.build_world(storyboard, shot.location, seed=seed)
+def _run_options(run: Path) -> RunOptions:
+    """The options the run was planned with (``options.json``), or the defaults for a storyboard written by hand."""
+    path = run / OPTIONS
+    return RunOptions.model_validate_json(path.read_text(encoding="utf-8")) if path.is_file() else RunOptions()
 
 
-def _direct(storyboard: Storyboard, run: Path, shot: Shot, seed: int, controller: str) -> CameraPath:
-    """Direct ``shot`` and write its camera path."""
-    resolution = storyboard.resolution
+def _world(storyboard: Storyboard, shot: Shot, options: RunOptions) -> World:
+    return scene.build_world(storyboard, shot.location, seed=options.seed, asset_dir=options.assets)
+
+
+def _direct(storyboard: Storyboard, run: Path, shot: Shot, director: Director | None) -> CameraPath:
+    """Direct ``shot`` with the run's options (and ``director`` when given) and write its camera path."""
+    options = _run_options(run)
+    resolution = options.resolution
     path = camera.direct_camera(
-        _world(storyboard, shot, seed),
+        _world(storyboard, shot, options),
         shot,
         start=storyboard.shot_start(shot.id),
-        fps=storyboard.fps,
+        fps=options.fps,
         aspect=resolution.width / resolution.height,
-        seed=seed,
-        controller=controller,
+        seed=options.seed,
+        director=director or options.camera,
     )
     write_model(_camera_file(run, shot), path)
     return path
+
+
+def _run_artifacts(workspace: Workspace, run: Path, report: RunReport) -> dict[str, str]:
+    """The URIs of what a whole run made."""
+    return {
+        name: workspace.uri(run / relative)
+        for name, relative in (
+            ("final_video", report.final_video),
+            ("report", REPORT),
+            ("contact_sheet", report.contact_sheet),
+            ("storyboard", report.storyboard),
+        )
+    }
 
 
 def _camera_file(run: Path, shot: Shot) -> Path:
@@ -472,28 +493,6 @@ def _camera_file(run: Path, shot: Shot) -> Path:
 
 def _analysis_file(run: Path, shot: Shot) -> Path:
     return run / ".storyreel" / "analysis" / f"{shot.id}.npz"
-
-
-_FRAME_ARRAYS = ("rgb", "instance", "depth", "flow", "next_depth")
-
-
-def _save_analysis(path: Path, frames: FrameSet) -> None:
-    """Keep a shot's analysis-size frames (with their exact geometry) for check_shot, atomically."""
-    buffer = io.BytesIO()
-    meta = {"fps": frames.fps, "shot_id": frames.shot_id, "instance_names": frames.instance_names}
-    np.savez_compressed(
-        buffer, meta=np.array(json.dumps(meta)), **{name: getattr(frames, name) for name in _FRAME_ARRAYS}
-    )
-    with atomic_path(path) as temporary:
-        temporary.write_bytes(buffer.getvalue())
-
-
-def _load_analysis(path: Path) -> FrameSet:
-    with np.load(path) as stored:
-        meta = json.loads(str(stored["meta"]))
-        arrays = {name: stored[name] for name in _FRAME_ARRAYS}
-    names = {int(key): value for key, value in meta["instance_names"].items()}
-    return FrameSet(**arrays, fps=int(meta["fps"]), shot_id=str(meta["shot_id"]), instance_names=names)
 
 
 def _point(position: tuple[float, float, float]) -> str:

@@ -1,0 +1,90 @@
+"""Where a run's files live in its directory, and the key of each shot.
+
+A shot's key (:func:`shot_keys`) hashes exactly what its clip depends on, so the run store can tell which shots an
+edit made stale (:func:`stale_shots`) and a resumed run films only those.
+"""
+
+from __future__ import annotations
+
+from storyreel.agent.run_store import RunStore, content_key
+from storyreel.schema import RunOptions, Shot, Storyboard, Transition
+
+STATE = ".storyreel"
+PLAN = "storyboard.json"
+OPTIONS = "options.json"  # the run's options, for stage tools that go on with the run
+FINAL = "final.mp4"
+CONTACT_SHEET = "contact_sheet.png"
+REPORT = "report.json"
+
+
+def shot_keys(storyboard: Storyboard, options: RunOptions) -> dict[str, str]:
+    """Each shot's key: a hash of exactly what its clip and report depend on. That is the world during the shot
+    (:func:`world_inputs`), the shot's own fields (its description only captions the contact sheet), its start
+    time, the run options, and for a dissolve the previous shot's key (its last frame is blended in). Editing one
+    shot's camera therefore changes one key; an edit that moves things changes that shot's and the later ones at
+    its location; a changed duration also shifts every later shot in story time."""
+    keys: dict[str, str] = {}
+    previous = ""
+    for shot in storyboard.shots:
+        incoming = previous if shot.transition == Transition.DISSOLVE else ""
+        own = shot.model_dump(mode="json", exclude={"description"})
+        start = storyboard.shot_start(shot.id)
+        previous = keys[shot.id] = content_key(world_inputs(storyboard, shot), own, start, options.key(), incoming)
+    return keys
+
+
+def stale_shots(storyboard: Storyboard, store: RunStore, options: RunOptions) -> list[str]:
+    """The ids of the shots a run would film now (the rest are fresh in the store)."""
+    keys = shot_keys(storyboard, options)
+    return [shot.id for shot in storyboard.shots if not shot_is_fresh(store, shot, keys[shot.id])]
+
+
+def shot_is_fresh(store: RunStore, shot: Shot, key: str) -> bool:
+    """Whether the store holds this shot's clip, report and summary made under ``key``."""
+    return all(store.fresh(name, key) for name in (clip_name(shot), state_name(shot, "json"), summary_name(shot)))
+
+
+def world_inputs(storyboard: Storyboard, shot: Shot) -> dict[str, object]:
+    """What the world of a shot's location is during that shot: the location; the cast members who appear there
+    in any shot (they stand in that world throughout, and their order numbers the instance ids); and the parts of
+    every shot there up to and including this one that move things (ids, actions, subjects, durations, start
+    times). Later shots only add motion after this one ends, so they are left out."""
+    here = [s for s in storyboard.shots if s.location == shot.location]
+    appearing = {
+        name for s in here for name in [*s.subjects, *(a.actor for a in s.actions), *(a.target for a in s.actions)]
+    }
+    return {
+        "location": storyboard.location(shot.location).model_dump(mode="json"),
+        "cast": [c.model_dump(mode="json") for c in storyboard.cast if c.id in appearing],
+        "shots": [
+            {
+                "id": s.id,
+                "start": storyboard.shot_start(s.id),
+                "duration": s.duration,
+                "subjects": s.subjects,
+                "actions": [a.model_dump(mode="json") for a in s.actions],
+            }
+            for s in here[: here.index(shot) + 1]
+        ],
+    }
+
+
+def clip_name(shot: Shot) -> str:
+    return f"shots/{shot.id}.mp4"
+
+
+def attempt_clip_name(shot: Shot, attempt: int) -> str:
+    """Where an attempt's clip waits until the shot keeps one of its attempts as ``clip_name``."""
+    return state_name(shot, f"{attempt}.mp4")
+
+
+def thumbnail_name(shot: Shot, attempt: int | None = None) -> str:
+    return f"thumbs/{shot.id}.png" if attempt is None else f"thumbs/{shot.id}.{attempt}.png"
+
+
+def state_name(shot: Shot, suffix: str) -> str:
+    return f"{STATE}/{shot.id}.{suffix}"
+
+
+def summary_name(shot: Shot) -> str:
+    return state_name(shot, "summary.json")
