@@ -53,15 +53,18 @@ METAVARS = {
 }
 
 
-def add_run_options(parser: argparse.ArgumentParser, shown: dict[str, str] | None = None) -> None:
+def add_run_options(
+    parser: argparse.ArgumentParser, shown: dict[str, str] | None = None, only: tuple[str, ...] | None = None
+) -> None:
     """One flag per :class:`RunOptions` field: ``--run-budget`` for ``run_budget``, ``--no-fallback`` for a field
     that is on by default. Values stay strings here and are validated by ``RunOptions.build`` (so a bad one gets
     one line naming the fix); a flag not given is left out, so the model's default applies. ``shown`` overrides the
-    default shown in the help, for a command that passes another default itself."""
+    default shown in the help, for a command that passes another default itself; ``only`` keeps those options."""
     shown = shown or {}
     for title, names in OPTION_GROUPS.items():
-        group = parser.add_argument_group(title)
-        for name in names:
+        kept = [name for name in names if only is None or name in only]
+        group = parser.add_argument_group(title) if kept else parser
+        for name in kept:
             field = RunOptions.model_fields[name]
             flag = "--" + name.replace("_", "-")
             description = field.description or name
@@ -130,10 +133,67 @@ def _parser() -> argparse.ArgumentParser:
     )
     make.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     add_run_options(make)
+    _add_plan_parser(commands)
     _add_chat_parser(commands)
     _add_mcp_parser(commands)
     _add_train_camera_parser(commands)
     return parser
+
+
+PLAN_EPILOG = """\
+examples:
+  storyreel plan "A hedgehog surfing at sunset"                      the storyboard as JSON
+  storyreel plan --file examples/stories/dog_and_ball.txt --format table
+  storyreel plan "A fox finds a lantern in the snowy forest." --out plan.json
+
+unknown_nouns (JSON) and "shown as boxes" (table) list the things no asset family draws.
+"""
+
+#: The run options that change a plan (the rest only change how it is filmed).
+PLAN_OPTIONS = ("fps", "seed", "planner", "llm_model", "llm_base_url", "fallback")
+
+
+def _add_plan_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    plan = commands.add_parser(
+        "plan",
+        help="plan a story into a storyboard without filming it",
+        description="Plan a story into its storyboard (cast, locations, shots) and print it, without rendering: "
+        "check a plan before you film it.",
+        epilog=PLAN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    plan.add_argument("story", nargs="?", help="the story text; '-' reads standard input")
+    plan.add_argument("-f", "--file", type=Path, help="read the story from a UTF-8 text file")
+    plan.add_argument("-o", "--out", type=Path, help="write the storyboard JSON to this file instead of printing it")
+    plan.add_argument("--format", choices=["json", "table"], default="json", help="JSON (default) or the shot table")
+    add_run_options(plan, only=PLAN_OPTIONS)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from storyreel.atomic import write_text
+    from storyreel.planners import PlannerSettings, plan
+    from storyreel.planners.table import shot_table
+
+    options = run_options(args)
+    made = plan(_read_story(args), PlannerSettings.from_options(options), fps=options.fps, seed=options.seed)
+    storyboard = made.storyboard
+    if args.format == "table":
+        cast = ", ".join(f"{c.id} ({c.kind})" for c in storyboard.cast) or "nobody"
+        text = f"{storyboard.title}: {len(storyboard.shots)} shots, {storyboard.duration:.1f} s\ncast: {cast}\n"
+        if storyboard.unknown_nouns:
+            text += f"shown as boxes: {', '.join(storyboard.unknown_nouns)}\n"
+        text += shot_table(storyboard) + "\n"
+    else:
+        text = storyboard.model_dump_json(indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            write_text(args.out, text)
+        except OSError as error:
+            raise UserError(f"cannot write {args.out}: {error.strerror or error}; choose a writable --out") from error
+        print(f"{storyboard.title}: {len(storyboard.shots)} shots -> {args.out}")
+    return 0
 
 
 TRAIN_EPILOG = """\
@@ -359,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "make":
             return _make(args)
+        if args.command == "plan":
+            return _plan(args)
         if args.command == "train-camera":
             return _train_camera(args)
         if args.command == "mcp":

@@ -661,6 +661,15 @@ class ShotOutcome(StrEnum):
     BUDGET_EXHAUSTED = "budget-exhausted"  # the run's revision budget (--run-budget) ran out first
 
 
+class Drawn(_Model):
+    """One thing a shot shows and the asset family that draws it; ``box`` when no family fits (a labelled box)."""
+
+    id: str
+    name: str
+    kind: str
+    box: bool = False
+
+
 class ShotReport(_Model):
     shot_id: str
     location: str
@@ -675,6 +684,9 @@ class ShotReport(_Model):
         default=None, description="the attempt the clip shows: the one that passed, else the one that failed least"
     )
     outcome: ShotOutcome | None = None
+    drawn: list[Drawn] = Field(
+        default_factory=list, description="what the shot names and the location holds, and what draws each"
+    )
 
     @property
     def passed(self) -> bool:

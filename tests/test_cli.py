@@ -148,3 +148,22 @@ def test_progress_in_a_log_is_plain_lines(tmp_path: Path):
     lines = [line for line in result.stderr.splitlines() if line.startswith("shots:")]
     assert [line.split(":")[1] for line in lines] == [" 1/2 shots (shot_01", " 2/2 shots (shot_02"], result.stderr
     assert all(line.endswith(("passed)", "failed)", "exhausted)")) for line in lines), lines
+
+
+def test_plan_prints_the_storyboard_without_filming(tmp_path: Path):
+    from storyreel.schema import Storyboard
+
+    printed = storyreel("plan", "A hedgehog surfing at sunset", "--planner", "rules", cwd=tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    storyboard = Storyboard.model_validate_json(printed.stdout)
+    assert storyboard.shots and storyboard.title.startswith("A hedgehog")
+    assert not list(tmp_path.iterdir()), "plan renders nothing and writes nothing unless --out"
+
+    table = storyreel("plan", "A dog chases a red ball in the park.", "--format", "table", "--planner", "rules")
+    assert table.returncode == 0 and "shot_01" in table.stdout and "cast: dog (dog)" in table.stdout, table.stdout
+
+    out = tmp_path / "plans" / "plan.json"
+    written = storyreel("plan", "-", "--out", str(out), "--planner", "rules", stdin="A cat sleeps on a sofa.")
+    assert written.returncode == 0 and str(out) in written.stdout
+    assert Storyboard.model_validate_json(out.read_text()).cast[0].kind == "cat"
+    assert_one_line_error(storyreel("plan", "Le chat dort sur le canapé rouge du salon."), "english")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from storyreel.agent.pipeline import make_video
-from storyreel.schema import Storyboard
+from storyreel.schema import RunOptions, Storyboard
 from storyreel.tools.video import probe_video
 
 STORY = "A red dog runs across the park. The dog jumps over a yellow ball."
@@ -29,8 +29,15 @@ def run(tmp_path_factory: pytest.TempPathFactory):
 
 def test_run_directory_holds_every_artifact(run):
     out, report = run
-    for name in ("storyboard.json", "final.mp4", "contact_sheet.png", "report.json"):
+    for name in ("storyboard.json", "options.json", "final.mp4", "contact_sheet.png", "report.json"):
         assert (out / name).stat().st_size > 0, name
+    options = RunOptions.model_validate_json((out / "options.json").read_text())
+    assert (options.fps, str(options.resolution), options.seed) == (12, "192x108", 3)
+    storyboard = Storyboard.model_validate_json((out / "storyboard.json").read_text())
+    cast = {character.id: character.kind for character in storyboard.cast}
+    for shot in report.shots:
+        named = {item.id: item.kind for item in shot.drawn}
+        assert set(cast) & set(named) and all(named[id_] == cast[id_] for id_ in set(cast) & set(named))
     assert sorted(p.name for p in (out / "scenes").glob("*.glb"))
     assert len(list((out / "shots").glob("*.mp4"))) == len(report.shots) == 2
     assert not list(out.rglob("*.part*")), "temporary files left behind"

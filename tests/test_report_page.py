@@ -14,6 +14,7 @@ from storyreel.schema import (
     Attempt,
     CameraMove,
     CheckResult,
+    Drawn,
     Resolution,
     Revision,
     RevisionAction,
@@ -470,3 +471,16 @@ def test_a_check_without_finite_values_has_no_plot_and_gaps_are_left_out() -> No
     assert svg is not None and f"{FRAMES} values from 0.4 to 0.5" in text(svg.find("title"))
     polyline = svg.find("polyline")
     assert polyline is not None and len(polyline.get("points", "").split()) == FRAMES - 2  # NaN and inf left out
+
+
+def test_each_shot_says_what_draws_what_and_what_is_a_box(report: RunReport) -> None:
+    drawn = [
+        Drawn(id="mia", name="Mia", kind="child"),
+        Drawn(id="fox", name="fox", kind="fox"),
+        Drawn(id="zither", name="zither", kind="generic", box=True),
+    ]
+    shots = [report.shots[0].model_copy(update={"drawn": drawn}), *report.shots[1:]]
+    root = parse(report_html(report.model_copy(update={"shots": shots})))
+    shown = facts(shot_section(root, "s1").find(".//dl[@class='facts']"))
+    assert shown["Drawn as"] == "Mia: child; fox" and shown["As a box"] == "zither"
+    assert "Drawn as" not in facts(shot_section(root, "s2").find(".//dl[@class='facts']"))

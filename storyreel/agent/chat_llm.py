@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 import openai
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from storyreel.agent.chat import ChatSession, EditError, shot_table, tool_schemas
+from storyreel.agent.chat import ChatSession, EditError, tool_schemas
 from storyreel.errors import UserError
 from storyreel.planners import LLMSettings
 from storyreel.planners.llm import chat_model, describe_api_error
+from storyreel.planners.table import shot_table
 
 SYSTEM_PROMPT = """\
 You are storyreel's director, in a chat with a user who is making a short animated film. Use the tools to act:

@@ -52,6 +52,7 @@ from storyreel.schema import (
     Attempt,
     CameraPath,
     CheckResult,
+    Drawn,
     RunOptions,
     RunReport,
     Shot,
@@ -422,6 +423,7 @@ class Agent:
             attempts=state["attempts"],
             kept_attempt=kept_attempt,
             outcome=state["outcome"],
+            drawn=drawn(storyboard, shot),
         )
         store.write_model(state_name(shot, "json"), report)
         store.write_model(summary_name(shot), summary)
@@ -569,6 +571,19 @@ def _side_to_keep(summary: ShotSummary, earlier: list[ShotSummary]) -> int:
     if abs(alignment) < LINE_ALIGNMENT:
         return 0
     return previous.side_last * (1 if alignment > 0 else -1)
+
+
+def drawn(storyboard: Storyboard, shot: Shot) -> list[Drawn]:
+    """What ``shot`` names (its subjects, actors and targets) and what its location holds, each with the asset
+    family that draws it."""
+    named = [*shot.subjects, *(a.actor for a in shot.actions), *(a.target for a in shot.actions if a.target)]
+    cast = {c.id: Drawn(id=c.id, name=c.name, kind=c.kind) for c in storyboard.cast}
+    props = {
+        p.id: Drawn(id=p.id, name=p.name, kind=p.kind, box=p.generic) for p in storyboard.location(shot.location).props
+    }
+    every = cast | props
+    order = list(dict.fromkeys([*named, *props]))
+    return [every[name] for name in order if name in every]
 
 
 def _caption(shot: Shot) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from storyreel.atomic import write_text
-from storyreel.schema import Attempt, CheckResult, RunReport, ShotDirection, ShotOutcome, ShotReport
+from storyreel.schema import Attempt, CheckResult, Drawn, RunReport, ShotDirection, ShotOutcome, ShotReport
 
 PAGE = "report.html"
 
@@ -273,6 +273,11 @@ def _shot(shot: ShotReport, fps: int) -> str:
         ("Duration", f"{shot.duration_s:.2f} s"),
         ("Attempts", str(len(shot.attempts)) if shot.attempts else "1"),
     ]
+    if shot.drawn:
+        facts.append(("Drawn as", "; ".join(_drawn(item) for item in shot.drawn if not item.box) or "nothing"))
+    boxes = [escape(item.name) for item in shot.drawn if item.box]
+    if boxes:
+        facts.append(("As a box", ", ".join(boxes)))
     rows = "".join(f"<div><dt>{label}</dt><dd>{value}</dd></div>" for label, value in facts)
     clip = _link(shot.clip)
     return (
@@ -283,6 +288,11 @@ def _shot(shot: ShotReport, fps: int) -> str:
         f"{_checks_table(shot.checks, fps, shot.frames, f'shot {shot.shot_id} (final attempt)')}\n"
         f"{_history(shot, outcome)}\n</section>"
     )
+
+
+def _drawn(item: Drawn) -> str:
+    """'fox: fox', or 'Mia: child' where the name is not the family's."""
+    return escape(item.name if item.name == item.kind else f"{item.name}: {item.kind}")
 
 
 def _history(shot: ShotReport, outcome: ShotOutcome) -> str:
