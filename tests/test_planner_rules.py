@@ -309,7 +309,7 @@ def test_example_stories_plan_cleanly(path: Path) -> None:
     board = plan_story(path.read_text())
     assert 3 <= len(board.shots) <= 10
     assert all(shot.subjects and shot.actions for shot in board.shots)
-    assert all(c.kind in CHARACTER_KINDS for c in board.cast)
+    assert all(c.kind in CHARACTER_KINDS | PROP_KINDS for c in board.cast)  # a prop taken along is cast too
     assert all(p.kind in PROP_KINDS for loc in board.locations for p in loc.props)
 
 
@@ -342,3 +342,25 @@ def test_too_long_story_names_length_limit_and_fix() -> None:
 def test_no_words_message_gives_an_example() -> None:
     with pytest.raises(StoryError, match=r"write at least one sentence, e\.g\. 'A dog"):
         plan_story("?!")
+
+
+def test_a_thing_the_story_takes_along_is_one_cast_member_in_every_location():
+    board = plan_story("A fox sleeps in the forest. The fox runs to the beach. Then the fox swims in the ocean.")
+    foxes = [c.id for c in board.cast if c.name == "fox"] + [p.id for loc in board.locations for p in loc.props]
+    assert foxes == ["fox"], foxes
+    assert len({shot.location for shot in board.shots}) >= 2
+    assert all("fox" in shot.subjects for shot in board.shots)
+
+    lantern = plan_story(
+        "Mia finds a lantern in the forest. She carries the lantern to the house. The lantern glows in the kitchen."
+    )
+    ids = [c.id for c in lantern.cast] + [p.id for loc in lantern.locations for p in loc.props]
+    assert ids.count("lantern") == 1 and not [i for i in ids if i.startswith("lantern_")], ids
+    assert "lantern" in {c.id for c in lantern.cast}
+    assert {shot.location for shot in lantern.shots if "lantern" in shot.subjects} == {"forest", "kitchen"}
+
+
+def test_indoors_has_no_weather_and_outdoors_keeps_it():
+    board = plan_story("Mia walks in the snowy forest. She goes into the kitchen. Then she walks to the park.")
+    weather = {location.kind.value: location.weather.value for location in board.locations}
+    assert weather == {"forest": "snow", "room": "clear", "park": "snow"}, weather

@@ -730,6 +730,8 @@ class _StoryReader:
         self._kind: dict[str, str] = {}
         self._gender: dict[str, str | None] = {}
         self._props: dict[str, dict[str, str]] = {}
+        self._carried: dict[str, str] = {}  # noun -> a prop taken along to another location (cast now)
+        self._weather_outside = Weather.CLEAR
         self._recent: list[str] = []
         self._last_actors: list[str] = []
         self._salient: list[str] = []
@@ -749,8 +751,9 @@ class _StoryReader:
             if location.kind == kind and (not rooms or self._location_word[location.id] == word):
                 self._location = location
                 return
-        here = self._location  # story time goes on: a new place keeps the hour and the weather
-        time, weather = (here.time_of_day, here.weather) if here else (TimeOfDay.DAY, Weather.CLEAR)
+        here = self._location  # story time goes on: a new place keeps the hour, and outdoors the weather
+        time = here.time_of_day if here else TimeOfDay.DAY
+        weather = Weather.CLEAR if kind == LocationKind.ROOM else self._weather_outside
         self._location = self._new_location(word, kind, time, weather)
 
     def _new_location(self, word: str, kind: LocationKind, time: TimeOfDay, weather: Weather) -> Location:
@@ -769,6 +772,8 @@ class _StoryReader:
         new_weather = weather if weather is not None else location.weather
         if (new_time, new_weather) == (location.time_of_day, location.weather):
             return
+        if location.kind != LocationKind.ROOM:
+            self._weather_outside = new_weather
         if any(shot.location == location.id for shot in self.shots):
             word = self._location_word[location.id]
             self._location = self._new_location(word, location.kind, new_time, new_weather)
@@ -850,8 +855,14 @@ class _StoryReader:
         location = self._location
         assert location is not None
         props = self._props[location.id]
+        if mention.determiner != "another" and mention.lemma in self._carried:
+            return self._carried[mention.lemma]
         if mention.determiner != "another" and mention.lemma in props:
             return props[mention.lemma]
+        if mention.determiner in _DEFINITE:  # "the lantern" of another place: the same lantern, taken along
+            for other, named in self._props.items():
+                if mention.lemma in named:
+                    return self._carry(other, named.pop(mention.lemma), mention.lemma)
         entity = self._unique(_slug(mention.lemma), self._ids)
         generic = mention.kind is None
         location.props.append(
@@ -867,6 +878,16 @@ class _StoryReader:
         self._kind[entity] = mention.kind or "generic"
         if generic and mention.lemma not in self.unknown_nouns:
             self.unknown_nouns.append(mention.lemma)
+        return entity
+
+    def _carry(self, location_id: str, entity: str, lemma: str) -> str:
+        """A prop the story takes to another location becomes a cast member, so every location it appears in shows
+        the same thing (its id, kind and look stay; its placements where it was found stay too)."""
+        location = next(location for location in self.locations if location.id == location_id)
+        prop = next(prop for prop in location.props if prop.id == entity)
+        location.props.remove(prop)
+        self.cast.append(Character(id=entity, name=prop.name, kind=prop.kind, appearance=prop.appearance))
+        self._carried[lemma] = entity
         return entity
 
     def _pronoun(self, word: str, earlier: list[str]) -> list[str]:
@@ -1049,7 +1070,7 @@ class _StoryReader:
     def _subjects(self, actions: list[Action], resolved: list[tuple[_Mention, str]], location: Location) -> list[str]:
         """Who the camera keeps framed, main first: actors, their targets, then whoever else the clause names;
         with nobody named, whoever the last shot framed (none yet: ``storyboard`` fills it in)."""
-        here = {prop.id for prop in location.props}
+        here = {prop.id for prop in location.props} | set(self._carried.values())
         ordered = [a.actor for a in actions] + [a.target for a in actions if a.target] + [e for _, e in resolved]
         subjects = [e for e in dict.fromkeys(ordered) if e in self._gender or e in here][:4]
         if subjects:
