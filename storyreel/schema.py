@@ -92,7 +92,14 @@ ELEVATION: dict[CameraAngle, float] = {
     CameraAngle.OVERHEAD: 75.0,
 }
 
-CLOSE_SIZES = (ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP)
+#: Where the camera aims on its main subject, as a share of the subject's height from its base: the middle in wide
+#: sizes; in medium and closer sizes high enough that the top of the head keeps 7 % of the frame as headroom (the
+#: frame spans FRAME_SPAN heights, so the aim sits 0.43 of a frame below the subject's top).
+AIM_HEIGHT: dict[ShotSize, float] = {size: max(0.5, 1.0 - 0.43 * span) for size, span in FRAME_SPAN.items()}
+
+#: The frame's width spans at least this many times the framed subjects' largest distance from their middle, so
+#: each one stands whole inside the frame (at 3.0 a subject's centre sits at two thirds of the half-width).
+FIT_SPREAD = 3.0
 
 
 class Transition(StrEnum):
@@ -226,7 +233,9 @@ class Shot(_Model):
     location: str
     duration: float = Field(gt=0.2, le=60.0, description="seconds")
     description: str = ""
-    subjects: list[str] = Field(default_factory=list, description="ids the camera keeps framed, main first")
+    subjects: list[str] = Field(
+        default_factory=list, description="ids of everyone and everything the sentence names, main first"
+    )
     actions: list[Action] = Field(default_factory=list)
     size: ShotSize = ShotSize.MEDIUM
     move: CameraMove = CameraMove.STATIC
@@ -234,9 +243,9 @@ class Shot(_Model):
     transition: Transition = Transition.CUT
 
     def framed_subjects(self) -> list[str]:
-        """The subjects the camera must keep in frame: the main one, and in wide shots the next one too. The rest
-        of ``subjects`` may appear but are not owed a place in the frame."""
-        return self.subjects[: 2 if self.size in (ShotSize.WIDE, ShotSize.EXTREME_WIDE) else 1]
+        """The subjects the camera must keep in frame: every one the sentence names (a viewer has to see who does
+        what to whom), the main one setting the size."""
+        return list(self.subjects)
 
 
 class Resolution(_Model):
@@ -613,6 +622,7 @@ class RevisionAction(StrEnum):
     STEADY_CAMERA = "steady-camera"  # a static camera instead of the move
     FOLLOW_SUBJECT = "follow-subject"  # a tracking camera instead of one that holds still while the subject travels
     CROSS_BACK = "cross-back"  # put the camera back on the previous shot's side of the line of action
+    FACE_SUBJECT = "face-subject"  # film the subject whose face is owed from its front
     STRONGER_CONSISTENCY = "stronger-consistency"  # diffusion: more noise warping and latent blending
     KEYFRAME_MODE = "keyframe-mode"  # diffusion: diffuse keyframes, fill the rest along the exact flow
     RESEED_RENDER = "reseed-render"  # diffusion: another seed
@@ -629,6 +639,7 @@ class ShotDirection(_Model):
     azimuth_offset: float = Field(default=0.0, description="degrees the camera swings round the subject")
     distance_scale: float = Field(default=1.0, gt=0.2, le=5.0, description="how far back the camera stands")
     side: int = Field(default=0, ge=-1, le=1, description="-1 or 1 keeps the camera on that side of the line")
+    face: bool = Field(default=False, description="the camera stands in front of the main subject's face")
     render_seed: int = 0
     consistency: int = Field(default=0, ge=0, description="steps of stronger diffusion consistency")
     keyframes: bool = False

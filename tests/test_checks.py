@@ -225,5 +225,7 @@ def test_missing_subject_fails() -> None:
     result = subjects_framed(frames, wide)
     assert not result.passed
     assert "cat out of view" in result.detail
-    close = wide.model_copy(update={"size": ShotSize.CLOSE_UP})  # a close shot owes a place to its main subject only
-    assert subjects_framed(frames, close).passed
+    close = wide.model_copy(update={"size": ShotSize.CLOSE_UP})  # a close shot owes the cat its place too
+    assert not subjects_framed(frames, close).passed
+    alone = wide.model_copy(update={"size": ShotSize.CLOSE_UP, "subjects": ["dog"]})
+    assert subjects_framed(frames, alone).passed

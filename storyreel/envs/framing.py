@@ -21,12 +21,13 @@ from numpy.typing import NDArray
 
 from storyreel import geometry
 from storyreel.geometry import Array
-from storyreel.schema import CLOSE_SIZES, ELEVATION, FIELD_OF_VIEW, FRAME_SPAN, CameraMove, Shot
+from storyreel.schema import AIM_HEIGHT, ELEVATION, FIELD_OF_VIEW, FIT_SPREAD, FRAME_SPAN, CameraMove, Shot
 from storyreel.world.world import World
 
 STILL_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # the camera stands; it only turns
 MOVES = tuple(CameraMove)
 ORBIT_SWEEP = 1.2  # radians an orbit turns over the shot
+VERTICAL_ROOM = 0.9  # share of the frame's height the framed subjects may fill top to bottom
 CRANE_RISE = 35.0  # degrees a crane rises over the shot, from 10 below the requested angle
 MIN_CAMERA_HEIGHT = 0.3
 MARGIN = 0.5  # metres the camera keeps from any object
@@ -57,11 +58,11 @@ WEIGHTS: dict[str, float] = {
 }
 
 
-def nominal_distance(shot: Shot, height: float, spread: float, aspect: float) -> float:
+def nominal_distance(shot: Shot, height: float, spread: float, aspect: float, vertical: float = 0.0) -> float:
     """Distance from the aim point at which the main subject fills the requested share of the frame and every
-    framed subject fits."""
+    framed subject fits (across: ``spread``; top to bottom: ``vertical``, see :func:`vertical_span`)."""
     half_tan = np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2)
-    needed = max(FRAME_SPAN[shot.size] * height, 2.4 * spread / max(aspect, 1e-3))
+    needed = max(FRAME_SPAN[shot.size] * height, FIT_SPREAD * spread / max(aspect, 1e-3), vertical)
     return float(np.clip(needed / (2 * half_tan), 1.2, 80.0))
 
 
@@ -203,6 +204,21 @@ def framed_subjects(world: World, shot: Shot) -> list[str]:
     return names or [a.actor for a in shot.actions if a.actor in present][:1]
 
 
+def vertical_span(world: World, names: list[str], aim: Array, times: Array) -> float:
+    """The frame height (metres, at the aim) that keeps every framed subject's top and every other subject's feet
+    inside the frame with room (they fill at most VERTICAL_ROOM of it): a two-shot of a woman and her dog is as
+    tall as it takes to show the dog whole. The main subject's own feet may leave a medium shot; 0 for one subject."""
+    if len(names) < 2:
+        return 0.0
+    reach = 0.0
+    for index, name in enumerate(names):
+        centres, half = object_centres(world, name, times)[:, 1], world.object(name).height() / 2
+        reach = max(reach, float(np.max(centres + half - aim[:, 1])))
+        if index:
+            reach = max(reach, float(np.max(aim[:, 1] - (centres - half))))
+    return 2 * reach / VERTICAL_ROOM
+
+
 def object_centres(world: World, name: str, times: Array) -> Array:
     """(N, 3) world centre of ``name``'s rest bounds at each time."""
     obj = world.object(name)
@@ -232,11 +248,11 @@ def build_task(
     else:
         framed = np.tile([0.0, 1.0, 0.0], (1, frames, 1))
         height = 1.7
-    lift = 0.3 * height if shot.size in CLOSE_SIZES else 0.0
+    lift = (AIM_HEIGHT[shot.size] - 0.5) * height
     aim = framed.mean(axis=0)
     aim[:, 1] += lift
     spread = float(np.max(np.linalg.norm(framed - aim[None], axis=2))) if len(framed) > 1 else 0.0
-    distance = nominal_distance(shot, height, spread, aspect)
+    distance = nominal_distance(shot, height, spread, aspect, vertical_span(world, names, aim, times))
     objects = [obj for obj in world.objects if obj.name not in names]  # the camera may come close to its subjects
     capsules = np.stack([obj.root_matrices(times)[:, :3, 3] for obj in objects]) if objects else np.zeros((0, 0, 3))
     capsule_size = np.array([[obj.asset.radius * obj.scale, obj.height()] for obj in objects]).reshape(-1, 2)

@@ -18,11 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyreel import geometry
+from storyreel.envs.framing import vertical_span
 from storyreel.geometry import Array
 from storyreel.schema import (
+    AIM_HEIGHT,
     DEFAULT_DIRECTOR,
     ELEVATION,
     FIELD_OF_VIEW,
+    FIT_SPREAD,
     FRAME_SPAN,
     CameraMove,
     CameraPath,
@@ -47,6 +50,7 @@ FRONT_WEIGHT: dict[ShotSize, float] = {
     ShotSize.EXTREME_CLOSE_UP: 0.5,
 }
 RAISED_ELEVATION = 30.0  # degrees a blocked view may rise to see over what is in the way
+TWO_SHOT_WEIGHT = 0.4  # what seeing two subjects one behind the other costs against other views
 MIN_CAMERA_HEIGHT = 0.3
 MIN_DISTANCE = 1.2  # metres the camera keeps from what it frames; closer framings narrow the lens instead
 TILT_LIFT = 0.6  # a tilt starts this many frame heights above its subject
@@ -150,15 +154,15 @@ def _framing(world: World, shot: Shot, times: Array, aspect: float) -> Framing:
     centres = np.stack([[obj.center(t) for t in times] for obj in objects])  # (S, N, 3)
     height = objects[0].height()  # the main subject sets the size; the others only have to fit
     aim = centres.mean(axis=0)
-    if shot.size in (ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP):
-        aim[:, 1] += 0.3 * height  # close shots favour the head end
+    aim[:, 1] += (AIM_HEIGHT[shot.size] - 0.5) * height  # medium and closer shots keep the head's room
     # Two passes of a moving average about a second long (a triangular filter): starts, stops and hops of the
     # subject reach the camera as smooth curves, not as jolts.
     window = max(3, min(len(times) // 3, round(1.0 / max(times[1] - times[0], 1e-6)) if len(times) > 1 else 3)) | 1
     aim = geometry.smooth_series(geometry.smooth_series(aim, window), window)
     span = FRAME_SPAN[shot.size] * height
     spread = float(np.max(np.linalg.norm(centres - centres.mean(axis=0), axis=2))) if len(objects) > 1 else 0.0
-    needed = max(span, 2.4 * spread / max(aspect, 1e-3))  # every subject stays inside the frame
+    vertical = vertical_span(world, names, aim, times)
+    needed = max(span, FIT_SPREAD * spread / max(aspect, 1e-3), vertical)  # every subject stays inside the frame
     distance = needed / (2 * half_tan)
     if distance < MIN_DISTANCE:  # a close shot of a small subject: a longer lens, not a camera in its face
         fov_y = float(np.degrees(2 * np.arctan(needed / (2 * MIN_DISTANCE))))
@@ -196,11 +200,27 @@ def _clearest_view(world: World, shot: Shot, framing: Framing, times: Array, see
         occluded
         + collisions
         + FRONT_WEIGHT[shot.size] * back_view
+        + TWO_SHOT_WEIGHT * _depth_skew(world, names, azimuths, float(times[len(times) // 2]))
         + 0.05 * np.abs(azimuths - preference)
         + 0.15 * (elevations != elevation)
     )
     best = int(np.argmin(cost))
     return float(azimuths[best]), float(elevations[best])
+
+
+def _depth_skew(world: World, names: list[str], azimuths: Array, time: float) -> Array:
+    """Per candidate azimuth, how far one of two subjects stands behind the other along the view (|cos| of the
+    angle between the view and the line joining them): 0 side by side, as a two-shot wants them, 1 one behind the
+    other (the nearer one then fills the frame's edge). 0 for one subject."""
+    if len(names) < 2:
+        return np.zeros(len(azimuths))
+    joining = world.object(names[1]).center(time) - world.object(names[0]).center(time)
+    joining[1] = 0.0
+    length = float(np.linalg.norm(joining))
+    if length < 1e-6:
+        return np.zeros(len(azimuths))
+    views = np.stack([np.sin(azimuths), np.zeros(len(azimuths)), np.cos(azimuths)], axis=1)
+    return np.abs(views @ (joining / length))
 
 
 def _collisions(world: World, subjects: list[str], eyes: Array, times: Array) -> Array:

@@ -13,29 +13,31 @@ import trimesh
 from numpy.typing import NDArray
 
 from storyreel import geometry
-from storyreel.envs.framing import distance_factor, framed_subjects, object_centres
+from storyreel.envs.framing import distance_factor, framed_subjects, object_centres, vertical_span
 from storyreel.geometry import Array
 from storyreel.schema import (
-    CLOSE_SIZES,
+    AIM_HEIGHT,
+    FIT_SPREAD,
     FRAME_SPAN,
     CameraMove,
     CameraPath,
     CheckResult,
     RevisionAction,
     Shot,
-    ShotSize,
 )
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.result import check_result, frames_text, suggest
+from storyreel.tools.checks.screen import extent, project, tighter, wider
 from storyreel.tools.render.frames import FrameSet
 from storyreel.world.world import World, WorldObject
 
 # subjects_framed: a subject counts as visible when it covers MIN_SUBJECT_SHARE of the frame or its pixels span
 # MIN_SUBJECT_SPAN of the frame's height across or down (thin things: a lamppost in a wide shot spans 16 % of the
 # height on 0.1 % of the pixels, a robot in an extreme-wide shot 9 % on 0.13 %; a lost ball spans 3 %). It is
-# framed when the centre of its visible pixels lies inside the central box (FRAMING_MARGIN from each edge: the camera
-# director fits two subjects within 83 % of the half-width, see FIT_SPREAD) and it is not a small thing cut by the
-# frame edge (a box under half the frame that touches an edge is partly outside). Clean renders of the calibration
+# framed when the centre of its visible pixels lies inside the central box (FRAMING_MARGIN from each edge: the
+# camera director fits subjects within two thirds of the half-width, schema.FIT_SPREAD), it is not a small thing
+# cut by the frame edge (a box under half the frame that touches an edge is partly outside), and no head of a
+# framed subject is cut off by the frame (story.heads_cut, from the exact head pose). Clean renders of the calibration
 # park: 1.0; the camera aimed 40 degrees off: 0. In the example films 13 of 20 shots pass; the rest lose a small
 # prop or a subject for real.
 MIN_SUBJECT_SHARE = 0.002
@@ -61,7 +63,6 @@ BLANK_STD = 0.01
 POSITION_TOLERANCE = 0.5
 SIZE_TOLERANCE = float(np.log(2.0))
 FRAMING_THRESHOLD = 0.8
-FIT_SPREAD = 2.4
 TRAVELLING = 1.0  # m: a subject that moves further in a static shot is better followed than held from afar
 STANDING_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # moves whose camera stays where it is
 
@@ -79,9 +80,10 @@ RAISED_VIEW = 30.0  # degrees the camera rises when the suggestion weighs lookin
 SWUNG_VIEW = 45.0  # degrees the camera swings round the subject when it weighs another side
 
 
-def subjects_framed(frames: FrameSet, shot: Shot) -> CheckResult:
+def subjects_framed(frames: FrameSet, shot: Shot, heads_cut: NDArray[np.bool_] | None = None) -> CheckResult:
     """Share of frames in which every subject the shot must frame (``Shot.framed_subjects``) is visible and well
-    inside the frame.
+    inside the frame, and no head of theirs is cut off by the frame's edge (``heads_cut``, per frame, from the
+    world's exact head poses: a head cut off fails a frame whatever the subject's size).
 
     Per frame: 1 when all subjects are framed, else 0."""
     name, count = "subjects_framed", len(frames)
@@ -97,7 +99,7 @@ def subjects_framed(frames: FrameSet, shot: Shot) -> CheckResult:
         mask = np.isin(instance, ids) if ids else np.zeros(instance.shape, dtype=bool)
         rows, columns = np.any(mask, axis=2), np.any(mask, axis=1)  # (N, H), (N, W)
         pixels = mask.sum(axis=(1, 2))
-        span = np.maximum(_extent(rows), _extent(columns)) / height
+        span = np.maximum(extent(rows), extent(columns)) / height
         visible = (pixels / (height * width) >= MIN_SUBJECT_SHARE) | (span >= MIN_SUBJECT_SPAN)
         safe = np.maximum(pixels, 1)
         centre_y = (mask.sum(axis=2) * np.arange(height)).sum(axis=1) / safe / height
@@ -114,53 +116,40 @@ def subjects_framed(frames: FrameSet, shot: Shot) -> CheckResult:
                 "cut by the edge": int((visible & centred & cut).sum()),
             }
             failures.append((int((~ok).sum()), subject, max(reasons, key=lambda reason: reasons[reason])))
+    if heads_cut is not None and heads_cut.any():
+        framed &= ~heads_cut
+        failures.append((int(heads_cut.sum()), subjects[0], "head cut off"))
     score = float(framed.mean())
     if not failures:
         detail = f"{', '.join(subjects)} framed in every frame"
         return check_result(name, shot.id, score, FRAMED_THRESHOLD, True, detail, "", framed.astype(float))
     failed, subject, why = max(failures)
     detail = f"{subject} {why} in {failed}/{count} frames (first: {frames_text(np.flatnonzero(~framed), 3)})"
-    if why == "cut by the edge" and _wider(shot.size) != shot.size:
-        wider = f"{_wider(shot.size).value} instead of {shot.size.value}"
-        suggestion = suggest(RevisionAction.WIDER_SHOT, f"film {wider} to keep {subject} whole in frame")
+    if why == "head cut off":
+        suggestion = suggest(RevisionAction.STAND_BACK, f"give {subject}'s head room: the frame's edge cuts it off")
+    elif why == "cut by the edge" and wider(shot.size) != shot.size:
+        instead = f"{wider(shot.size).value} instead of {shot.size.value}"
+        suggestion = suggest(RevisionAction.WIDER_SHOT, f"film {instead} to keep {subject} whole in frame")
     elif why == "cut by the edge":
         suggestion = suggest(RevisionAction.STAND_BACK, f"give {subject} more room in the frame")
     elif why == "off centre":
         suggestion = suggest(RevisionAction.RESEED_CAMERA, f"film {subject} from another view that centres it")
-    elif why == "too small" and _tighter(shot.size) != shot.size:
-        tighter = f"{_tighter(shot.size).value} instead of {shot.size.value}"
-        suggestion = suggest(RevisionAction.TIGHTER_SHOT, f"film {tighter} so that {subject} shows")
-    elif _wider(shot.size) != shot.size:
-        wider = f"{_wider(shot.size).value} instead of {shot.size.value}"
-        suggestion = suggest(RevisionAction.WIDER_SHOT, f"film {wider} so that {subject} stays in view")
+    elif why == "too small" and tighter(shot.size) != shot.size:
+        instead = f"{tighter(shot.size).value} instead of {shot.size.value}"
+        suggestion = suggest(RevisionAction.TIGHTER_SHOT, f"film {instead} so that {subject} shows")
+    elif wider(shot.size) != shot.size:
+        instead = f"{wider(shot.size).value} instead of {shot.size.value}"
+        suggestion = suggest(RevisionAction.WIDER_SHOT, f"film {instead} so that {subject} stays in view")
     else:
         suggestion = suggest(RevisionAction.RESEED_CAMERA, f"film {subject} from another view that keeps it in view")
     return check_result(name, shot.id, score, FRAMED_THRESHOLD, True, detail, suggestion, framed.astype(float))
-
-
-def _wider(size: ShotSize) -> ShotSize:
-    order = list(ShotSize)
-    return order[max(order.index(size) - 1, 0)]
-
-
-def _tighter(size: ShotSize) -> ShotSize:
-    order = list(ShotSize)
-    return order[min(order.index(size) + 1, len(order) - 1)]
-
-
-def _extent(occupied: NDArray[np.bool_]) -> NDArray[np.intp]:
-    """Per frame, from (N, L) occupancy along one axis: how many pixels the occupied span covers (0 if none)."""
-    length = occupied.shape[1]
-    first = np.argmax(occupied, axis=1)
-    last = length - 1 - np.argmax(occupied[:, ::-1], axis=1)
-    return np.where(occupied.any(axis=1), last - first + 1, 0)
 
 
 def _cut_by_edge(occupied: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Per frame, from (N, L) occupancy along one axis: the occupied span touches an end of the axis while being
     under half its length, i.e. a small thing running out of the frame (a close-up filling the frame is not)."""
     touches = occupied[:, 0] | occupied[:, -1]
-    return touches & (_extent(occupied) < occupied.shape[1] / 2)
+    return touches & (extent(occupied) < occupied.shape[1] / 2)
 
 
 def not_blank(frames: FrameSet, shot_id: str | None = None) -> CheckResult:
@@ -203,13 +192,14 @@ def framing(
     aim = centres.mean(axis=0)
     spread = float(np.max(np.linalg.norm(centres - aim[None], axis=2)))
     fitting = height * aspect / (FIT_SPREAD * spread) if spread > 0 else np.inf
-    if shot.size in CLOSE_SIZES:
-        aim[:, 1] += 0.3 * height
+    aim[:, 1] += (AIM_HEIGHT[shot.size] - 0.5) * height
+    vertical = vertical_span(world, names, aim, times)
+    fitting = min(fitting, height / vertical) if vertical > 0 else fitting
     half = np.array([0.0, height / 2, 0.0])
     position_error, size_ratio = np.zeros(count), np.zeros(count)
     for frame in range(count):
         points = np.stack([aim[frame], centres[0, frame] + half, centres[0, frame] - half])
-        ndc, depth = _project(path, frame, aspect, points)
+        ndc, depth = project(path, frame, aspect, points)
         if np.any(depth <= 0.05):
             position_error[frame], size_ratio[frame] = 2.0, -3.0  # behind the camera: as far off as it gets
             continue
@@ -234,14 +224,16 @@ def framing(
             f"track {names[0]}: a camera that stays put has to stand back to hold all its travel, so it is too "
             f"small in {too_small} frames",
         )
-    elif too_small >= max(too_large, misplaced) and _tighter(shot.size) != shot.size:
-        tighter = f"{_tighter(shot.size).value} instead of {shot.size.value}"
+    elif too_small >= max(too_large, misplaced) and tighter(shot.size) != shot.size:
+        instead = f"{tighter(shot.size).value} instead of {shot.size.value}"
         suggestion = suggest(
-            RevisionAction.TIGHTER_SHOT, f"film {tighter}: {names[0]} is too small in {too_small} frames"
+            RevisionAction.TIGHTER_SHOT, f"film {instead}: {names[0]} is too small in {too_small} frames"
         )
-    elif too_large >= misplaced and _wider(shot.size) != shot.size:
-        wider = f"{_wider(shot.size).value} instead of {shot.size.value}"
-        suggestion = suggest(RevisionAction.WIDER_SHOT, f"film {wider}: {names[0]} is too large in {too_large} frames")
+    elif too_large >= misplaced and wider(shot.size) != shot.size:
+        instead = f"{wider(shot.size).value} instead of {shot.size.value}"
+        suggestion = suggest(
+            RevisionAction.WIDER_SHOT, f"film {instead}: {names[0]} is too large in {too_large} frames"
+        )
     elif shot.move is CameraMove.TILT:
         suggestion = suggest(RevisionAction.STEADY_CAMERA, f"hold the camera on {names[0]} instead of tilting to it")
     else:
@@ -326,11 +318,3 @@ def _spherical(azimuth: float, elevation: float, reach: float) -> Array:
     return reach * np.array(
         [np.cos(elevation) * np.sin(azimuth), np.sin(elevation), np.cos(elevation) * np.cos(azimuth)]
     )
-
-
-def _project(path: CameraPath, frame: int, aspect: float, points: Array) -> tuple[Array, Array]:
-    """``points`` seen by the camera at ``frame``: normalised device coordinates (x right, y up) and depth."""
-    view = geometry.view_matrix(np.asarray(path.positions[frame]), np.asarray(path.orientations[frame]))
-    projection = geometry.perspective(path.fov_y[frame], aspect)
-    pixels, depth = geometry.project(points, view, projection, 2, 2)
-    return np.stack([pixels[:, 0] - 1.0, 1.0 - pixels[:, 1]], axis=1), depth

@@ -5,6 +5,7 @@ from __future__ import annotations
 from storyreel.schema import CameraPath, CheckResult, Shot
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.framing import framing, not_blank, occlusion, subjects_framed
+from storyreel.tools.checks.story import action_shown, all_subjects_shown, face_shown, heads_cut
 from storyreel.tools.checks.temporal import camera_jerk, flicker, flow_consistency, flow_pairs, warp_error
 from storyreel.tools.render.frames import FrameSet
 from storyreel.world.world import World
@@ -16,8 +17,12 @@ def check_shot(frames: FrameSet, path: CameraPath, shot: Shot, world: World, sta
     frames = analysis_frames(frames)
     aspect = frames.width / frames.height
     pairs = flow_pairs(frames)
+    framed = [name for name in shot.framed_subjects() if name in {obj.name for obj in world.objects}]
     return [
-        subjects_framed(frames, shot),
+        subjects_framed(frames, shot, heads_cut(path, framed, world, start, aspect)),
+        all_subjects_shown(frames, shot),
+        face_shown(path, shot, world, start, aspect),
+        action_shown(path, shot, world, start, aspect),
         framing(path, shot, world, start, aspect),
         occlusion(frames, path, shot, world, start),
         not_blank(frames, shot.id),

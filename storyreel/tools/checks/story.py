@@ -1,0 +1,233 @@
+"""The sentence on screen: everyone the shot's sentence names is seen, the faces of those who speak (or, in close
+and medium shots, of the one the shot is about) are turned to the camera, no head is cut off by the frame, and the
+action the sentence names happens in frame at a speed a viewer can follow.
+
+``all_subjects_shown`` reads the rendered instance masks; ``face_shown``, ``action_shown`` and ``heads_cut`` read
+the world's exact poses (each head's position and facing) seen by the camera path.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from numpy.typing import NDArray
+
+from storyreel.geometry import Array
+from storyreel.schema import CameraPath, CheckResult, RevisionAction, Shot, ShotSize, Verb
+from storyreel.tools.checks.analysis import analysis_frames
+from storyreel.tools.checks.framing import MIN_SUBJECT_SHARE, MIN_SUBJECT_SPAN
+from storyreel.tools.checks.result import check_result, frames_text, suggest
+from storyreel.tools.checks.screen import extent, project, wider
+from storyreel.tools.render.frames import FrameSet
+from storyreel.world.world import World, WorldObject
+
+# all_subjects_shown: per frame, every subject the shot names is visible and legible, as subjects_framed sees a
+# subject: it covers MIN_SUBJECT_SHARE of the frame or spans MIN_SUBJECT_SPAN of its height (a dog across a wide
+# park spans 7 %, a lost ball 3 %). The shot passes when SHOWN_THRESHOLD of its frames show them all. Clean renders
+# of the calibration park: 1.0 (both subjects in every frame); the camera turned away from the dog: 0.
+SHOWN_THRESHOLD = 0.9
+
+# face_shown: per frame, the face of each character whose face the shot owes (a speaker; the main subject of a
+# medium or closer shot) points within FACE_ANGLE degrees of the camera and its head is in frame; the shot passes
+# when FACE_THRESHOLD of its frames show every such face. A sentence that asks for a back view ("walks away",
+# "from behind") owes no face. Clean renders of the calibration park: 1.0 (the speaker 10-25 degrees off the
+# camera); the camera swung behind her: 0.
+FACE_ANGLE = 70.0
+FACE_THRESHOLD = 0.8
+FACE_SIZES = (ShotSize.MEDIUM, ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP)
+BACK_VIEW = re.compile(r"\b(away|from behind|behind (him|her|them)|(his|her|their) back|leaves?|leaving)\b", re.I)
+
+# heads cut (a reason subjects_framed fails): a head whose top reaches past the frame's top, or whose centre lies
+# outside the frame, in a frame where its body shows.
+HEAD_MARGIN = 0.0  # NDC the top of the head may not pass
+
+# action_shown: per frame, each actor of a moving action (walk, run, chase, jump, fly, swim, drive, roll) has its
+# centre in frame, stands at least ACTION_MIN_HEIGHT of the frame tall, and moves less than ACTION_MAX_SPEED frame
+# heights per frame across the screen (faster is a blur). The shot passes when ACTION_THRESHOLD of its frames do.
+# Clean renders of the calibration park: 1.0 (the walking dog at 0.01 frame heights a frame); the camera aimed away
+# from the dog: 0.
+ACTION_MIN_HEIGHT = 0.04
+ACTION_MAX_SPEED = 0.15
+ACTION_THRESHOLD = 0.9
+MOVING_VERBS = frozenset({Verb.WALK, Verb.RUN, Verb.CHASE, Verb.JUMP, Verb.FLY, Verb.SWIM, Verb.DRIVE, Verb.ROLL})
+
+
+def all_subjects_shown(frames: FrameSet, shot: Shot) -> CheckResult:
+    """Share of frames in which every subject the shot names (``Shot.subjects``, not only the framed ones) is
+    visible and legible in the frame.
+
+    Per frame: the number of named subjects not shown."""
+    name, count = "all_subjects_shown", len(frames)
+    if not shot.subjects:
+        return check_result(name, shot.id, 1.0, SHOWN_THRESHOLD, True, "the shot names no one", "", np.zeros(count))
+    instance = analysis_frames(frames).instance
+    height, width = instance.shape[1:]
+    missing = np.zeros(count)
+    unseen: dict[str, tuple[int, int]] = {}  # subject -> (frames out of view, frames too small)
+    for subject in shot.subjects:
+        ids = [key for key, value in frames.instance_names.items() if value == subject]
+        mask = np.isin(instance, ids) if ids else np.zeros(instance.shape, dtype=bool)
+        pixels = mask.sum(axis=(1, 2))
+        span = np.maximum(extent(np.any(mask, axis=2)), extent(np.any(mask, axis=1))) / height
+        legible = (pixels / (height * width) >= MIN_SUBJECT_SHARE) | (span >= MIN_SUBJECT_SPAN)
+        missing += ~legible
+        if not legible.all():
+            unseen[subject] = (int((pixels == 0).sum()), int((~legible & (pixels > 0)).sum()))
+    shown = missing == 0
+    score = float(shown.mean())
+    if not unseen:
+        return check_result(
+            name, shot.id, score, SHOWN_THRESHOLD, True, f"{', '.join(shot.subjects)} seen", "", missing
+        )
+    worst = max(unseen, key=lambda subject: sum(unseen[subject]))
+    out, small = unseen[worst]
+    parts = [f"{subject} missing in {sum(unseen[subject])}/{count} frames" for subject in unseen]
+    detail = "; ".join(parts) + f" (first: {frames_text(np.flatnonzero(~shown), 3)})"
+    larger = wider(shot.size)
+    if out >= small and larger != shot.size:
+        suggestion = suggest(
+            RevisionAction.WIDER_SHOT, f"film {larger.value} instead of {shot.size.value} so that {worst} is seen"
+        )
+    elif out >= small:
+        suggestion = suggest(RevisionAction.STAND_BACK, f"give the frame room for {worst}")
+    else:
+        suggestion = suggest(RevisionAction.RESEED_CAMERA, f"film from another view where {worst} reads")
+    return check_result(name, shot.id, score, SHOWN_THRESHOLD, True, detail, suggestion, missing)
+
+
+def faces_owed(shot: Shot, world: World) -> list[str]:
+    """The characters whose faces the shot owes a viewer: whoever speaks, and in a medium or closer shot its main
+    subject; none when the sentence asks for a back view. Only those with a head count."""
+    if BACK_VIEW.search(shot.description):
+        return []
+    speakers = [action.actor for action in shot.actions if action.verb is Verb.TALK]
+    main = shot.subjects[:1] if shot.size in FACE_SIZES else []
+    present = {obj.name: obj for obj in world.objects}
+    owed = [name for name in dict.fromkeys([*speakers, *main]) if name in present]
+    return [name for name in owed if present[name].is_character and _head(present[name]) is not None]
+
+
+def face_shown(path: CameraPath, shot: Shot, world: World, start: float, aspect: float) -> CheckResult:
+    """Share of frames in which every face the shot owes (:func:`faces_owed`) is turned to the camera (within
+    FACE_ANGLE degrees, from the head's exact pose) with the head in frame.
+
+    Per frame: the largest angle (degrees) between an owed face and the camera."""
+    name, count = "face_shown", path.frames
+    owed = faces_owed(shot, world)
+    if not owed:
+        why = "a back view is asked for" if BACK_VIEW.search(shot.description) else "no face is owed in this shot"
+        return check_result(name, shot.id, 1.0, FACE_THRESHOLD, True, why, "", np.zeros(count))
+    times = start + np.arange(count) / path.fps
+    eyes = np.asarray(path.positions, dtype=float)
+    worst = np.zeros(count)
+    inside = np.ones(count, dtype=bool)
+    for subject in owed:
+        centres, forwards, _ = _head_poses(world.object(subject), times)
+        to_camera = eyes - centres
+        to_camera /= np.maximum(np.linalg.norm(to_camera, axis=1, keepdims=True), 1e-9)
+        angle = np.degrees(np.arccos(np.clip(np.sum(forwards * to_camera, axis=1), -1.0, 1.0)))
+        worst = np.maximum(worst, angle)
+        for frame in range(count):
+            ndc, depth = project(path, frame, aspect, centres[frame : frame + 1])
+            inside[frame] &= bool(depth[0] > 0.05 and np.all(np.abs(ndc[0]) <= 1.0))
+    shown = (worst <= FACE_ANGLE) & inside
+    score = float(shown.mean())
+    detail = (
+        f"{', '.join(owed)}: face to the camera in {int(shown.sum())}/{count} frames "
+        f"(median {np.median(worst):.0f} degrees off, limit {FACE_ANGLE:.0f})"
+    )
+    if (~inside).sum() > (worst > FACE_ANGLE).sum():
+        suggestion = suggest(RevisionAction.WIDER_SHOT, f"keep {owed[0]}'s head in frame")
+    else:
+        suggestion = suggest(RevisionAction.FACE_SUBJECT, f"film {owed[0]} from the front: we see the back of the head")
+    return check_result(name, shot.id, score, FACE_THRESHOLD, True, detail, suggestion, worst)
+
+
+def heads_cut(path: CameraPath, names: list[str], world: World, start: float, aspect: float) -> NDArray[np.bool_]:
+    """Per frame, whether the head of any of ``names`` (those with a head) is cut by the frame: its top above the
+    frame's top or its centre outside the frame, while in front of the camera."""
+    count = path.frames
+    times = start + np.arange(count) / path.fps
+    cut = np.zeros(count, dtype=bool)
+    for subject in names:
+        obj = world.object(subject)
+        if _head(obj) is None:
+            continue
+        centres, _, tops = _head_poses(obj, times)
+        for frame in range(count):
+            ndc, depth = project(path, frame, aspect, np.stack([centres[frame], tops[frame]]))
+            if np.all(depth > 0.05):
+                outside = bool(np.any(np.abs(ndc[0]) > 1.0) or ndc[1, 1] > 1.0 - HEAD_MARGIN)
+                cut[frame] |= outside
+    return cut
+
+
+def action_shown(path: CameraPath, shot: Shot, world: World, start: float, aspect: float) -> CheckResult:
+    """Share of frames in which every actor of a moving action the shot names is in frame, large enough to read,
+    and not moving faster across the screen than a viewer can follow.
+
+    Per frame: the largest screen speed of an actor (frame heights per frame)."""
+    name, count = "action_shown", path.frames
+    present = {obj.name for obj in world.objects}
+    actors = list(dict.fromkeys(a.actor for a in shot.actions if a.verb in MOVING_VERBS and a.actor in present))
+    if not actors:
+        return check_result(name, shot.id, 1.0, ACTION_THRESHOLD, True, "no moving action named", "", np.zeros(count))
+    times = start + np.arange(count) / path.fps
+    ok = np.ones(count, dtype=bool)
+    speed = np.zeros(count)
+    reasons = {"out of frame": 0, "too small": 0, "a blur": 0}
+    for actor in actors:
+        obj = world.object(actor)
+        half = np.array([0.0, obj.height() / 2, 0.0])
+        screen = np.zeros((count, 2))
+        visible = np.zeros(count, dtype=bool)
+        tall = np.zeros(count, dtype=bool)
+        for frame in range(count):
+            centre = obj.center(float(times[frame]))
+            ndc, depth = project(path, frame, aspect, np.stack([centre, centre + half, centre - half]))
+            screen[frame] = ndc[0]
+            visible[frame] = bool(np.all(depth > 0.05) and np.all(np.abs(ndc[0]) <= 1.0))
+            tall[frame] = abs(ndc[1, 1] - ndc[2, 1]) / 2 >= ACTION_MIN_HEIGHT
+        moved = np.r_[0.0, np.linalg.norm(np.diff(screen, axis=0), axis=1) / 2]
+        followable = moved <= ACTION_MAX_SPEED
+        reasons["out of frame"] += int((~visible).sum())
+        reasons["too small"] += int((visible & ~tall).sum())
+        reasons["a blur"] += int((visible & tall & ~followable).sum())
+        ok &= visible & tall & followable
+        speed = np.maximum(speed, moved)
+    score = float(ok.mean())
+    verbs = ", ".join(f"{a.actor} {a.verb.value}" for a in shot.actions if a.actor in actors)
+    detail = f"{verbs}: in frame and readable in {int(ok.sum())}/{count} frames"
+    why = max(reasons, key=lambda reason: reasons[reason])
+    if why == "out of frame":
+        suggestion = suggest(RevisionAction.FOLLOW_SUBJECT, f"follow {actors[0]}: the action leaves the frame")
+    elif why == "too small":
+        suggestion = suggest(RevisionAction.TIGHTER_SHOT, f"come closer: {actors[0]} is too small to read its action")
+    else:
+        suggestion = suggest(RevisionAction.FOLLOW_SUBJECT, f"follow {actors[0]}: it crosses the frame in a blur")
+    return check_result(name, shot.id, score, ACTION_THRESHOLD, True, f"{detail} ({why} most)", suggestion, speed)
+
+
+# ------------------------------------------------------------------------------------------------------ geometry
+
+
+def _head(obj: WorldObject) -> int | None:
+    """The index of an object's head part, if it has one."""
+    return next((index for index, part in enumerate(obj.asset.parts) if part.role == "head"), None)
+
+
+def _head_poses(obj: WorldObject, times: Array) -> tuple[Array, Array, Array]:
+    """Per time: the head's centre, the unit direction its face points (the part's +z) and the top of the head."""
+    index = _head(obj)
+    assert index is not None
+    part = obj.asset.parts[index]
+    matrices = obj.part_matrices(times)[:, index]  # (N, 4, 4)
+    low, high = part.mesh.bounds
+    middle = np.r_[(low + high) / 2, 1.0]
+    top = np.r_[(low[0] + high[0]) / 2, high[1], (low[2] + high[2]) / 2, 1.0]
+    centres = (matrices @ middle)[:, :3]
+    tops = (matrices @ top)[:, :3]
+    forwards = matrices[:, :3, 2]
+    forwards = forwards / np.maximum(np.linalg.norm(forwards, axis=1, keepdims=True), 1e-9)
+    return centres, forwards, tops
