@@ -488,3 +488,24 @@ def test_an_action_out_of_frame_fails_action_shown(film: dict[str, Filmed]) -> N
     result = action_shown(turned(s1.path, 60.0), s1.shot, s1.world, s1.start, ASPECT)
     assert_fails_with_revision(result)
     assert result.score < 0.1 and "rex walk" in result.detail and result.suggestion.startswith("follow-subject:")
+
+
+def test_the_revision_for_a_face_behind_the_camera_films_it_and_keeps_it(film: dict[str, Filmed]) -> None:
+    """Forced behind the speaker, face_shown fails; the policy's first change puts the camera in front of her face,
+    which passes, and a crossed line is no longer sent back behind her."""
+    from storyreel.agent.revision import choose_revision, revision_options
+
+    s2 = film["s2"]
+    forced = ShotDirection(azimuth_offset=180.0)
+    behind = direct_camera(s2.world, s2.shot, start=s2.start, fps=FPS, aspect=ASPECT, direction=forced)
+    failed = face_shown(behind, s2.shot, s2.world, s2.start, ASPECT)
+    chosen = choose_revision(revision_options([failed], forced, s2.shot))
+    assert chosen is not None and chosen.revision.action is RevisionAction.FACE_SUBJECT
+    assert "rule_180" in chosen.revision.change  # the trade is said, not hidden
+    again = chosen.direction
+    path = direct_camera(s2.world, s2.shot, start=s2.start, fps=FPS, aspect=ASPECT, direction=again)
+    assert face_shown(path, s2.shot, s2.world, s2.start, ASPECT).passed
+    crossed = CheckResult(name="rule_180", shot_id="s2", score=0.0, threshold=1.0, higher_is_better=True, passed=False)
+    assert not [
+        o for o in revision_options([crossed], again, s2.shot, side=1) if o.revision.action.value == "cross-back"
+    ]

@@ -6,7 +6,10 @@ to a new :class:`~storyreel.schema.ShotDirection`:
 
 - framing -> another camera seed, more room, another shot size, or a camera that follows a subject it lost;
 - occlusion -> a raised or swung camera; jerk -> a steady camera;
-- a crossed line of action -> the camera back on the previous shot's side;
+- a crossed line of action -> the camera back on the previous shot's side, unless that would turn it to the back
+  of a face the shot owes: the face wins, and rule_180 is reported as failed rather than traded away in silence;
+- a subject the sentence names but the frame lost -> a wider size or more room; a face not seen -> the camera in
+  front of it; an action out of frame or too small -> a camera that follows it, or another size;
 - flicker and identity drift -> stronger consistency, keyframes, another seed or a tighter prompt, which only the
   diffusion renderer has.
 
@@ -37,7 +40,10 @@ A = RevisionAction
 #: of the checks is their precedence: the one measured on the world's exact geometry (framing) speaks before the
 #: one measured on pixels (subjects_framed), continuity before both.
 ACTIONS: dict[str, tuple[RevisionAction, ...]] = {
+    "face_shown": (A.FACE_SUBJECT, A.MOVE_CAMERA, A.RESEED_CAMERA),
     "rule_180": (A.CROSS_BACK,),
+    "all_subjects_shown": (A.WIDER_SHOT, A.STAND_BACK, A.RESEED_CAMERA),
+    "action_shown": (A.FOLLOW_SUBJECT, A.WIDER_SHOT, A.TIGHTER_SHOT, A.RESEED_CAMERA),
     "framing": (A.RESEED_CAMERA, A.STAND_BACK, A.WIDER_SHOT, A.TIGHTER_SHOT, A.STEADY_CAMERA, A.FOLLOW_SUBJECT),
     "occlusion": (A.RAISE_CAMERA, A.MOVE_CAMERA, A.RESEED_CAMERA),
     "subjects_framed": (A.RESEED_CAMERA, A.STAND_BACK, A.WIDER_SHOT, A.TIGHTER_SHOT, A.FOLLOW_SUBJECT),
@@ -51,7 +57,7 @@ ACTIONS: dict[str, tuple[RevisionAction, ...]] = {
 }
 #: Changes only the diffusion renderer can make; the baseline camera alone honours placement changes.
 DIFFUSION_ACTIONS = frozenset({A.STRONGER_CONSISTENCY, A.KEYFRAME_MODE, A.RESEED_RENDER, A.TIGHTEN_PROMPT})
-PLACEMENT_ACTIONS = frozenset({A.STAND_BACK, A.RAISE_CAMERA, A.MOVE_CAMERA, A.CROSS_BACK})
+PLACEMENT_ACTIONS = frozenset({A.STAND_BACK, A.RAISE_CAMERA, A.MOVE_CAMERA, A.CROSS_BACK, A.FACE_SUBJECT})
 #: Changes that re-render without directing the camera again.
 RENDER_ACTIONS = DIFFUSION_ACTIONS
 
@@ -150,9 +156,13 @@ def _apply(action: RevisionAction, direction: ShotDirection, shot: Shot, side: i
                 return None
             update = {"move": CameraMove.TRACK}
         case A.CROSS_BACK:
-            if side == 0 or direction.side == side:
+            if side == 0 or direction.side == side or direction.face:  # never to the back of an owed face
                 return None
             update = {"side": side}
+        case A.FACE_SUBJECT:
+            if direction.face:
+                return None
+            update = {"face": True, "side": 0, "azimuth_offset": 0.0}  # in front of the face, not swung off it
         case A.STRONGER_CONSISTENCY:
             if direction.consistency >= MAX_CONSISTENCY:
                 return None
@@ -200,6 +210,9 @@ def _describe(action: RevisionAction, before: ShotDirection, after: ShotDirectio
             return f"camera move {(before.move or shot.move).value} -> {(after.move or shot.move).value}"
         case A.CROSS_BACK:
             return f"camera back on side {after.side:+d} of the line of action"
+        case A.FACE_SUBJECT:
+            main = shot.subjects[0] if shot.subjects else "the subject"
+            return f"camera in front of {main}'s face (it may cross the line of action: rule_180 then says so)"
         case A.STRONGER_CONSISTENCY:
             return f"consistency level {before.consistency} -> {after.consistency}"
         case A.KEYFRAME_MODE:

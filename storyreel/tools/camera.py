@@ -51,6 +51,7 @@ FRONT_WEIGHT: dict[ShotSize, float] = {
 }
 RAISED_ELEVATION = 30.0  # degrees a blocked view may rise to see over what is in the way
 TWO_SHOT_WEIGHT = 0.4  # what seeing two subjects one behind the other costs against other views
+FACING_OFFSET = 25.0  # degrees off a face's direction a camera asked to face it stands
 MIN_CAMERA_HEIGHT = 0.3
 MIN_DISTANCE = 1.2  # metres the camera keeps from what it frames; closer framings narrow the lens instead
 TILT_LIFT = 0.6  # a tilt starts this many frame heights above its subject
@@ -95,9 +96,11 @@ def direct_camera(
     framing = _framing(world, shot, times, aspect)
     framing = Framing(aim=framing.aim, distance=framing.distance * direction.distance_scale, fov_y=framing.fov_y)
     azimuth, elevation = _clearest_view(world, shot, framing, times, seed)
+    if direction.face:
+        azimuth = _facing(world, shot, times, azimuth)
     azimuth += np.radians(direction.azimuth_offset)
     elevation = float(np.clip(elevation + direction.elevation_offset, -30.0, 80.0))
-    if direction.side:
+    if direction.side and not direction.face:
         line = line_of_action(world, shot.subjects, start)
         if line is not None:
             azimuth = _azimuth_on_side(line, azimuth, direction.side)
@@ -114,6 +117,18 @@ def direct_camera(
         orientations=[tuple(map(float, q)) for q in orientations],
         fov_y=[framing.fov_y] * frames,
     )
+
+
+def _facing(world: World, shot: Shot, times: Array, azimuth: float) -> float:
+    """An azimuth in front of the main subject's face at mid-shot: FACING_OFFSET off its facing, on the side
+    nearer ``azimuth`` (a face seen a little from the side reads better than dead on)."""
+    names = _subject_names(world, shot)
+    if not names:
+        return azimuth
+    _, yaws = world.object(names[0]).track.sample(times[len(times) // 2 : len(times) // 2 + 1])
+    yaw = float(yaws[0])
+    side = 1.0 if np.sin(azimuth - yaw) >= 0 else -1.0
+    return yaw + side * np.radians(FACING_OFFSET)
 
 
 def _azimuth_on_side(line: LineOfAction, azimuth: float, side: int) -> float:
