@@ -698,6 +698,11 @@ class ShotReport(_Model):
     drawn: list[Drawn] = Field(
         default_factory=list, description="what the shot names and the location holds, and what draws each"
     )
+    sentence: str = Field(default="", description="the story's words the shot films")
+    seen: dict[str, float] = Field(
+        default_factory=dict, description="each subject the sentence names: the share of frames that show it"
+    )
+    marked: str = Field(default="", description="the middle frame with the named subjects boxed, relative path")
 
     @property
     def passed(self) -> bool:

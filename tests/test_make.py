@@ -38,6 +38,8 @@ def test_run_directory_holds_every_artifact(run):
     for shot in report.shots:
         named = {item.id: item.kind for item in shot.drawn}
         assert set(cast) & set(named) and all(named[id_] == cast[id_] for id_ in set(cast) & set(named))
+        assert shot.sentence and set(shot.seen) == set(storyboard.shots[report.shots.index(shot)].subjects)
+        assert (out / shot.marked).stat().st_size > 0
     assert sorted(p.name for p in (out / "scenes").glob("*.glb"))
     assert len(list((out / "shots").glob("*.mp4"))) == len(report.shots) == 2
     assert not list(out.rglob("*.part*")), "temporary files left behind"

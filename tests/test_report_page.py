@@ -277,6 +277,7 @@ def test_verdict_counts_an_exhausted_budget_as_a_failure(report: RunReport) -> N
         "1 film-wide check failed."
     )
     assert facts(by_id(root, "facts")) == {
+        "Shots passing every check": "2 of 3 (67%)",
         "Frames": "36 at 24 fps",
         "Duration": "1.50 s",
         "Resolution": "320x180",
@@ -484,3 +485,15 @@ def test_each_shot_says_what_draws_what_and_what_is_a_box(report: RunReport) -> 
     shown = facts(shot_section(root, "s1").find(".//dl[@class='facts']"))
     assert shown["Drawn as"] == "Mia: child; fox" and shown["As a box"] == "zither"
     assert "Drawn as" not in facts(shot_section(root, "s2").find(".//dl[@class='facts']"))
+
+
+def test_each_shot_shows_its_sentence_and_who_is_seen(report: RunReport) -> None:
+    shot = report.shots[0].model_copy(
+        update={"sentence": "Mia finds a fox.", "seen": {"mia": 1.0, "fox": 0.25}, "marked": "thumbs/s1.marked.png"}
+    )
+    root = parse(report_html(report.model_copy(update={"shots": [shot, *report.shots[1:]]})))
+    section = shot_section(root, "s1")
+    assert text(section.find(".//p[@class='sentence']")) == "Mia finds a fox."
+    assert facts(section.find(".//dl[@class='facts']"))["Named, and seen in"] == "mia 100%; fox 25%"
+    image = section.find(".//img")
+    assert image.get("src") == "thumbs/s1.marked.png" and "mia, fox boxed" in image.get("alt", "")

@@ -38,6 +38,7 @@ from storyreel.agent.run_layout import (
     REPORT,
     attempt_clip_name,
     clip_name,
+    marked_name,
     shot_is_fresh,
     shot_keys,
     state_name,
@@ -64,7 +65,7 @@ from storyreel.schema import (
 )
 from storyreel.timing import timed
 from storyreel.tools.camera import direct_camera, directed_shot
-from storyreel.tools.checks import check_against_earlier, check_film, check_shot, summarize_shot
+from storyreel.tools.checks import check_against_earlier, check_film, check_shot, marked, subjects_seen, summarize_shot
 from storyreel.tools.film import Filmed, film_shot
 from storyreel.tools.scene import build_world
 from storyreel.tools.video import concat_clips, contact_sheet
@@ -402,15 +403,17 @@ class Agent:
             store.move(kept.clip, clip_name(shot))
             store.write_array(state_name(shot, "last.npy"), kept.filmed.last)
             store.write_image(thumbnail_name(shot), kept.filmed.thumbnail)
+            store.write_image(marked_name(shot), marked(kept.filmed.analysis, shot))
             thumbnail, last, summary = kept.filmed.thumbnail, kept.filmed.last, kept.summary
             frames, checks = len(kept.filmed.analysis), kept.checks
             kept_attempt: int | None = kept.number
+            seen = subjects_seen(kept.filmed.analysis, shot)
         else:
             assert cached is not None
             thumbnail = store.read_image(thumbnail_name(shot))
             last = store.read_array(state_name(shot, "last.npy"))
             summary, frames, checks = state["summary"], cached.frames, state["checks"]
-            kept_attempt = cached.kept_attempt
+            kept_attempt, seen = cached.kept_attempt, cached.seen
         report = ShotReport(
             shot_id=shot.id,
             location=shot.location,
@@ -424,6 +427,9 @@ class Agent:
             kept_attempt=kept_attempt,
             outcome=state["outcome"],
             drawn=drawn(storyboard, shot),
+            sentence=shot.description,
+            seen=seen,
+            marked=marked_name(shot),
         )
         store.write_model(state_name(shot, "json"), report)
         store.write_model(summary_name(shot), summary)

@@ -137,7 +137,10 @@ def _verdict(report: RunReport) -> str:
 
 def _facts(report: RunReport) -> str:
     budget = " (no budget set)" if report.revision_budget is None else f" of {report.revision_budget}"
+    passing = sum(shot_outcome(shot) is ShotOutcome.PASSED for shot in report.shots)
+    share = passing / max(len(report.shots), 1)
     facts = [
+        ("Shots passing every check", f"{passing} of {len(report.shots)} ({share:.0%})"),
         ("Frames", f"{report.frames} at {report.fps} fps"),
         ("Duration", f"{report.duration_s:.2f} s"),
         ("Resolution", str(report.resolution)),
@@ -261,11 +264,13 @@ def _shot(shot: ShotReport, fps: int) -> str:
         ShotOutcome.RETRIES_EXHAUSTED: f"{_result(False)} (its retries ran out)",
         ShotOutcome.BUDGET_EXHAUSTED: f"{_result(False)} (the run's revision budget ran out)",
     }[outcome]
-    thumbnail = (
-        f'<img src="{_link(shot.thumbnail)}" alt="Shot {name}: its middle frame" />'
-        if shot.thumbnail
-        else '<p class="muted">No thumbnail.</p>'
-    )
+    if shot.marked:
+        marked = ", ".join(escape(subject) for subject in shot.seen) or "no one"
+        thumbnail = f'<img src="{_link(shot.marked)}" alt="Shot {name}: its middle frame, {marked} boxed" />'
+    elif shot.thumbnail:
+        thumbnail = f'<img src="{_link(shot.thumbnail)}" alt="Shot {name}: its middle frame" />'
+    else:
+        thumbnail = '<p class="muted">No thumbnail.</p>'
     facts = [
         ("Location", escape(shot.location)),
         ("Frames", f"{shot.frames}"),
@@ -273,6 +278,9 @@ def _shot(shot: ShotReport, fps: int) -> str:
         ("Duration", f"{shot.duration_s:.2f} s"),
         ("Attempts", str(len(shot.attempts)) if shot.attempts else "1"),
     ]
+    if shot.seen:
+        seen = [f"{escape(subject)} {share:.0%}" for subject, share in shot.seen.items()]
+        facts.append(("Named, and seen in", "; ".join(seen)))
     if shot.drawn:
         facts.append(("Drawn as", "; ".join(_drawn(item) for item in shot.drawn if not item.box) or "nothing"))
     boxes = [escape(item.name) for item in shot.drawn if item.box]
@@ -282,7 +290,8 @@ def _shot(shot: ShotReport, fps: int) -> str:
     clip = _link(shot.clip)
     return (
         f'<section class="shot" id="shot-{quote(shot.shot_id, safe="")}"><h3>Shot {name}: {status}</h3>\n'
-        f'<div class="shot-head">{thumbnail}<dl class="facts">{rows}</dl></div>\n'
+        + (f'<p class="sentence">{escape(shot.sentence)}</p>\n' if shot.sentence else "")
+        + f'<div class="shot-head">{thumbnail}<dl class="facts">{rows}</dl></div>\n'
         f'<details><summary>Play shot {name}</summary><video src="{clip}" controls="controls" preload="none">'
         f'<a href="{clip}">{escape(shot.clip)}</a></video></details>\n'
         f"{_checks_table(shot.checks, fps, shot.frames, f'shot {shot.shot_id} (final attempt)')}\n"

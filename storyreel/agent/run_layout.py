@@ -82,6 +82,11 @@ def thumbnail_name(shot: Shot, attempt: int | None = None) -> str:
     return f"thumbs/{shot.id}.png" if attempt is None else f"thumbs/{shot.id}.{attempt}.png"
 
 
+def marked_name(shot: Shot) -> str:
+    """The shot's middle frame with the subjects its sentence names boxed and labelled."""
+    return f"thumbs/{shot.id}.marked.png"
+
+
 def state_name(shot: Shot, suffix: str) -> str:
     return f"{STATE}/{shot.id}.{suffix}"
 

@@ -20,7 +20,15 @@ from storyreel.tools.checks.continuity import (
 from storyreel.tools.checks.framing import framing, not_blank, occlusion, subjects_framed
 from storyreel.tools.checks.identity import appearance_distance, appearances, identity
 from storyreel.tools.checks.shot import check_shot
-from storyreel.tools.checks.story import action_shown, all_subjects_shown, face_shown, faces_owed, heads_cut
+from storyreel.tools.checks.story import (
+    action_shown,
+    all_subjects_shown,
+    face_shown,
+    faces_owed,
+    heads_cut,
+    marked,
+    subjects_seen,
+)
 from storyreel.tools.checks.temporal import camera_jerk, flicker, flow_consistency, warp_error
 
 __all__ = [
@@ -42,12 +50,14 @@ __all__ = [
     "framing",
     "heads_cut",
     "identity",
+    "marked",
     "not_blank",
     "occlusion",
     "rule_30",
     "rule_180",
     "shot_size_variety",
     "subjects_framed",
+    "subjects_seen",
     "summarize_shot",
     "warp_error",
 ]

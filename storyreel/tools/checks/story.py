@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -27,6 +28,7 @@ from storyreel.world.world import World, WorldObject
 # park spans 7 %, a lost ball 3 %). The shot passes when SHOWN_THRESHOLD of its frames show them all. Clean renders
 # of the calibration park: 1.0 (both subjects in every frame); the camera turned away from the dog: 0.
 SHOWN_THRESHOLD = 0.9
+MARK_COLOURS = ((255, 210, 0), (0, 200, 255), (255, 80, 160), (120, 255, 80))  # RGB, one per subject in turn
 
 # face_shown: per frame, the face of each character whose face the shot owes (a speaker; the main subject of a
 # medium or closer shot) points within FACE_ANGLE degrees of the camera and its head is in frame; the shot passes
@@ -53,6 +55,39 @@ ACTION_THRESHOLD = 0.9
 MOVING_VERBS = frozenset({Verb.WALK, Verb.RUN, Verb.CHASE, Verb.JUMP, Verb.FLY, Verb.SWIM, Verb.DRIVE, Verb.ROLL})
 
 
+def legible(frames: FrameSet, name: str) -> NDArray[np.bool_]:
+    """Per frame, whether ``name`` is visible and legible, as subjects_framed sees a subject."""
+    instance = analysis_frames(frames).instance
+    height, width = instance.shape[1:]
+    ids = [key for key, value in frames.instance_names.items() if value == name]
+    mask = np.isin(instance, ids) if ids else np.zeros(instance.shape, dtype=bool)
+    pixels = mask.sum(axis=(1, 2))
+    span = np.maximum(extent(np.any(mask, axis=2)), extent(np.any(mask, axis=1))) / height
+    return np.asarray((pixels / (height * width) >= MIN_SUBJECT_SHARE) | (span >= MIN_SUBJECT_SPAN))
+
+
+def subjects_seen(frames: FrameSet, shot: Shot) -> dict[str, float]:
+    """Each subject the shot names and the share of frames that show it legibly (what the report tells)."""
+    return {name: round(float(legible(frames, name).mean()), 3) for name in shot.subjects}
+
+
+def marked(frames: FrameSet, shot: Shot) -> NDArray[np.uint8]:
+    """The shot's middle frame at analysis size with a labelled box round each subject it names that it shows."""
+    small = analysis_frames(frames)
+    middle = len(small) // 2
+    image = np.ascontiguousarray(small.rgb[middle].copy())
+    for index, name in enumerate(shot.subjects):
+        ids = [key for key, value in small.instance_names.items() if value == name]
+        rows, columns = np.nonzero(np.isin(small.instance[middle], ids))
+        if not len(rows):
+            continue
+        colour = MARK_COLOURS[index % len(MARK_COLOURS)]
+        top_left, bottom_right = (int(columns.min()), int(rows.min())), (int(columns.max()), int(rows.max()))
+        cv2.rectangle(image, top_left, bottom_right, colour, 1)
+        cv2.putText(image, name, (top_left[0], max(top_left[1] - 3, 9)), cv2.FONT_HERSHEY_PLAIN, 0.8, colour, 1)
+    return image
+
+
 def all_subjects_shown(frames: FrameSet, shot: Shot) -> CheckResult:
     """Share of frames in which every subject the shot names (``Shot.subjects``, not only the framed ones) is
     visible and legible in the frame.
@@ -62,18 +97,15 @@ def all_subjects_shown(frames: FrameSet, shot: Shot) -> CheckResult:
     if not shot.subjects:
         return check_result(name, shot.id, 1.0, SHOWN_THRESHOLD, True, "the shot names no one", "", np.zeros(count))
     instance = analysis_frames(frames).instance
-    height, width = instance.shape[1:]
     missing = np.zeros(count)
     unseen: dict[str, tuple[int, int]] = {}  # subject -> (frames out of view, frames too small)
     for subject in shot.subjects:
+        seen = legible(frames, subject)
         ids = [key for key, value in frames.instance_names.items() if value == subject]
-        mask = np.isin(instance, ids) if ids else np.zeros(instance.shape, dtype=bool)
-        pixels = mask.sum(axis=(1, 2))
-        span = np.maximum(extent(np.any(mask, axis=2)), extent(np.any(mask, axis=1))) / height
-        legible = (pixels / (height * width) >= MIN_SUBJECT_SHARE) | (span >= MIN_SUBJECT_SPAN)
-        missing += ~legible
-        if not legible.all():
-            unseen[subject] = (int((pixels == 0).sum()), int((~legible & (pixels > 0)).sum()))
+        present = np.isin(instance, ids).any(axis=(1, 2)) if ids else np.zeros(count, dtype=bool)
+        missing += ~seen
+        if not seen.all():
+            unseen[subject] = (int((~present).sum()), int((~seen & present).sum()))
     shown = missing == 0
     score = float(shown.mean())
     if not unseen:
