@@ -149,7 +149,7 @@ def test_an_llm_chooses_among_the_same_revisions(tmp_path: Path) -> None:
 def test_a_crossed_line_sends_the_camera_back_to_the_previous_side(tmp_path: Path) -> None:
     """An injected rule_180 failure on the second shot: the agent's change is to film from the side of the line
     the first shot ended on, and the new attempt's camera stands there."""
-    story = "A girl walks to a dog in the park. The girl talks to the dog."
+    story = "A girl walks to a dog in the park. The dog runs to the girl."  # a full shot: no face owed
 
     def crossed(shot: Shot, attempt: int) -> list[CheckResult]:
         failed = shot.id == "shot_02" and attempt == 1
