@@ -286,6 +286,11 @@ class Storyboard(_Model):
     locations: list[Location]
     shots: list[Shot] = Field(min_length=1)
     unknown_nouns: list[str] = Field(default_factory=list, description="nouns shown as labelled generic props")
+    look: Style | None = Field(
+        default=None,
+        description="the look a style word in the story asks for ('watercolor', 'an oil painting', 'neon'); a run's "
+        "--style, when given, wins",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -381,6 +386,7 @@ ResolutionText = Annotated[
 
 
 DEFAULT_FPS = 24  # the film standard
+DEFAULT_LOOK = Style.TOON
 #: The size a chat films at unless told otherwise: small, to answer quickly.
 CHAT_RESOLUTION = Resolution(width=640, height=360)
 
@@ -395,7 +401,9 @@ class FilmOptions(_Model):
         validate_default=True,
         description="WIDTHxHEIGHT in pixels, even sides (small ones like 320x180 are fast)",
     )
-    style: Style = Field(default=Style.TOON, description="the raster look")
+    style: Style | None = Field(
+        default=None, description="the raster look (default: the look a style word in the story asks for, else toon)"
+    )
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="seed for every random choice")
     camera: Director = Field(
         default=DEFAULT_DIRECTOR,
@@ -471,6 +479,11 @@ class RunOptions(FilmOptions):
         except ValidationError as error:
             raise UserError(option_error(error)) from error
 
+    def look(self, storyboard: Storyboard) -> Style:
+        """The look a run films with: the one asked for with --style, else the story's own (a style word in it),
+        else the default look."""
+        return self.style or storyboard.look or DEFAULT_LOOK
+
     def film(self) -> FilmOptions:
         """The options an agent may see and set."""
         return FilmOptions.model_validate(self.model_dump(include=set(FilmOptions.model_fields)))
@@ -485,7 +498,7 @@ class RunOptions(FilmOptions):
         key: dict[str, object] = {
             "fps": self.fps,
             "resolution": str(self.resolution),
-            "style": self.style.value,
+            "style": self.style.value if self.style else None,
             "seed": self.seed,
             "assets": assets,
             "camera": self.camera.value,

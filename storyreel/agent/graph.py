@@ -466,7 +466,7 @@ class Agent:
             seed=options.seed,
             fps=options.fps,
             resolution=options.resolution,
-            style=options.style,
+            style=options.look(storyboard),
             renderer=options.renderer,
             frames=sum(r.frames for r in reports),
             duration_s=sum(r.duration_s for r in reports),

@@ -19,17 +19,21 @@ REPORT = "report.json"
 
 def shot_keys(storyboard: Storyboard, options: RunOptions) -> dict[str, str]:
     """Each shot's key: a hash of exactly what its clip and report depend on. That is the world during the shot
-    (:func:`world_inputs`), the shot's own fields (its description only captions the contact sheet), its start
-    time, the run options, and for a dissolve the previous shot's key (its last frame is blended in). Editing one
-    shot's camera therefore changes one key; an edit that moves things changes that shot's and the later ones at
-    its location; a changed duration also shifts every later shot in story time."""
+    (:func:`world_inputs`), the shot's own fields (its description only captions the contact sheet and the
+    report), its start time, the run options and the look they film the story in, and for a dissolve the previous
+    shot's key (its last frame is blended in). Editing one shot's camera therefore changes one key; an edit that
+    moves things changes that shot's and the later ones at its location; a changed duration also shifts every
+    later shot in story time."""
     keys: dict[str, str] = {}
     previous = ""
     for shot in storyboard.shots:
         incoming = previous if shot.transition == Transition.DISSOLVE else ""
         own = shot.model_dump(mode="json", exclude={"description"})
         start = storyboard.shot_start(shot.id)
-        previous = keys[shot.id] = content_key(world_inputs(storyboard, shot), own, start, options.key(), incoming)
+        look = options.look(storyboard).value
+        previous = keys[shot.id] = content_key(
+            world_inputs(storyboard, shot), own, start, options.key(), look, incoming
+        )
     return keys
 
 

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from storyreel.atomic import write_bytes
 from storyreel.errors import UserError
-from storyreel.schema import CameraPath, Renderer, RunOptions, Shot, ShotDirection, Storyboard
+from storyreel.schema import CameraPath, Renderer, Resolution, RunOptions, Shot, ShotDirection, Storyboard, Style
 from storyreel.timing import timed
 from storyreel.tools.checks import analysis_factor
 from storyreel.tools.render.diffusion_weights import DEFAULT_CONTROLNET, DEFAULT_MODEL
@@ -67,7 +67,9 @@ def film_shot(
         with timed(timings, "render"):
             frames = _diffuse(world, storyboard, shot, path, options, direction or ShotDirection())
         return _encode_rgb(frames, shot, previous_last=previous_last, clip=clip, timings=timings)
-    return _film_raster(world, shot, path, start, options, previous_last=previous_last, clip=clip, timings=timings)
+    return _film_raster(
+        world, shot, path, start, options.look(storyboard), options.resolution, previous_last, clip, timings
+    )
 
 
 def load_renderer(options: RunOptions) -> DiffusionRenderer:
@@ -98,11 +100,12 @@ def _diffuse(
 
     renderer = load_renderer(options)
     start = storyboard.shot_start(shot.id)
-    frames = render_shot(world, path, start=start, style=options.style, resolution=options.resolution, shot_id=shot.id)
+    look = options.look(storyboard)
+    frames = render_shot(world, path, start=start, style=look, resolution=options.resolution, shot_id=shot.id)
     settings = DiffusionSettings(
         model=options.model or DEFAULT_MODEL, controlnet=options.controlnet or DEFAULT_CONTROLNET
     ).with_direction(direction)
-    prompt = shot_prompt(storyboard, shot, options.style, tight=direction.tight_prompt)
+    prompt = shot_prompt(storyboard, shot, look, tight=direction.tight_prompt)
     return renderer.render(frames, prompt, settings, seed=options.seed + direction.render_seed)
 
 
@@ -111,14 +114,14 @@ def _film_raster(
     shot: Shot,
     path: CameraPath,
     start: float,
-    options: RunOptions,
-    *,
+    style: Style,
+    resolution: Resolution,
     previous_last: NDArray[np.uint8] | None,
     clip: Path,
     timings: dict[str, float],
 ) -> Filmed:
-    """Render ``path`` over ``world`` with the raster renderer straight into ``clip``."""
-    width, height = options.resolution.width, options.resolution.height
+    """Render ``path`` over ``world`` with the raster renderer in ``style`` straight into ``clip``."""
+    width, height = resolution.width, resolution.height
     middle = path.frames // 2
     analysis: list[FrameSet] = []
     thumbnail = np.zeros((1, 1, 3), np.uint8)
@@ -128,8 +131,8 @@ def _film_raster(
         world,
         path,
         start=start,
-        style=options.style,
-        resolution=options.resolution,
+        style=style,
+        resolution=resolution,
         analysis_factor=analysis_factor(width),
         chunk=max(24, path.fps),  # at least a second: a transition's frames all fall in the first chunk
     )
