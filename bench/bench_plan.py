@@ -1,7 +1,8 @@
 """The offline rule planner over a corpus of prompts: refusals, labelled boxes, nouns drawn by a kind, time.
 
-Reads ``tests/data/prompts.txt`` (English, one prompt a line) and ``tests/data/prompts_not_english.txt``; plans each
-prompt once to load the language models, then times a second pass. Counts English prompts refused, non-English
+Reads ``tests/data/prompts.txt`` (English, one prompt a line) and ``tests/data/prompts_not_english.txt``; plans
+the non-English prompts and a story of its own first, so that every model is loaded, then plans and times each
+English prompt once (nothing about it cached). Counts English prompts refused, non-English
 prompts let through, prompts with any labelled box (``unknown_nouns`` not empty), the things drawn by a known kind
 (cast and props that are not boxes) against the boxes, and planning milliseconds per prompt (mean and p95). The last
 line is one JSON object.
@@ -31,6 +32,7 @@ from pathlib import Path
 from storyreel.planners.rules import StoryError, plan_story
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+WARM_UP = "A koala naps in a hammock while a tourist takes a photo."
 
 
 @dataclass
@@ -50,8 +52,8 @@ def lines(name: str) -> list[str]:
 
 
 def measure(prompts: list[str]) -> Figures:
-    """Plan every prompt: the first pass warms the models up, the second is timed."""
-    passed(prompts)
+    """Plan and time every prompt once, the models loaded beforehand (a story of its own warms them up)."""
+    plan_story(WARM_UP)
     figures = Figures(prompts=len(prompts))
     for prompt in prompts:
         start = time.perf_counter()
@@ -83,9 +85,9 @@ def passed(prompts: list[str]) -> list[str]:
 
 
 def main() -> None:
-    english = measure(lines("prompts.txt"))
     foreign = lines("prompts_not_english.txt")
     let_through = passed(foreign)
+    english = measure(lines("prompts.txt"))
     ms = sorted(english.milliseconds)
     mean = statistics.fmean(ms)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from storyreel.planners.language import is_english, read
 from storyreel.planners.lexicon import (
     ADJECTIVE_SUFFIXES,
     ADJECTIVES,
@@ -46,6 +47,7 @@ from storyreel.planners.lexicon import (
     VERBS,
     WEATHERS,
 )
+from storyreel.planners.nouns import UNKNOWN, adjectives, asset_kind, is_noun
 from storyreel.schema import (
     Action,
     Appearance,
@@ -115,16 +117,8 @@ def check_story(text: str) -> None:
     letters = [char for char in text if char.isalpha()]
     if not letters:
         raise StoryError(f"the story has no words: write at least one sentence, e.g. {EXAMPLE_STORY!r}")
-    not_english = "storyreel's offline planner reads English stories; translate it, or plan it with an LLM"
-    non_latin = sum("LATIN" not in unicodedata.name(char, "") for char in letters)
-    if non_latin > 0.3 * len(letters):
-        raise StoryError(not_english)
-    words = [token for sentence in _split_sentences(text) for token in _tokenize(sentence) if token.is_word]
-    # Unknown capitalised words may be names in any language; judge the rest.
-    judged = [token for token in words if _is_known(token.word) or not token.text[0].isupper()]
-    known = sum(_is_known(token.word) for token in judged)
-    if (len(judged) >= 3 and known < 0.4 * len(judged)) or (0 < len(judged) < 3 and known == 0):
-        raise StoryError(not_english)
+    if not is_english(text):
+        raise StoryError("storyreel's offline planner reads English stories; translate it, or plan it with an LLM")
 
 
 def _is_known(word: str) -> bool:
@@ -150,11 +144,18 @@ def _is_known(word: str) -> bool:
 
 @dataclass(frozen=True)
 class _Token:
+    """A word or mark, with what the tagger says of it: ``pos`` its universal part of speech, ``lemma`` its base
+    form, ``plural`` whether it is a plural noun; ``quoted`` marks words inside quotation marks (speech)."""
+
     text: str
     word: str
     is_word: bool
     initial: bool = False
     is_name: bool = False
+    pos: str = ""
+    lemma: str = ""
+    plural: bool = False
+    quoted: bool = False
 
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+|[^\w\s]")
@@ -162,20 +163,39 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n")
 
 
 def _split_sentences(text: str) -> list[str]:
+    """Sentences, never cut inside a quotation nor between a quotation and its speech tag ("Hold on!" he said.)."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()] or [text.strip()]
+    parts: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        inside = text[start : match.end()].count('"') % 2 == 1
+        speech_tag = '"' in match.group() and text[match.end() : match.end() + 1].islower()
+        if "\n" not in match.group() and (inside or speech_tag):
+            continue
+        parts.append(text[start : match.end()])
+        start = match.end()
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()] or [text.strip()]
 
 
 def _tokenize(text: str, names: frozenset[str] = frozenset(), *, initial: bool = True) -> list[_Token]:
-    """Words (possessive ``'s`` split off as its own token), numbers and punctuation marks."""
+    """Words (possessive ``'s`` split off as its own token), numbers and punctuation marks, tagged in context."""
+    tags = {token.start: token for sentence in read(text) for token in sentence.tokens}
     tokens: list[_Token] = []
+    quoted = False
     for match in _TOKEN.finditer(text):
         raw = match.group()
         parts = [raw[:-2], "'s"] if raw.lower().endswith("'s") and len(raw) > 2 else [raw]
+        offset = match.start()
         for part in parts:
+            if part == '"':
+                quoted = not quoted
             is_word = part[0].isalpha() or part == "'s"
             first = initial and not any(token.is_word for token in tokens)
-            tokens.append(_Token(part, part.lower(), is_word, first, part in names))
+            tag = tags.get(offset)
+            pos, lemma, plural = (tag.pos, tag.lemma, tag.tag in {"NNS", "NNPS"}) if tag else ("", part.lower(), False)
+            tokens.append(_Token(part, part.lower(), is_word, first, part in names, pos, lemma, plural, quoted))
+            offset += len(part)
     return tokens
 
 
@@ -252,18 +272,18 @@ def _noun_phrase(tokens: list[_Token], start: int) -> _NounPhrase | None:
     while index < len(tokens) and index < start + 5:
         token = tokens[index]
         word = token.word
-        if not token.is_word or token.is_name or word == "'s":
+        if word == "," and modifiers and index + 1 < len(tokens):  # "a vibrant, cozy cabin"
+            index += 1
+            continue
+        if not token.is_word or token.is_name or token.quoted or word == "'s":
             return None
         lemma = _noun_lemma(word)
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        next_is_noun = following is not None and _noun_lemma(following.word) in NOUN_KINDS
+        next_is_noun = following is not None and (
+            _noun_lemma(following.word) in NOUN_KINDS or _compound_noun(following)
+        )
         if lemma in NOUN_KINDS and not (word in PLACE_NEEDS_PREPOSITION and _after_enclosing(tokens, index)):
-            while index + 1 < len(tokens) and _compound_noun(tokens[index + 1]):  # "an oak tree", "a police car"
-                modifiers.append(word)
-                index += 1
-                word = tokens[index].word
-                lemma = _noun_lemma(word)
-            return _NounPhrase(index, index + 1, lemma, NOUN_KINDS[lemma], modifiers)
+            return _head(tokens, index, modifiers)
         pair = (word, following.word if following else "")
         if word in SETTINGS or word in TIMES or word in WEATHERS or pair in SETTING_PHRASES:
             return None
@@ -282,17 +302,63 @@ def _noun_phrase(tokens: list[_Token], start: int) -> _NounPhrase | None:
                 return _NounPhrase(index, index + 1, stop=True)
             else:
                 return None
-        elif _looks_adjective(word) and following is not None and following.is_word and not following.is_name:
+        elif _modifier(token, following):
             modifiers.append(word)
         else:
-            return _NounPhrase(index, index + 1, lemma, None, modifiers)
+            return _head(tokens, index, modifiers)
         index += 1
     return None
 
 
+def _head(tokens: list[_Token], index: int, modifiers: list[str]) -> _NounPhrase:
+    """The noun phrase whose head is at ``index``, or at the last noun of a compound that starts there ("an oak
+    tree", "a taco truck"). A lexicon noun's kind is the lexicon's; any other noun's comes from WordNet (the compound
+    first: "a teddy bear"), and an abstract noun names nothing to build ("an oil painting", "a moment")."""
+    while index + 1 < len(tokens) and _compound_noun(tokens[index + 1]):
+        modifiers.append(tokens[index].word)
+        index += 1
+    token = tokens[index]
+    lemma = _noun_lemma(token.word)
+    if lemma in NOUN_KINDS:
+        return _NounPhrase(index, index + 1, lemma, NOUN_KINDS[lemma], modifiers)
+    if token.pos == "NOUN":
+        lemma = token.lemma  # "pandas" -> "panda", "leaves" -> "leaf"
+    if lemma in STOP_NOUNS or lemma in CLOTHING:
+        return _NounPhrase(index, index + 1, lemma, stop=lemma in STOP_NOUNS, modifiers=modifiers)
+    compound = f"{modifiers[-1]} {lemma}" if modifiers else ""
+    kind = asset_kind(compound if compound and is_noun(compound) else lemma)
+    if kind is None or (kind == UNKNOWN and token.pos not in {"", "NOUN", "PROPN"}):
+        return _NounPhrase(index, index + 1, stop=True)
+    return _NounPhrase(index, index + 1, lemma, None if kind == UNKNOWN else kind, modifiers)
+
+
 def _compound_noun(token: _Token) -> bool:
-    """Whether ``token`` is a lexicon noun that heads a compound with the noun before it."""
-    return token.is_word and not token.is_name and _noun_lemma(token.word) in NOUN_KINDS
+    """Whether ``token`` is a noun that heads a compound with the noun before it (not a verb the tagger took for a
+    noun, nor a place, a time or a weather)."""
+    if not token.is_word or token.is_name or token.quoted:
+        return False
+    word = token.word
+    if word in SETTINGS or word in TIMES or word in WEATHERS or word in FUNCTION_WORDS:
+        return False
+    lexicon = _noun_lemma(word) in NOUN_KINDS
+    if not token.pos:
+        return lexicon
+    return token.pos == "NOUN" and (lexicon or _verb_lemma(word) is None)
+
+
+def _modifier(token: _Token, following: _Token | None) -> bool:
+    """Whether a word the word lists do not know describes the noun after it: an adjective to the tagger that
+    WordNet has as an adjective or not as a noun ("a vibrant, cozy cabin", but "a hedgehog surfing"), or a
+    participle before a noun ("an abandoned station")."""
+    if following is None or following.is_name or not (following.is_word or following.word == ","):
+        return False
+    if token.pos == "ADJ":
+        return token.word in adjectives() or not is_noun(token.lemma)
+    if token.pos == "VERB":
+        return _compound_noun(following) or following.pos == "ADJ"
+    if following.word == ",":
+        return False
+    return not token.pos and _looks_adjective(token.word)
 
 
 # ------------------------------------------------------------------------------------------- names and bindings
