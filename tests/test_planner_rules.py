@@ -342,3 +342,115 @@ def test_too_long_story_names_length_limit_and_fix() -> None:
 def test_no_words_message_gives_an_example() -> None:
     with pytest.raises(StoryError, match=r"write at least one sentence, e\.g\. 'A dog"):
         plan_story("?!")
+
+
+# ---------------------------------------------------------------------------------------- the language front end
+
+
+def _cast(board: Storyboard) -> list[tuple[str, str]]:
+    return [(c.id, c.kind) for c in board.cast]
+
+
+def _props(board: Storyboard) -> list[tuple[str, str]]:
+    return [(p.name, p.kind) for location in board.locations for p in location.props]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A hedgehog surfing at sunset",
+        "an astronaut cat, watercolor",
+        "Love",
+        "Neon city at night, cyberpunk style",
+        "Close-up of a lion yawning",
+        "Kangaroo boxing",
+        "A photorealistic portrait of a tiger",
+        "Steampunk airship above the clouds",
+    ],
+)
+def test_short_english_prompts_are_not_refused(text: str) -> None:
+    board = plan_story(text)
+    assert board.shots
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Le chat dort.", "El perro corre en el parque.", "Der Hund läuft im Park.", "De hond rent door het park."],
+)
+def test_other_languages_get_the_one_line_refusal(text: str) -> None:
+    with pytest.raises(StoryError, match="reads English stories; translate it"):
+        plan_story(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cast", "props"),
+    [
+        ("A panda eats bamboo.", [("panda", "dog")], [("bamboo", "bush")]),
+        ("Two raccoons climb a fence.", [("raccoon", "dog"), ("raccoon_2", "dog")], [("fence", "fence")]),
+        ("A girl plays the guitar.", [("girl", "child")], [("guitar", "box")]),
+        ("A drone flies over the field.", [("drone", "bird")], []),
+        ("A burger on a table", [], [("burger", "box"), ("table", "table")]),
+        ("An alien steps out of a spaceship.", [("alien", "person")], [("spaceship", "rocket")]),
+        ("A teddy bear sits on the bed.", [], [("teddy bear", "ball"), ("bed", "bed")]),
+    ],
+)
+def test_nouns_the_lexicon_lacks_are_drawn_by_their_wordnet_kind(
+    text: str, cast: list[tuple[str, str]], props: list[tuple[str, str]]
+) -> None:
+    board = plan_story(text)
+    assert _cast(board) == cast or (not cast and [c.kind for c in board.cast] == ["person"])
+    assert _props(board) == props
+    assert board.unknown_nouns == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An oil painting of a lighthouse in a storm",
+        "A watercolor of a fox in the snow",
+        "A vibrant color explosion over a field of tulips",
+        "A vibrant, serene cozy cabin in the woods",
+        "The idea of freedom",
+        "A moment of silence",
+    ],
+)
+def test_style_words_adjectives_and_abstract_nouns_build_nothing(text: str) -> None:
+    board = plan_story(text)
+    names = {p.name for location in board.locations for p in location.props} | {c.name for c in board.cast}
+    assert names.isdisjoint({"painting", "oil", "watercolor", "color", "explosion", "vibrant", "serene", "cozy"})
+    assert names.isdisjoint({"idea", "freedom", "moment", "silence"})
+    assert board.unknown_nouns == []
+
+
+def test_speech_is_not_scenery() -> None:
+    board = plan_story('"Come with me, my friend," the old wizard said to the boy.')
+    assert _cast(board) == [("wizard", "person"), ("boy", "child")]
+    board = plan_story('"Hello, Earth," said the robot as it landed in the field.')
+    assert _cast(board) == [("robot", "robot")]
+    assert ("robot", Verb.TALK, None) in _actions(board)
+
+
+def test_a_quotation_does_not_end_the_sentence() -> None:
+    board = plan_story('"Hold on!" he shouts.')
+    assert len(board.shots) == 1
+    assert [a.verb for a in board.shots[0].actions] == [Verb.TALK]
+    board = plan_story('"Stop. Come back!" she shouted. The dog ran to the tree.')
+    assert len(board.shots) == 2
+
+
+def test_a_verb_after_its_subject_is_not_a_noun() -> None:
+    board = plan_story("Her brother cooks dinner in the kitchen.")
+    assert _cast(board) == [("brother", "person")]
+    board = plan_story("Bob waves.")
+    assert [location.kind for location in board.locations] == [LocationKind.PARK]
+    assert ("bob", Verb.LOOK, None) in _actions(board)
+    board = plan_story("The rooster crows and the cows walk to the barn.")
+    assert [c.kind for c in board.cast] == ["bird", "cow"]
+
+
+def test_counts_cast_that_many_and_the_plural_means_the_group() -> None:
+    board = plan_story("Two children play with a puppy. The children laugh.")
+    assert _cast(board) == [("child", "child"), ("child_2", "child"), ("puppy", "dog")]
+    assert {a.actor for a in board.shots[1].actions} == {"child", "child_2"}
+    board = plan_story("A hundred birds fly over the lake.")
+    assert [c.kind for c in board.cast] == ["bird"] * 6

@@ -104,7 +104,7 @@ VERBS: dict[str, Verb] = {
     **dict.fromkeys(
         _words(
             "talk say speak chat tell ask answer reply shout yell call whisper sing bark meow growl laugh "
-            "greet meet explain argue cry scream chirp beep"
+            "greet meet explain argue cry scream chirp beep crow quack purr roar howl buzz"
         ),
         Verb.TALK,
     ),
@@ -116,7 +116,10 @@ VERBS: dict[str, Verb] = {
         Verb.LOOK,
     ),
     **dict.fromkeys(
-        _words("idle sleep rest wait stand stay nap doze relax pause stop park hide eat drink think dream hold"),
+        _words(
+            "idle sleep rest wait stand stay nap doze relax pause stop park hide eat drink think dream hold cook "
+            "bake write paint knit"
+        ),
         Verb.IDLE,
     ),
     **dict.fromkeys(_words("roll tumble spin kick throw toss push hit shove"), Verb.ROLL),
@@ -335,7 +338,7 @@ ADJECTIVES: frozenset[str] = _words(
 #: Words that count or pick rather than describe: read inside a noun phrase, never kept as descriptors.
 QUANTIFIERS: frozenset[str] = _words(
     "own only whole entire same other another first second third last next few many several every each one two "
-    "three four five"
+    "three four five six seven eight nine ten dozen hundred"
 )
 
 #: Endings that mark an unknown word as an adjective rather than a noun ("a shiny telescope").
@@ -368,10 +371,16 @@ SPATIAL_PHRASES: dict[tuple[str, ...], Relation] = {
     ("below",): Relation.NEXT_TO,
 }
 
+#: Number words -> how many things a noun phrase counts ("two children" are two characters).
+COUNTS: dict[str, int] = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "dozen": 12, "hundred": 100,
+}  # fmt: skip
+
 #: Words that open a noun phrase: the planner's signal that a noun follows.
 DETERMINERS: frozenset[str] = _words(
-    "a an the his her their its my our your some this that these those another every each two three four five "
-    "several many few"
+    "a an the his her their its my our your some this that these those another every each two three four five six "
+    "seven eight nine ten several many few"
 )
 
 #: Subject and object pronouns the planner resolves to a character.

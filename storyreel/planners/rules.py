@@ -23,6 +23,7 @@ from storyreel.planners.lexicon import (
     ADJECTIVES,
     CLOTHING,
     COLORS,
+    COUNTS,
     DETERMINERS,
     ENCLOSING_PREPOSITIONS,
     FEMALE_NOUNS,
@@ -73,6 +74,8 @@ from storyreel.world.kinds import CHARACTER_KINDS
 
 MAX_STORY_CHARS = 20_000
 MAX_SHOTS = 24
+#: The most characters one counted noun casts ("a hundred birds" are this many).
+MAX_GROUP = 6
 EXAMPLE_STORY = "A dog chases a red ball in the park."
 
 
@@ -300,6 +303,8 @@ def _noun_phrase(tokens: list[_Token], start: int) -> _NounPhrase | None:
                 return _NounPhrase(index, index + 1, action=VERBS[word])
             elif index == start:  # "the spring", "a lead": a verb's noun sense, not a thing to build
                 return _NounPhrase(index, index + 1, stop=True)
+            elif modifiers[-1] == tokens[index - 1].word and is_noun(modifiers[-1]):  # "an alien steps out"
+                return _head(tokens, index - 1, modifiers[:-1])
             else:
                 return None
         elif _modifier(token, following):
@@ -325,9 +330,12 @@ def _head(tokens: list[_Token], index: int, modifiers: list[str]) -> _NounPhrase
         lemma = token.lemma  # "pandas" -> "panda", "leaves" -> "leaf"
     if lemma in STOP_NOUNS or lemma in CLOTHING:
         return _NounPhrase(index, index + 1, lemma, stop=lemma in STOP_NOUNS, modifiers=modifiers)
-    compound = f"{modifiers[-1]} {lemma}" if modifiers else ""
-    kind = asset_kind(compound if compound and is_noun(compound) else lemma)
-    if kind is None or (kind == UNKNOWN and token.pos not in {"", "NOUN", "PROPN"}):
+    last = modifiers[-1] if modifiers else ""
+    described = last in COLORS or last in SIZES or last in ADJECTIVES or last in QUANTIFIERS  # "a brown bear"
+    if last and not described and is_noun(f"{last} {lemma}"):  # "a teddy bear" is a toy, "a polar bear" a bear
+        lemma = f"{modifiers.pop()} {lemma}"
+    kind = asset_kind(lemma)
+    if kind is None or (kind == UNKNOWN and token.pos not in {"", "NOUN"}):  # "the Andes", "a grassy"
         return _NounPhrase(index, index + 1, stop=True)
     return _NounPhrase(index, index + 1, lemma, None if kind == UNKNOWN else kind, modifiers)
 
@@ -343,14 +351,16 @@ def _compound_noun(token: _Token) -> bool:
     lexicon = _noun_lemma(word) in NOUN_KINDS
     if not token.pos:
         return lexicon
-    return token.pos == "NOUN" and (lexicon or _verb_lemma(word) is None)
+    return token.pos == "NOUN" and (lexicon or (_verb_lemma(word) is None and is_noun(token.lemma)))
 
 
 def _modifier(token: _Token, following: _Token | None) -> bool:
     """Whether a word the word lists do not know describes the noun after it: an adjective to the tagger that
     WordNet has as an adjective or not as a noun ("a vibrant, cozy cabin", but "a hedgehog surfing"), or a
     participle before a noun ("an abandoned station")."""
-    if following is None or following.is_name or not (following.is_word or following.word == ","):
+    if following is None or following.is_name or following.pos in {"VERB", "AUX", "ADP"}:
+        return False
+    if not (following.is_word or following.word == ","):
         return False
     if token.pos == "ADJ":
         return token.word in adjectives() or not is_noun(token.lemma)
@@ -374,12 +384,13 @@ class _Binding:
 
 def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
     """Proper names: capitalised words inside a sentence (but for function words and places), and a sentence's
-    capitalised first word when it is a name found elsewhere, or no ordinary English word and followed the way a
-    name is (a verb, "and", a comma, "the", "'s", "was")."""
+    capitalised first word when it is a name found elsewhere, or no ordinary English word (nor a common noun to the
+    tagger) and followed the way a name is (a verb, "and", a comma, "the", "'s", "was"). Speech names nobody: in
+    "Hello, Earth," the earth is spoken to, not cast."""
     names: set[str] = set()
     for tokens in sentences:
         for index, token in enumerate(tokens[1:], start=1):
-            capitalised = token.is_word and token.text[0].isupper() and len(token.text) > 1
+            capitalised = token.is_word and not token.quoted and token.text[0].isupper() and len(token.text) > 1
             before = tokens[index - 1].word
             opens = token.initial or before in {'"', "'", ":"}  # 'Run!' shouted Mia.
             ordinary = token.word in FUNCTION_WORDS or token.word in SETTINGS or before in DETERMINERS
@@ -389,7 +400,7 @@ def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
         for index, token in enumerate(tokens):
             if not token.is_word or not token.text[0].isupper() or len(token.text) < 2 or token.text in names:
                 continue
-            if _is_known(token.word):
+            if _is_known(token.word) or token.quoted or (token.pos == "NOUN" and is_noun(token.lemma)):
                 continue
             following = tokens[index + 1] if index + 1 < len(tokens) else None
             if following is not None:
@@ -409,7 +420,7 @@ def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
 def _find_bindings(sentences: list[list[_Token]], names: frozenset[str]) -> dict[str, _Binding]:
     bindings: dict[str, _Binding] = {}
     for plain in sentences:
-        tokens = [_Token(t.text, t.word, t.is_word, t.initial, t.text in names) for t in plain]
+        tokens = [replace(t, is_name=t.text in names) for t in plain]
         for index, token in enumerate(tokens):
             if token.word in DETERMINERS or token.word == "'s":
                 phrase = _noun_phrase(tokens, index + 1)
@@ -453,6 +464,8 @@ class _Mention:
     determiner: str | None = None
     after_preposition: bool = False
     possessor: bool = False
+    count: int = 1
+    plural: bool = False
 
 
 @dataclass
@@ -466,6 +479,7 @@ class _Scan:
     times: list[tuple[int, TimeOfDay]] = field(default_factory=list)
     weathers: list[tuple[int, Weather]] = field(default_factory=list)
     clothing: list[tuple[int, list[str]]] = field(default_factory=list)
+    speech_tags: list[int] = field(default_factory=list)  # verbs right after a quotation: '"Hi," said Tom'
 
     @property
     def says_something(self) -> bool:
@@ -502,7 +516,12 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
         token = tokens[index]
         word = token.word
         following = tokens[index + 1].word if index + 1 < len(tokens) else ""
-        if not token.is_word:
+        if not token.is_word or token.quoted:  # speech is not scenery
+            index += 1
+            continue
+        lemma = _verb_lemma(word)
+        if lemma is not None and _verb_slot(tokens, index, scan):  # "Bob waves.", "the rooster crows"
+            scan.verbs.append((index, lemma, VERBS[lemma]))
             index += 1
             continue
         spatial = _match_spatial(tokens, index)
@@ -546,7 +565,8 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
                     )
                 index += 1
                 continue
-        if word in DETERMINERS or word == "'s" or _looks_adjective(word) or _noun_lemma(word) in NOUN_KINDS:
+        nominal = token.pos in {"NOUN", "PROPN", "ADJ"} or (_noun_lemma(word) in NOUN_KINDS and token.pos != "VERB")
+        if word in DETERMINERS or word == "'s" or _looks_adjective(word) or nominal:
             bare = not (word in DETERMINERS or word == "'s")
             phrase = _noun_phrase(tokens, index if bare else index + 1)
             if phrase is not None and not (bare and phrase.kind is None):
@@ -559,8 +579,20 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
         lemma = None if word in FUNCTION_WORDS else _verb_lemma(word)
         if lemma is not None:
             scan.verbs.append((index, lemma, VERBS[lemma]))
+            if index > 0 and tokens[index - 1].word == '"':
+                scan.speech_tags.append(index)
         index += 1
     return scan
+
+
+def _verb_slot(tokens: list[_Token], index: int, scan: _Scan) -> bool:
+    """Whether the word at ``index`` comes right after the clause's subject with a verb's ending: a verb there
+    however the tagger took it ("Bob waves.", "the rooster crows")."""
+    word = tokens[index].word
+    if not word.endswith(("s", "ed")) or word in FUNCTION_WORDS:
+        return False
+    subject = scan.mentions[-1] if scan.mentions else None
+    return subject is not None and subject.end == index and not (subject.after_preposition or subject.possessor)
 
 
 def _read_phrase(
@@ -598,7 +630,18 @@ def _read_phrase(
     if appositive and previous is not None and _bound_to(bindings, previous.lemma, phrase.lemma):
         return end  # "Rex, the dog," / "Rex was a dog": the name already said who
     scan.mentions.append(
-        _Mention(start, end, "noun", phrase.lemma, phrase.kind, phrase.modifiers, determiner, after_preposition)
+        _Mention(
+            start,
+            end,
+            "noun",
+            phrase.lemma,
+            phrase.kind,
+            phrase.modifiers,
+            determiner,
+            after_preposition,
+            count=next((COUNTS[word] for word in [determiner or "", *phrase.modifiers] if word in COUNTS), 1),
+            plural=tokens[phrase.head].plural,
+        )
     )
     return end
 
@@ -679,6 +722,7 @@ def _merge_scans(first: _Clause, second: _Clause) -> _Scan:
         a.times + [(p + shift, time) for p, time in b.times],
         a.weathers + [(p + shift, weather) for p, weather in b.weathers],
         a.clothing + [(p + shift, modifiers) for p, modifiers in b.clothing],
+        a.speech_tags + [p + shift for p in b.speech_tags],
     )
 
 
@@ -808,6 +852,7 @@ class _StoryReader:
         self._last_actors: list[str] = []
         self._salient: list[str] = []
         self._group: list[str] = []
+        self._groups: dict[str, list[str]] = {}
         self._first_setting = next(
             (c.scan.settings[0] for c in clauses if c.scan.settings), ("park", LocationKind.PARK)
         )
@@ -865,8 +910,25 @@ class _StoryReader:
         if mention.form == "pronoun":
             return self._pronoun(mention.lemma, earlier)
         if mention.kind in CHARACTER_KINDS:
-            return [self._character(mention)]
+            return self._characters(mention)
         return [self._prop(mention)]
+
+    def _characters(self, mention: _Mention) -> list[str]:
+        """One character, or as many as the story counts ("two children"); a plural that names a counted group
+        again ("the children") means the whole group."""
+        group = self._groups.get(mention.lemma)
+        if group and mention.plural and mention.determiner != "another":
+            return group
+        if mention.count < 2:
+            return [self._character(mention)]
+        assert mention.kind is not None
+        members = [
+            self._add_character(mention.lemma, mention.lemma, mention.kind, mention.lemma, mention.modifiers)
+            for _ in range(min(mention.count, MAX_GROUP))
+        ]
+        self._by_noun.setdefault(mention.lemma, members[0])
+        self._groups[mention.lemma] = members
+        return members
 
     def _named(self, mention: _Mention) -> str:
         name = mention.lemma
@@ -899,7 +961,7 @@ class _StoryReader:
         return entity
 
     def _add_character(self, base: str, name: str, kind: str, lemma: str, modifiers: list[str]) -> str:
-        entity = self._unique(base, self._ids)
+        entity = self._unique(_slug(base), self._ids)
         self.cast.append(Character(id=entity, name=name, kind=kind, appearance=_appearance(modifiers)))
         self._kind[entity] = kind
         self._gender[entity] = "m" if lemma in MALE_NOUNS else "f" if lemma in FEMALE_NOUNS else None
@@ -1064,6 +1126,8 @@ class _StoryReader:
                 for mention, entity in resolved
                 if since < mention.position < position and not mention.after_preposition and not mention.possessor
             ]
+            if not actors and position in scan.speech_tags:  # '"Hello," said the robot': the speaker follows
+                actors = [e for m, e in resolved if position < m.position < until and not m.after_preposition][:1]
             if not actors:
                 actors = self._last_actors or [e for m, e in resolved if m.position < position][:1]
             if not actors:
