@@ -454,3 +454,26 @@ def test_counts_cast_that_many_and_the_plural_means_the_group() -> None:
     assert {a.actor for a in board.shots[1].actions} == {"child", "child_2"}
     board = plan_story("A hundred birds fly over the lake.")
     assert [c.kind for c in board.cast] == ["bird"] * 6
+
+
+@pytest.mark.parametrize(
+    ("text", "cast"),
+    [
+        ("A fox sneaks through the tall grass.", [("fox", "dog")]),
+        ("A clock ticks on the wall.", []),
+        ("A horse grazes in a meadow at dawn.", [("horse", "horse")]),
+        ("A bear and a rabbit share a picnic in the forest.", [("bear", "dog"), ("rabbit", "cat")]),
+    ],
+)
+def test_a_verb_the_tagger_took_for_a_noun_is_no_compound(text: str, cast: list[tuple[str, str]]) -> None:
+    board = plan_story(text)
+    assert _cast(board) == cast or (not cast and [c.kind for c in board.cast] == ["person"])
+    assert {p.name for location in board.locations for p in location.props}.isdisjoint({"sneak", "tick", "graze"})
+
+
+@pytest.mark.parametrize(
+    "text", ["Steampunk airship above the clouds", "Drone shot of a lighthouse", "Rainy street in Tokyo at night"]
+)
+def test_capitalised_common_words_and_places_are_not_characters(text: str) -> None:
+    board = plan_story(text)
+    assert {c.name for c in board.cast}.isdisjoint({"Steampunk", "Drone", "Tokyo"})

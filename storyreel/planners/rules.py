@@ -48,7 +48,7 @@ from storyreel.planners.lexicon import (
     VERBS,
     WEATHERS,
 )
-from storyreel.planners.nouns import UNKNOWN, adjectives, asset_kind, is_noun
+from storyreel.planners.nouns import UNKNOWN, adjectives, asset_kind, is_noun, is_verb, singular
 from storyreel.schema import (
     Action,
     Appearance,
@@ -272,6 +272,7 @@ def _noun_phrase(tokens: list[_Token], start: int) -> _NounPhrase | None:
     """Read a noun phrase from ``start``; None when none starts there (the words are then read one by one)."""
     modifiers: list[str] = []
     index = start
+    single = start > 0 and tokens[start - 1].word in _SINGULAR
     while index < len(tokens) and index < start + 5:
         token = tokens[index]
         word = token.word
@@ -286,7 +287,7 @@ def _noun_phrase(tokens: list[_Token], start: int) -> _NounPhrase | None:
             _noun_lemma(following.word) in NOUN_KINDS or _compound_noun(following)
         )
         if lemma in NOUN_KINDS and not (word in PLACE_NEEDS_PREPOSITION and _after_enclosing(tokens, index)):
-            return _head(tokens, index, modifiers)
+            return _head(tokens, index, modifiers, single)
         pair = (word, following.word if following else "")
         if word in SETTINGS or word in TIMES or word in WEATHERS or pair in SETTING_PHRASES:
             return None
@@ -304,30 +305,37 @@ def _noun_phrase(tokens: list[_Token], start: int) -> _NounPhrase | None:
             elif index == start:  # "the spring", "a lead": a verb's noun sense, not a thing to build
                 return _NounPhrase(index, index + 1, stop=True)
             elif modifiers[-1] == tokens[index - 1].word and is_noun(modifiers[-1]):  # "an alien steps out"
-                return _head(tokens, index - 1, modifiers[:-1])
+                return _head(tokens, index - 1, modifiers[:-1], single)
             else:
                 return None
         elif _modifier(token, following):
             modifiers.append(word)
         else:
-            return _head(tokens, index, modifiers)
+            return _head(tokens, index, modifiers, single)
         index += 1
     return None
 
 
-def _head(tokens: list[_Token], index: int, modifiers: list[str]) -> _NounPhrase:
+_SINGULAR = frozenset({"a", "an", "one", "another", "every", "each", "this", "that"})
+
+
+def _head(tokens: list[_Token], index: int, modifiers: list[str], single: bool = False) -> _NounPhrase:
     """The noun phrase whose head is at ``index``, or at the last noun of a compound that starts there ("an oak
     tree", "a taco truck"). A lexicon noun's kind is the lexicon's; any other noun's comes from WordNet (the compound
-    first: "a teddy bear"), and an abstract noun names nothing to build ("an oil painting", "a moment")."""
+    first: "a teddy bear"), and an abstract noun names nothing to build ("an oil painting", "a moment"). After a
+    singular determiner (``single``) a plural, and before a determiner any word, is a verb the tagger took for a
+    noun, not the compound's head."""
     while index + 1 < len(tokens) and _compound_noun(tokens[index + 1]):
+        after = tokens[index + 2].word if index + 2 < len(tokens) else ""
+        if (single and tokens[index + 1].plural) or after in DETERMINERS:  # "a fox sneaks", "a rabbit shares a"
+            break
         modifiers.append(tokens[index].word)
         index += 1
     token = tokens[index]
     lemma = _noun_lemma(token.word)
     if lemma in NOUN_KINDS:
         return _NounPhrase(index, index + 1, lemma, NOUN_KINDS[lemma], modifiers)
-    if token.pos == "NOUN":
-        lemma = token.lemma  # "pandas" -> "panda", "leaves" -> "leaf"
+    lemma = singular(token.word)  # "pandas" -> "panda", "leaves" -> "leaf"
     if lemma in STOP_NOUNS or lemma in CLOTHING:
         return _NounPhrase(index, index + 1, lemma, stop=lemma in STOP_NOUNS, modifiers=modifiers)
     last = modifiers[-1] if modifiers else ""
@@ -404,11 +412,13 @@ def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
                 continue
             following = tokens[index + 1] if index + 1 < len(tokens) else None
             if following is not None:
+                then = tokens[index + 2].word if index + 2 < len(tokens) else ""
+                unknown = following.word.isalpha() and not _is_known(following.word)
                 reads_as_name = (
                     following.word in {"and", ",", "the", "'s", "was", "is", "had", "has", "said", "could", "would"}
                     or _verb_lemma(following.word) is not None
                     or following.word.endswith("ed")
-                    or (following.word.isalpha() and not _is_known(following.word))  # "Zork gleamed"
+                    or (unknown and following.pos != "NOUN" and then != "of")  # "Zork gleamed", not "Drone shot of"
                     or following.text[0].isupper()
                 )
                 if not reads_as_name:
@@ -486,6 +496,8 @@ class _Scan:
         return bool(self.mentions or self.verbs or self.settings or self.times or self.weathers)
 
 
+#: Prepositions after which a name is a place, not someone: "a rainy street in Tokyo".
+_IN_PLACE = frozenset({"in", "inside", "at", "across", "throughout", "within"})
 _PREPOSITIONS = LOCATIVE_PREPOSITIONS | {"with", "of", "for", "about", "like", "than", "without", "behind", "beside"}
 
 
@@ -519,9 +531,10 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
         if not token.is_word or token.quoted:  # speech is not scenery
             index += 1
             continue
-        lemma = _verb_lemma(word)
-        if lemma is not None and _verb_slot(tokens, index, scan):  # "Bob waves.", "the rooster crows"
-            scan.verbs.append((index, lemma, VERBS[lemma]))
+        if _verb_slot(tokens, index, scan):  # "Bob waves.", "a fox sneaks": a verb, whatever the tagger said
+            lemma = _verb_lemma(word)
+            if lemma is not None:
+                scan.verbs.append((index, lemma, VERBS[lemma]))
             index += 1
             continue
         spatial = _match_spatial(tokens, index)
@@ -549,6 +562,9 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
             continue
         after_preposition = preposition_end == index
         if token.is_name:
+            if index > 0 and tokens[index - 1].word in _IN_PLACE and token.text not in bindings:  # "in Tokyo"
+                index += 1
+                continue
             possessor = following == "'s"
             scan.mentions.append(
                 _Mention(index, index + 1, "name", token.text, after_preposition=after_preposition, possessor=possessor)
@@ -586,10 +602,12 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
 
 
 def _verb_slot(tokens: list[_Token], index: int, scan: _Scan) -> bool:
-    """Whether the word at ``index`` comes right after the clause's subject with a verb's ending: a verb there
-    however the tagger took it ("Bob waves.", "the rooster crows")."""
+    """Whether the word at ``index`` is a verb's inflection right after the clause's subject: a verb there however
+    the tagger took it ("Bob waves.", "the rooster crows", "a clock ticks")."""
     word = tokens[index].word
     if not word.endswith(("s", "ed")) or word in FUNCTION_WORDS:
+        return False
+    if _verb_lemma(word) is None and not is_verb(word):
         return False
     subject = scan.mentions[-1] if scan.mentions else None
     return subject is not None and subject.end == index and not (subject.after_preposition or subject.possessor)
