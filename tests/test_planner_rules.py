@@ -392,6 +392,7 @@ def test_other_languages_get_the_one_line_refusal(text: str) -> None:
         ("A burger on a table", [], [("burger", "box"), ("table", "table")]),
         ("An alien steps out of a spaceship.", [("alien", "person")], [("spaceship", "rocket")]),
         ("A teddy bear sits on the bed.", [], [("teddy bear", "ball"), ("bed", "bed")]),
+        ("Ice cream melting in the summer sun", [], [("ice cream", "box")]),
     ],
 )
 def test_nouns_the_lexicon_lacks_are_drawn_by_their_wordnet_kind(

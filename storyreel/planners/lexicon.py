@@ -25,7 +25,7 @@ NOUN_KINDS: dict[str, str] = {
             "king queen prince princess knight wizard witch mother father mom mum dad parent grandmother "
             "grandfather grandma grandpa aunt uncle brother sister husband wife neighbor neighbour traveler "
             "traveller hiker runner musician artist soldier worker fisherman shopkeeper waiter detective "
-            "explorer people crowd citizen tourist passenger"
+            "explorer people crowd citizen tourist passenger ghost"
         ),
         "person",
     ),
@@ -65,7 +65,7 @@ NOUN_KINDS: dict[str, str] = {
     **dict.fromkeys(_words("rock stone boulder pebble"), "rock"),
     **dict.fromkeys(_words("flower rose tulip daisy sunflower lily blossom"), "flower"),
     **dict.fromkeys(_words("bush shrub hedge plant"), "bush"),
-    **dict.fromkeys(_words("box crate package parcel chest present gift suitcase"), "box"),
+    **dict.fromkeys(_words("box crate package parcel chest present gift suitcase book"), "box"),
     **dict.fromkeys(_words("mountain volcano"), "mountain"),
     **dict.fromkeys(_words("tower lighthouse skyscraper castle"), "tower"),
     **dict.fromkeys(_words("bed cot crib hammock"), "bed"),

@@ -349,8 +349,8 @@ def _head(tokens: list[_Token], index: int, modifiers: list[str], single: bool =
 
 
 def _compound_noun(token: _Token) -> bool:
-    """Whether ``token`` is a noun that heads a compound with the noun before it (not a verb the tagger took for a
-    noun, nor a place, a time or a weather)."""
+    """Whether ``token`` is a noun that heads a compound with the noun before it (not a verb or a participle the
+    tagger took for a noun, nor a place, a time or a weather)."""
     if not token.is_word or token.is_name or token.quoted:
         return False
     word = token.word
@@ -359,7 +359,8 @@ def _compound_noun(token: _Token) -> bool:
     lexicon = _noun_lemma(word) in NOUN_KINDS
     if not token.pos:
         return lexicon
-    return token.pos == "NOUN" and (lexicon or (_verb_lemma(word) is None and is_noun(token.lemma)))
+    participle = word.endswith("ing") and is_verb(word)  # "ice cream melting", "a lion yawning"
+    return token.pos == "NOUN" and (lexicon or (_verb_lemma(word) is None and not participle and is_noun(token.lemma)))
 
 
 def _modifier(token: _Token, following: _Token | None) -> bool:
