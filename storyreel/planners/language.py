@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from storyreel.planners.nouns import english_words
@@ -56,10 +58,31 @@ class Sentence:
 
 
 @functools.cache
-def _pipeline() -> Language:
-    import spacy
+def _spacy() -> ModuleType:
+    """spaCy, imported without torch where torch is not loaded yet: thinc would import it (seconds) only to look
+    for a GPU, and the pipeline runs on numpy."""
+    if "torch" in sys.modules:
+        import spacy
+    else:
+        sys.modules["torch"] = None  # type: ignore[assignment]
+        try:
+            import spacy
+        finally:
+            del sys.modules["torch"]
+    return spacy
 
-    return spacy.load(MODEL, exclude=["ner"])
+
+@functools.cache
+def _pipeline() -> Language:
+    return _spacy().load(MODEL, exclude=["ner"])
+
+
+@functools.cache
+def _function_words() -> frozenset[str]:
+    _spacy()
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def read(text: str) -> list[Sentence]:
@@ -110,9 +133,7 @@ def is_english(text: str) -> bool:
 
 def _english_word(word: str) -> bool:
     """A function word or a WordNet lemma, inflected or not."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    if word in STOP_WORDS:
+    if word in _function_words():
         return True
     known = english_words()
     stems = [word]

@@ -109,26 +109,28 @@ class _Synset:
 
 
 class _WordNet:
-    """The noun index and noun data of WordNet 3.0, synsets parsed on first use."""
+    """The noun index and noun data of WordNet 3.0, lines parsed on first use."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files = (root / "lexnames").read_text().split()[1::3]
-        self.index: dict[str, tuple[bool, tuple[str, ...]]] = {}
         with (root / "index.noun").open() as lines:
-            for line in lines:
-                if line.startswith(" "):
-                    continue
-                fields = line.split()
-                pointers = int(fields[3])
-                senses = int(fields[2])
-                tagged = int(fields[5 + pointers]) > 0
-                self.index[fields[0]] = (tagged, tuple(fields[6 + pointers : 6 + pointers + senses]))
+            self.index_lines = {line[: line.index(" ")]: line for line in lines if not line.startswith(" ")}
         with (root / "data.noun").open() as lines:
             self.lines = {line[:8]: line for line in lines if not line.startswith(" ")}
         with (root / "noun.exc").open() as lines:
             self.plurals = {fields[0]: fields[1] for fields in map(str.split, lines) if len(fields) > 1}
         self.synsets: dict[str, _Synset] = {}
+
+    def senses(self, lemma: str) -> tuple[bool, tuple[str, ...]] | None:
+        """Whether any sense of the noun ``lemma`` was counted in the tagged corpus, and its synset offsets in
+        WordNet's order; None for a lemma WordNet lacks."""
+        line = self.index_lines.get(lemma)
+        if line is None:
+            return None
+        fields = line.split()
+        senses, pointers = int(fields[2]), int(fields[3])
+        return int(fields[5 + pointers]) > 0, tuple(fields[6 + pointers : 6 + pointers + senses])
 
     def synset(self, offset: str) -> _Synset:
         if offset not in self.synsets:
@@ -158,11 +160,12 @@ def wordnet() -> _WordNet:
 @functools.cache
 def english_words() -> frozenset[str]:
     """Every lemma WordNet has, in any part of speech, and the irregular forms it lists (words joined by "_")."""
-    words: set[str] = set()
+    words: set[str] = set(wordnet().index_lines)
     root = wordnet().root
     for pos in ("noun", "verb", "adj", "adv"):
-        with (root / f"index.{pos}").open() as lines:
-            words.update(line[: line.index(" ")] for line in lines if not line.startswith(" "))
+        if pos != "noun":
+            with (root / f"index.{pos}").open() as lines:
+                words.update(line[: line.index(" ")] for line in lines if not line.startswith(" "))
         with (root / f"{pos}.exc").open() as lines:
             words.update(line[: line.index(" ")] for line in lines if " " in line)
     return frozenset(words)
@@ -187,8 +190,9 @@ def singular(word: str) -> str:
     if word in net.plurals:
         return net.plurals[word]
     candidates = [word] + [word[: -len(end)] + base for end, base in (*_SUFFIXES, ("ies", "y")) if word.endswith(end)]
-    known = [candidate for candidate in candidates if candidate in net.index]
-    return next((candidate for candidate in known if net.index[candidate][0]), known[0] if known else word)
+    known = [candidate for candidate in candidates if candidate in net.index_lines]
+    counted = [candidate for candidate in known if (net.senses(candidate) or (False, ()))[0]]
+    return (counted or known or [word])[0]
 
 
 @functools.cache
@@ -216,13 +220,13 @@ def is_verb(word: str) -> bool:
 
 def is_noun(lemma: str) -> bool:
     """Whether WordNet has ``lemma`` (spaces or underscores between words) as a noun."""
-    return _key(lemma) in wordnet().index
+    return _key(lemma) in wordnet().index_lines
 
 
 def asset_kind(lemma: str) -> str | None:
     """The asset kind that draws the noun ``lemma``: None for an abstract noun, :data:`UNKNOWN` for one WordNet
     does not know."""
-    entry = wordnet().index.get(_key(lemma))
+    entry = wordnet().senses(_key(lemma))
     if entry is None:
         return UNKNOWN
     tagged, offsets = entry
