@@ -1,11 +1,13 @@
-"""The offline rule planner: English story text -> :class:`Storyboard`, with regular expressions and word lists.
+"""The offline rule planner: English story text -> :class:`Storyboard`, with word lists over a tagged reading.
 
 It reads a story the way a storyboard artist skims one: sentences and their clauses become shots; nouns become the
 cast (things that act) or props (things that stand); verbs become actions; setting, time and weather words choose
-the location; colour and size words dress whoever they precede; spatial phrases place things. A small shot grammar
-then frames each shot (establishing wide first, then sizes and moves chosen by the action). The same text and seed
-always give the same storyboard, and nothing it does not understand is dropped silently: unknown nouns become
-labelled generic props listed in ``Storyboard.unknown_nouns``.
+the location; colour and size words dress whoever they precede; spatial phrases place things; speech in quotation
+marks is said, not staged. A small shot grammar then frames each shot (establishing wide first, then sizes and moves
+chosen by the action). Parts of speech and lemmas come from ``language.py`` (spaCy); a noun the lexicon lacks gets
+its kind from WordNet (``nouns.py``), and an abstract one builds nothing. The same text and seed always give the
+same storyboard, and nothing concrete it cannot draw is dropped silently: a noun WordNet lacks becomes a labelled
+generic prop listed in ``Storyboard.unknown_nouns``.
 """
 
 from __future__ import annotations
