@@ -55,6 +55,9 @@ def test_every_english_prompt_of_the_corpus_is_english_and_no_other_is() -> None
         ("throne", "chair"),
         ("cottage", "house"),
         ("canyon", "mountain"),
+        ("snowman", "person"),
+        ("scarecrow", "person"),
+        ("statue", "tower"),
     ],
 )
 def test_concrete_nouns_map_to_a_library_kind(lemma: str, kind: str) -> None:

@@ -386,7 +386,7 @@ DETERMINERS: frozenset[str] = _words(
 #: Subject and object pronouns the planner resolves to a character.
 PRONOUNS: frozenset[str] = _words("he him she her it they them")
 
-#: Closed-class English words (and common auxiliaries): never nouns, and the planner's test that a text is English.
+#: Closed-class English words (and common auxiliaries): never nouns.
 FUNCTION_WORDS: frozenset[str] = _words(
     "a an the and or but nor so yet for of to in on at by with from into onto over under above below between among "
     "through across along around about after before behind beside besides near off out up down upon within without "

@@ -74,6 +74,8 @@ CATEGORY_KINDS: dict[str, str | None] = {
     "artifact:ball": "ball",
     "artifact:plaything": "ball",
     "artifact:clothing": None,
+    "artifact:figure": "person",
+    "artifact:effigy": "person",
     "artifact:art": None,
     "artifact:representation": None,
     "plant:conifer": "pine",
