@@ -159,6 +159,18 @@ def test_settings_time_and_weather_choose_locations() -> None:
     assert [shot.location for shot in board.shots] == [loc.id for loc in board.locations]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("A brown bear catches a salmon in the river.", LocationKind.OCEAN),
+        ("A duck paddles across the pond.", LocationKind.OCEAN),
+        ("A vampire walks through a foggy graveyard.", LocationKind.FIELD),
+    ],
+)
+def test_waters_and_open_ground_are_settings(text: str, kind: LocationKind) -> None:
+    assert [location.kind for location in plan_story(text).locations] == [kind]
+
+
 def test_story_returns_to_the_same_location() -> None:
     board = plan_story("A boy played in the park. He walked down the street. He went back to the park.")
     assert [shot.location for shot in board.shots] == ["park", "street", "park"]

@@ -219,12 +219,15 @@ SETTINGS: dict[str, LocationKind] = {
         LocationKind.ROOM,
     ),
     **dict.fromkeys(_words("space orbit galaxy planet moon mars cosmos spacestation"), LocationKind.SPACE),
-    **dict.fromkeys(_words("ocean sea lake waves underwater"), LocationKind.OCEAN),
+    **dict.fromkeys(_words("ocean sea lake waves underwater river stream creek pond lagoon"), LocationKind.OCEAN),
     **dict.fromkeys(_words("mountain mountains hill hills cliff peak summit valley canyon"), LocationKind.MOUNTAIN),
     **dict.fromkeys(_words("city town downtown village skyline square plaza market"), LocationKind.CITY),
     **dict.fromkeys(_words("desert dune dunes oasis sahara"), LocationKind.DESERT),
     **dict.fromkeys(_words("snow arctic tundra glacier snowfield antarctica igloo"), LocationKind.SNOW),
-    **dict.fromkeys(_words("field meadow farm countryside prairie pasture grassland"), LocationKind.FIELD),
+    **dict.fromkeys(
+        _words("field meadow farm countryside prairie pasture grassland savanna cornfield graveyard cemetery"),
+        LocationKind.FIELD,
+    ),
 }
 
 #: Two-word settings, read before single words.
