@@ -490,3 +490,8 @@ def test_a_verb_the_tagger_took_for_a_noun_is_no_compound(text: str, cast: list[
 def test_capitalised_common_words_and_places_are_not_characters(text: str) -> None:
     board = plan_story(text)
     assert {c.name for c in board.cast}.isdisjoint({"Steampunk", "Drone", "Tokyo"})
+
+
+def test_a_name_bound_to_a_noun_the_lexicon_lacks_takes_its_wordnet_kind() -> None:
+    board = plan_story("A panda named Bao eats bamboo. Bao rolls down the hill.")
+    assert [(c.id, c.name, c.kind) for c in board.cast] == [("bao", "Bao", "dog")]

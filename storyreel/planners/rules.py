@@ -391,6 +391,13 @@ class _Binding:
 
     lemma: str
     modifiers: tuple[str, ...]
+    kind: str
+
+
+def _bound(phrase: _NounPhrase) -> _Binding:
+    """The binding a character's noun phrase gives the name tied to it."""
+    assert phrase.kind is not None
+    return _Binding(phrase.lemma, tuple(phrase.modifiers), phrase.kind)
 
 
 def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
@@ -441,9 +448,9 @@ def _find_bindings(sentences: list[list[_Token]], names: frozenset[str]) -> dict
                     continue
                 end = phrase.end
                 if end + 1 < len(tokens) and tokens[end].word in {"named", "called"} and tokens[end + 1].is_name:
-                    bindings.setdefault(tokens[end + 1].text, _Binding(phrase.lemma, tuple(phrase.modifiers)))
+                    bindings.setdefault(tokens[end + 1].text, _bound(phrase))
                 elif end < len(tokens) and tokens[end].is_name:
-                    bindings.setdefault(tokens[end].text, _Binding(phrase.lemma, tuple(phrase.modifiers)))
+                    bindings.setdefault(tokens[end].text, _bound(phrase))
             elif token.is_name:
                 at = index + 1
                 comma = at < len(tokens) and tokens[at].word == ","
@@ -457,7 +464,7 @@ def _find_bindings(sentences: list[list[_Token]], names: frozenset[str]) -> dict
                         and (phrase.end >= len(tokens) or _verb_lemma(tokens[phrase.end].word) is None)
                     )
                     if phrase is not None and phrase.kind in CHARACTER_KINDS and closed:
-                        bindings.setdefault(token.text, _Binding(phrase.lemma, tuple(phrase.modifiers)))
+                        bindings.setdefault(token.text, _bound(phrase))
     return bindings
 
 
@@ -957,9 +964,9 @@ class _StoryReader:
             self._dress(self._by_name[name], mention.modifiers)
             return self._by_name[name]
         binding = self.bindings.get(name)
-        lemma = binding.lemma if binding else "person"
+        lemma, kind = (binding.lemma, binding.kind) if binding else ("person", "person")
         modifiers = [*(binding.modifiers if binding else ()), *mention.modifiers]
-        entity = self._add_character(_slug(name), name, NOUN_KINDS[lemma], lemma, modifiers)
+        entity = self._add_character(_slug(name), name, kind, lemma, modifiers)
         self._by_name[name] = entity
         if binding is not None:
             self._by_noun.setdefault(binding.lemma, entity)
