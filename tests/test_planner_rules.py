@@ -109,10 +109,10 @@ def test_it_means_the_thing_not_the_named_character() -> None:
 
 
 def test_unknown_noun_is_a_listed_generic_prop() -> None:
-    board = plan_story("A girl looked through a shiny telescope.")
+    board = plan_story("A girl looked through a shiny zorbascope.")
     props = board.locations[0].props
-    assert [(p.name, p.kind, p.generic) for p in props] == [("telescope", "generic", True)]
-    assert board.unknown_nouns == ["telescope"]
+    assert [(p.name, p.kind, p.generic) for p in props] == [("zorbascope", "generic", True)]
+    assert board.unknown_nouns == ["zorbascope"]
     assert props[0].appearance.descriptors == ["shiny"]
 
 
@@ -157,6 +157,18 @@ def test_settings_time_and_weather_choose_locations() -> None:
         (LocationKind.CITY, TimeOfDay.NIGHT, Weather.RAIN),
     ]
     assert [shot.location for shot in board.shots] == [loc.id for loc in board.locations]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("A brown bear catches a salmon in the river.", LocationKind.OCEAN),
+        ("A duck paddles across the pond.", LocationKind.OCEAN),
+        ("A vampire walks through a foggy graveyard.", LocationKind.FIELD),
+    ],
+)
+def test_waters_and_open_ground_are_settings(text: str, kind: LocationKind) -> None:
+    assert [location.kind for location in plan_story(text).locations] == [kind]
 
 
 def test_story_returns_to_the_same_location() -> None:
@@ -364,3 +376,144 @@ def test_indoors_has_no_weather_and_outdoors_keeps_it():
     board = plan_story("Mia walks in the snowy forest. She goes into the kitchen. Then she walks to the park.")
     weather = {location.kind.value: location.weather.value for location in board.locations}
     assert weather == {"forest": "snow", "room": "clear", "park": "snow"}, weather
+
+
+# ---------------------------------------------------------------------------------------- the language front end
+
+
+def _cast(board: Storyboard) -> list[tuple[str, str]]:
+    return [(c.id, c.kind) for c in board.cast]
+
+
+def _props(board: Storyboard) -> list[tuple[str, str]]:
+    return [(p.name, p.kind) for location in board.locations for p in location.props]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A hedgehog surfing at sunset",
+        "an astronaut cat, watercolor",
+        "Love",
+        "Neon city at night, cyberpunk style",
+        "Close-up of a lion yawning",
+        "Kangaroo boxing",
+        "A photorealistic portrait of a tiger",
+        "Steampunk airship above the clouds",
+    ],
+)
+def test_short_english_prompts_are_not_refused(text: str) -> None:
+    board = plan_story(text)
+    assert board.shots
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Le chat dort.", "El perro corre en el parque.", "Der Hund läuft im Park.", "De hond rent door het park."],
+)
+def test_other_languages_get_the_one_line_refusal(text: str) -> None:
+    with pytest.raises(StoryError, match="reads English stories; translate it"):
+        plan_story(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cast", "props"),
+    [
+        ("A panda eats bamboo.", [("panda", "dog")], [("bamboo", "bush")]),
+        ("Two raccoons climb a fence.", [("raccoon", "dog"), ("raccoon_2", "dog")], [("fence", "fence")]),
+        ("A girl plays the guitar.", [("girl", "child")], [("guitar", "box")]),
+        ("A drone flies over the field.", [("drone", "bird")], []),
+        ("A burger on a table", [], [("burger", "box"), ("table", "table")]),
+        ("An alien steps out of a spaceship.", [("alien", "person")], [("spaceship", "rocket")]),
+        ("A teddy bear sits on the bed.", [], [("teddy bear", "ball"), ("bed", "bed")]),
+        ("Ice cream melting in the summer sun", [], [("ice cream", "box")]),
+    ],
+)
+def test_nouns_the_lexicon_lacks_are_drawn_by_their_wordnet_kind(
+    text: str, cast: list[tuple[str, str]], props: list[tuple[str, str]]
+) -> None:
+    board = plan_story(text)
+    assert _cast(board) == cast or (not cast and [c.kind for c in board.cast] == ["person"])
+    assert _props(board) == props
+    assert board.unknown_nouns == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An oil painting of a lighthouse in a storm",
+        "A watercolor of a fox in the snow",
+        "A vibrant color explosion over a field of tulips",
+        "A vibrant, serene cozy cabin in the woods",
+        "The idea of freedom",
+        "A moment of silence",
+    ],
+)
+def test_style_words_adjectives_and_abstract_nouns_build_nothing(text: str) -> None:
+    board = plan_story(text)
+    names = {p.name for location in board.locations for p in location.props} | {c.name for c in board.cast}
+    assert names.isdisjoint({"painting", "oil", "watercolor", "color", "explosion", "vibrant", "serene", "cozy"})
+    assert names.isdisjoint({"idea", "freedom", "moment", "silence"})
+    assert board.unknown_nouns == []
+
+
+def test_speech_is_not_scenery() -> None:
+    board = plan_story('"Come with me, my friend," the old wizard said to the boy.')
+    assert _cast(board) == [("wizard", "person"), ("boy", "child")]
+    board = plan_story('"Hello, Earth," said the robot as it landed in the field.')
+    assert _cast(board) == [("robot", "robot")]
+    assert ("robot", Verb.TALK, None) in _actions(board)
+
+
+def test_a_quotation_does_not_end_the_sentence() -> None:
+    board = plan_story('"Hold on!" he shouts.')
+    assert len(board.shots) == 1
+    assert [a.verb for a in board.shots[0].actions] == [Verb.TALK]
+    board = plan_story('"Stop. Come back!" she shouted. The dog ran to the tree.')
+    assert len(board.shots) == 2
+
+
+def test_a_verb_after_its_subject_is_not_a_noun() -> None:
+    board = plan_story("Her brother cooks dinner in the kitchen.")
+    assert _cast(board) == [("brother", "person")]
+    board = plan_story("Bob waves.")
+    assert [location.kind for location in board.locations] == [LocationKind.PARK]
+    assert ("bob", Verb.LOOK, None) in _actions(board)
+    board = plan_story("The rooster crows and the cows walk to the barn.")
+    assert [c.kind for c in board.cast] == ["bird", "cow"]
+
+
+def test_counts_cast_that_many_and_the_plural_means_the_group() -> None:
+    board = plan_story("Two children play with a puppy. The children laugh.")
+    assert _cast(board) == [("child", "child"), ("child_2", "child"), ("puppy", "dog")]
+    assert {a.actor for a in board.shots[1].actions} == {"child", "child_2"}
+    board = plan_story("A hundred birds fly over the lake.")
+    assert [c.kind for c in board.cast] == ["bird"] * 6
+
+
+@pytest.mark.parametrize(
+    ("text", "cast"),
+    [
+        ("A fox sneaks through the tall grass.", [("fox", "dog")]),
+        ("A clock ticks on the wall.", []),
+        ("A horse grazes in a meadow at dawn.", [("horse", "horse")]),
+        ("A bear and a rabbit share a picnic in the forest.", [("bear", "dog"), ("rabbit", "cat")]),
+    ],
+)
+def test_a_verb_the_tagger_took_for_a_noun_is_no_compound(text: str, cast: list[tuple[str, str]]) -> None:
+    board = plan_story(text)
+    assert _cast(board) == cast or (not cast and [c.kind for c in board.cast] == ["person"])
+    assert {p.name for location in board.locations for p in location.props}.isdisjoint({"sneak", "tick", "graze"})
+
+
+@pytest.mark.parametrize(
+    "text", ["Steampunk airship above the clouds", "Drone shot of a lighthouse", "Rainy street in Tokyo at night"]
+)
+def test_capitalised_common_words_and_places_are_not_characters(text: str) -> None:
+    board = plan_story(text)
+    assert {c.name for c in board.cast}.isdisjoint({"Steampunk", "Drone", "Tokyo"})
+
+
+def test_a_name_bound_to_a_noun_the_lexicon_lacks_takes_its_wordnet_kind() -> None:
+    board = plan_story("A panda named Bao eats bamboo. Bao rolls down the hill.")
+    assert [(c.id, c.name, c.kind) for c in board.cast] == [("bao", "Bao", "dog")]

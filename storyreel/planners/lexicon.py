@@ -25,7 +25,7 @@ NOUN_KINDS: dict[str, str] = {
             "king queen prince princess knight wizard witch mother father mom mum dad parent grandmother "
             "grandfather grandma grandpa aunt uncle brother sister husband wife neighbor neighbour traveler "
             "traveller hiker runner musician artist soldier worker fisherman shopkeeper waiter detective "
-            "explorer people crowd citizen tourist passenger"
+            "explorer people crowd citizen tourist passenger ghost"
         ),
         "person",
     ),
@@ -65,7 +65,7 @@ NOUN_KINDS: dict[str, str] = {
     **dict.fromkeys(_words("rock stone boulder pebble"), "rock"),
     **dict.fromkeys(_words("flower rose tulip daisy sunflower lily blossom"), "flower"),
     **dict.fromkeys(_words("bush shrub hedge plant"), "bush"),
-    **dict.fromkeys(_words("box crate package parcel chest present gift suitcase"), "box"),
+    **dict.fromkeys(_words("box crate package parcel chest present gift suitcase book"), "box"),
     **dict.fromkeys(_words("mountain volcano"), "mountain"),
     **dict.fromkeys(_words("tower lighthouse skyscraper castle"), "tower"),
     **dict.fromkeys(_words("bed cot crib hammock"), "bed"),
@@ -104,7 +104,7 @@ VERBS: dict[str, Verb] = {
     **dict.fromkeys(
         _words(
             "talk say speak chat tell ask answer reply shout yell call whisper sing bark meow growl laugh "
-            "greet meet explain argue cry scream chirp beep"
+            "greet meet explain argue cry scream chirp beep crow quack purr roar howl buzz"
         ),
         Verb.TALK,
     ),
@@ -116,7 +116,10 @@ VERBS: dict[str, Verb] = {
         Verb.LOOK,
     ),
     **dict.fromkeys(
-        _words("idle sleep rest wait stand stay nap doze relax pause stop park hide eat drink think dream hold"),
+        _words(
+            "idle sleep rest wait stand stay nap doze relax pause stop park hide eat drink think dream hold cook "
+            "bake write paint knit"
+        ),
         Verb.IDLE,
     ),
     **dict.fromkeys(_words("roll tumble spin kick throw toss push hit shove"), Verb.ROLL),
@@ -216,12 +219,15 @@ SETTINGS: dict[str, LocationKind] = {
         LocationKind.ROOM,
     ),
     **dict.fromkeys(_words("space orbit galaxy planet moon mars cosmos spacestation"), LocationKind.SPACE),
-    **dict.fromkeys(_words("ocean sea lake waves underwater"), LocationKind.OCEAN),
+    **dict.fromkeys(_words("ocean sea lake waves underwater river stream creek pond lagoon"), LocationKind.OCEAN),
     **dict.fromkeys(_words("mountain mountains hill hills cliff peak summit valley canyon"), LocationKind.MOUNTAIN),
     **dict.fromkeys(_words("city town downtown village skyline square plaza market"), LocationKind.CITY),
     **dict.fromkeys(_words("desert dune dunes oasis sahara"), LocationKind.DESERT),
     **dict.fromkeys(_words("snow arctic tundra glacier snowfield antarctica igloo"), LocationKind.SNOW),
-    **dict.fromkeys(_words("field meadow farm countryside prairie pasture grassland"), LocationKind.FIELD),
+    **dict.fromkeys(
+        _words("field meadow farm countryside prairie pasture grassland savanna cornfield graveyard cemetery"),
+        LocationKind.FIELD,
+    ),
 }
 
 #: Two-word settings, read before single words.
@@ -335,7 +341,7 @@ ADJECTIVES: frozenset[str] = _words(
 #: Words that count or pick rather than describe: read inside a noun phrase, never kept as descriptors.
 QUANTIFIERS: frozenset[str] = _words(
     "own only whole entire same other another first second third last next few many several every each one two "
-    "three four five"
+    "three four five six seven eight nine ten dozen hundred"
 )
 
 #: Endings that mark an unknown word as an adjective rather than a noun ("a shiny telescope").
@@ -368,16 +374,22 @@ SPATIAL_PHRASES: dict[tuple[str, ...], Relation] = {
     ("below",): Relation.NEXT_TO,
 }
 
+#: Number words -> how many things a noun phrase counts ("two children" are two characters).
+COUNTS: dict[str, int] = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "dozen": 12, "hundred": 100,
+}  # fmt: skip
+
 #: Words that open a noun phrase: the planner's signal that a noun follows.
 DETERMINERS: frozenset[str] = _words(
-    "a an the his her their its my our your some this that these those another every each two three four five "
-    "several many few"
+    "a an the his her their its my our your some this that these those another every each two three four five six "
+    "seven eight nine ten several many few"
 )
 
 #: Subject and object pronouns the planner resolves to a character.
 PRONOUNS: frozenset[str] = _words("he him she her it they them")
 
-#: Closed-class English words (and common auxiliaries): never nouns, and the planner's test that a text is English.
+#: Closed-class English words (and common auxiliaries): never nouns.
 FUNCTION_WORDS: frozenset[str] = _words(
     "a an the and or but nor so yet for of to in on at by with from into onto over under above below between among "
     "through across along around about after before behind beside besides near off out up down upon within without "

@@ -1,11 +1,13 @@
-"""The offline rule planner: English story text -> :class:`Storyboard`, with regular expressions and word lists.
+"""The offline rule planner: English story text -> :class:`Storyboard`, with word lists over a tagged reading.
 
 It reads a story the way a storyboard artist skims one: sentences and their clauses become shots; nouns become the
 cast (things that act) or props (things that stand); verbs become actions; setting, time and weather words choose
-the location; colour and size words dress whoever they precede; spatial phrases place things. A small shot grammar
-then frames each shot (establishing wide first, then sizes and moves chosen by the action). The same text and seed
-always give the same storyboard, and nothing it does not understand is dropped silently: unknown nouns become
-labelled generic props listed in ``Storyboard.unknown_nouns``.
+the location; colour and size words dress whoever they precede; spatial phrases place things; speech in quotation
+marks is said, not staged. A small shot grammar then frames each shot (establishing wide first, then sizes and moves
+chosen by the action). Parts of speech and lemmas come from ``language.py`` (spaCy); a noun the lexicon lacks gets
+its kind from WordNet (``nouns.py``), and an abstract one builds nothing. The same text and seed always give the
+same storyboard, and nothing concrete it cannot draw is dropped silently: a noun WordNet lacks becomes a labelled
+generic prop listed in ``Storyboard.unknown_nouns``.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from storyreel.planners.language import is_english, read
 from storyreel.planners.lexicon import (
     ADJECTIVE_SUFFIXES,
     ADJECTIVES,
     CLOTHING,
     COLORS,
+    COUNTS,
     DETERMINERS,
     ENCLOSING_PREPOSITIONS,
     FEMALE_NOUNS,
@@ -46,6 +50,7 @@ from storyreel.planners.lexicon import (
     VERBS,
     WEATHERS,
 )
+from storyreel.planners.nouns import UNKNOWN, adjectives, asset_kind, is_noun, is_verb, singular
 from storyreel.schema import (
     DEFAULT_FPS,
     Action,
@@ -70,6 +75,8 @@ from storyreel.world.kinds import CHARACTER_KINDS
 
 MAX_STORY_CHARS = 20_000
 MAX_SHOTS = 24
+#: The most characters one counted noun casts ("a hundred birds" are this many).
+MAX_GROUP = 6
 EXAMPLE_STORY = "A dog chases a red ball in the park."
 
 
@@ -107,16 +114,8 @@ def check_story(text: str) -> None:
     letters = [char for char in text if char.isalpha()]
     if not letters:
         raise StoryError(f"the story has no words: write at least one sentence, e.g. {EXAMPLE_STORY!r}")
-    not_english = "storyreel's offline planner reads English stories; translate it, or plan it with an LLM"
-    non_latin = sum("LATIN" not in unicodedata.name(char, "") for char in letters)
-    if non_latin > 0.3 * len(letters):
-        raise StoryError(not_english)
-    words = [token for sentence in _split_sentences(text) for token in _tokenize(sentence) if token.is_word]
-    # Unknown capitalised words may be names in any language; judge the rest.
-    judged = [token for token in words if _is_known(token.word) or not token.text[0].isupper()]
-    known = sum(_is_known(token.word) for token in judged)
-    if (len(judged) >= 3 and known < 0.4 * len(judged)) or (0 < len(judged) < 3 and known == 0):
-        raise StoryError(not_english)
+    if not is_english(text):
+        raise StoryError("storyreel's offline planner reads English stories; translate it, or plan it with an LLM")
 
 
 def _is_known(word: str) -> bool:
@@ -142,11 +141,18 @@ def _is_known(word: str) -> bool:
 
 @dataclass(frozen=True)
 class _Token:
+    """A word or mark, with what the tagger says of it: ``pos`` its universal part of speech, ``lemma`` its base
+    form, ``plural`` whether it is a plural noun; ``quoted`` marks words inside quotation marks (speech)."""
+
     text: str
     word: str
     is_word: bool
     initial: bool = False
     is_name: bool = False
+    pos: str = ""
+    lemma: str = ""
+    plural: bool = False
+    quoted: bool = False
 
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+|[^\w\s]")
@@ -154,20 +160,39 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n")
 
 
 def _split_sentences(text: str) -> list[str]:
+    """Sentences, never cut inside a quotation nor between a quotation and its speech tag ("Hold on!" he said.)."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()] or [text.strip()]
+    parts: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        inside = text[start : match.end()].count('"') % 2 == 1
+        speech_tag = '"' in match.group() and text[match.end() : match.end() + 1].islower()
+        if "\n" not in match.group() and (inside or speech_tag):
+            continue
+        parts.append(text[start : match.end()])
+        start = match.end()
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()] or [text.strip()]
 
 
 def _tokenize(text: str, names: frozenset[str] = frozenset(), *, initial: bool = True) -> list[_Token]:
-    """Words (possessive ``'s`` split off as its own token), numbers and punctuation marks."""
+    """Words (possessive ``'s`` split off as its own token), numbers and punctuation marks, tagged in context."""
+    tags = {token.start: token for sentence in read(text) for token in sentence.tokens}
     tokens: list[_Token] = []
+    quoted = False
     for match in _TOKEN.finditer(text):
         raw = match.group()
         parts = [raw[:-2], "'s"] if raw.lower().endswith("'s") and len(raw) > 2 else [raw]
+        offset = match.start()
         for part in parts:
+            if part == '"':
+                quoted = not quoted
             is_word = part[0].isalpha() or part == "'s"
             first = initial and not any(token.is_word for token in tokens)
-            tokens.append(_Token(part, part.lower(), is_word, first, part in names))
+            tag = tags.get(offset)
+            pos, lemma, plural = (tag.pos, tag.lemma, tag.tag in {"NNS", "NNPS"}) if tag else ("", part.lower(), False)
+            tokens.append(_Token(part, part.lower(), is_word, first, part in names, pos, lemma, plural, quoted))
+            offset += len(part)
     return tokens
 
 
@@ -241,21 +266,22 @@ def _noun_phrase(tokens: list[_Token], start: int) -> _NounPhrase | None:
     """Read a noun phrase from ``start``; None when none starts there (the words are then read one by one)."""
     modifiers: list[str] = []
     index = start
+    single = start > 0 and tokens[start - 1].word in _SINGULAR
     while index < len(tokens) and index < start + 5:
         token = tokens[index]
         word = token.word
-        if not token.is_word or token.is_name or word == "'s":
+        if word == "," and modifiers and index + 1 < len(tokens):  # "a vibrant, cozy cabin"
+            index += 1
+            continue
+        if not token.is_word or token.is_name or token.quoted or word == "'s":
             return None
         lemma = _noun_lemma(word)
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        next_is_noun = following is not None and _noun_lemma(following.word) in NOUN_KINDS
+        next_is_noun = following is not None and (
+            _noun_lemma(following.word) in NOUN_KINDS or _compound_noun(following)
+        )
         if lemma in NOUN_KINDS and not (word in PLACE_NEEDS_PREPOSITION and _after_enclosing(tokens, index)):
-            while index + 1 < len(tokens) and _compound_noun(tokens[index + 1]):  # "an oak tree", "a police car"
-                modifiers.append(word)
-                index += 1
-                word = tokens[index].word
-                lemma = _noun_lemma(word)
-            return _NounPhrase(index, index + 1, lemma, NOUN_KINDS[lemma], modifiers)
+            return _head(tokens, index, modifiers, single)
         pair = (word, following.word if following else "")
         if word in SETTINGS or word in TIMES or word in WEATHERS or pair in SETTING_PHRASES:
             return None
@@ -272,19 +298,80 @@ def _noun_phrase(tokens: list[_Token], start: int) -> _NounPhrase | None:
                 return _NounPhrase(index, index + 1, action=VERBS[word])
             elif index == start:  # "the spring", "a lead": a verb's noun sense, not a thing to build
                 return _NounPhrase(index, index + 1, stop=True)
+            elif modifiers[-1] == tokens[index - 1].word and is_noun(modifiers[-1]):  # "an alien steps out"
+                return _head(tokens, index - 1, modifiers[:-1], single)
             else:
                 return None
-        elif _looks_adjective(word) and following is not None and following.is_word and not following.is_name:
+        elif _modifier(token, following):
             modifiers.append(word)
         else:
-            return _NounPhrase(index, index + 1, lemma, None, modifiers)
+            return _head(tokens, index, modifiers, single)
         index += 1
     return None
 
 
+_SINGULAR = frozenset({"a", "an", "one", "another", "every", "each", "this", "that"})
+
+
+def _head(tokens: list[_Token], index: int, modifiers: list[str], single: bool = False) -> _NounPhrase:
+    """The noun phrase whose head is at ``index``, or at the last noun of a compound that starts there ("an oak
+    tree", "a taco truck"). A lexicon noun's kind is the lexicon's; any other noun's comes from WordNet (the compound
+    first: "a teddy bear"), and an abstract noun names nothing to build ("an oil painting", "a moment"). After a
+    singular determiner (``single``) a plural, and before a determiner any word, is a verb the tagger took for a
+    noun, not the compound's head."""
+    while index + 1 < len(tokens) and _compound_noun(tokens[index + 1]):
+        after = tokens[index + 2].word if index + 2 < len(tokens) else ""
+        if (single and tokens[index + 1].plural) or after in DETERMINERS:  # "a fox sneaks", "a rabbit shares a"
+            break
+        modifiers.append(tokens[index].word)
+        index += 1
+    token = tokens[index]
+    lemma = _noun_lemma(token.word)
+    if lemma in NOUN_KINDS:
+        return _NounPhrase(index, index + 1, lemma, NOUN_KINDS[lemma], modifiers)
+    lemma = singular(token.word)  # "pandas" -> "panda", "leaves" -> "leaf"
+    if lemma in STOP_NOUNS or lemma in CLOTHING:
+        return _NounPhrase(index, index + 1, lemma, stop=lemma in STOP_NOUNS, modifiers=modifiers)
+    last = modifiers[-1] if modifiers else ""
+    described = last in COLORS or last in SIZES or last in ADJECTIVES or last in QUANTIFIERS  # "a brown bear"
+    if last and not described and is_noun(f"{last} {lemma}"):  # "a teddy bear" is a toy, "a polar bear" a bear
+        lemma = f"{modifiers.pop()} {lemma}"
+    kind = asset_kind(lemma)
+    if kind is None or (kind == UNKNOWN and token.pos not in {"", "NOUN"}):  # "the Andes", "a grassy"
+        return _NounPhrase(index, index + 1, stop=True)
+    return _NounPhrase(index, index + 1, lemma, None if kind == UNKNOWN else kind, modifiers)
+
+
 def _compound_noun(token: _Token) -> bool:
-    """Whether ``token`` is a lexicon noun that heads a compound with the noun before it."""
-    return token.is_word and not token.is_name and _noun_lemma(token.word) in NOUN_KINDS
+    """Whether ``token`` is a noun that heads a compound with the noun before it (not a verb or a participle the
+    tagger took for a noun, nor a place, a time or a weather)."""
+    if not token.is_word or token.is_name or token.quoted:
+        return False
+    word = token.word
+    if word in SETTINGS or word in TIMES or word in WEATHERS or word in FUNCTION_WORDS:
+        return False
+    lexicon = _noun_lemma(word) in NOUN_KINDS
+    if not token.pos:
+        return lexicon
+    participle = word.endswith("ing") and is_verb(word)  # "ice cream melting", "a lion yawning"
+    return token.pos == "NOUN" and (lexicon or (_verb_lemma(word) is None and not participle and is_noun(token.lemma)))
+
+
+def _modifier(token: _Token, following: _Token | None) -> bool:
+    """Whether a word the word lists do not know describes the noun after it: an adjective to the tagger that
+    WordNet has as an adjective or not as a noun ("a vibrant, cozy cabin", but "a hedgehog surfing"), or a
+    participle before a noun ("an abandoned station")."""
+    if following is None or following.is_name or following.pos in {"VERB", "AUX", "ADP"}:
+        return False
+    if not (following.is_word or following.word == ","):
+        return False
+    if token.pos == "ADJ":
+        return token.word in adjectives() or not is_noun(token.lemma)
+    if token.pos == "VERB":
+        return _compound_noun(following) or following.pos == "ADJ"
+    if following.word == ",":
+        return False
+    return not token.pos and _looks_adjective(token.word)
 
 
 # ------------------------------------------------------------------------------------------- names and bindings
@@ -296,16 +383,24 @@ class _Binding:
 
     lemma: str
     modifiers: tuple[str, ...]
+    kind: str
+
+
+def _bound(phrase: _NounPhrase) -> _Binding:
+    """The binding a character's noun phrase gives the name tied to it."""
+    assert phrase.kind is not None
+    return _Binding(phrase.lemma, tuple(phrase.modifiers), phrase.kind)
 
 
 def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
     """Proper names: capitalised words inside a sentence (but for function words and places), and a sentence's
-    capitalised first word when it is a name found elsewhere, or no ordinary English word and followed the way a
-    name is (a verb, "and", a comma, "the", "'s", "was")."""
+    capitalised first word when it is a name found elsewhere, or no ordinary English word (nor a common noun to the
+    tagger) and followed the way a name is (a verb, "and", a comma, "the", "'s", "was"). Speech names nobody: in
+    "Hello, Earth," the earth is spoken to, not cast."""
     names: set[str] = set()
     for tokens in sentences:
         for index, token in enumerate(tokens[1:], start=1):
-            capitalised = token.is_word and token.text[0].isupper() and len(token.text) > 1
+            capitalised = token.is_word and not token.quoted and token.text[0].isupper() and len(token.text) > 1
             before = tokens[index - 1].word
             opens = token.initial or before in {'"', "'", ":"}  # 'Run!' shouted Mia.
             ordinary = token.word in FUNCTION_WORDS or token.word in SETTINGS or before in DETERMINERS
@@ -315,15 +410,17 @@ def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
         for index, token in enumerate(tokens):
             if not token.is_word or not token.text[0].isupper() or len(token.text) < 2 or token.text in names:
                 continue
-            if _is_known(token.word):
+            if _is_known(token.word) or token.quoted or (token.pos == "NOUN" and is_noun(token.lemma)):
                 continue
             following = tokens[index + 1] if index + 1 < len(tokens) else None
             if following is not None:
+                then = tokens[index + 2].word if index + 2 < len(tokens) else ""
+                unknown = following.word.isalpha() and not _is_known(following.word)
                 reads_as_name = (
                     following.word in {"and", ",", "the", "'s", "was", "is", "had", "has", "said", "could", "would"}
                     or _verb_lemma(following.word) is not None
                     or following.word.endswith("ed")
-                    or (following.word.isalpha() and not _is_known(following.word))  # "Zork gleamed"
+                    or (unknown and following.pos != "NOUN" and then != "of")  # "Zork gleamed", not "Drone shot of"
                     or following.text[0].isupper()
                 )
                 if not reads_as_name:
@@ -335,7 +432,7 @@ def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
 def _find_bindings(sentences: list[list[_Token]], names: frozenset[str]) -> dict[str, _Binding]:
     bindings: dict[str, _Binding] = {}
     for plain in sentences:
-        tokens = [_Token(t.text, t.word, t.is_word, t.initial, t.text in names) for t in plain]
+        tokens = [replace(t, is_name=t.text in names) for t in plain]
         for index, token in enumerate(tokens):
             if token.word in DETERMINERS or token.word == "'s":
                 phrase = _noun_phrase(tokens, index + 1)
@@ -343,9 +440,9 @@ def _find_bindings(sentences: list[list[_Token]], names: frozenset[str]) -> dict
                     continue
                 end = phrase.end
                 if end + 1 < len(tokens) and tokens[end].word in {"named", "called"} and tokens[end + 1].is_name:
-                    bindings.setdefault(tokens[end + 1].text, _Binding(phrase.lemma, tuple(phrase.modifiers)))
+                    bindings.setdefault(tokens[end + 1].text, _bound(phrase))
                 elif end < len(tokens) and tokens[end].is_name:
-                    bindings.setdefault(tokens[end].text, _Binding(phrase.lemma, tuple(phrase.modifiers)))
+                    bindings.setdefault(tokens[end].text, _bound(phrase))
             elif token.is_name:
                 at = index + 1
                 comma = at < len(tokens) and tokens[at].word == ","
@@ -359,7 +456,7 @@ def _find_bindings(sentences: list[list[_Token]], names: frozenset[str]) -> dict
                         and (phrase.end >= len(tokens) or _verb_lemma(tokens[phrase.end].word) is None)
                     )
                     if phrase is not None and phrase.kind in CHARACTER_KINDS and closed:
-                        bindings.setdefault(token.text, _Binding(phrase.lemma, tuple(phrase.modifiers)))
+                        bindings.setdefault(token.text, _bound(phrase))
     return bindings
 
 
@@ -379,6 +476,8 @@ class _Mention:
     determiner: str | None = None
     after_preposition: bool = False
     possessor: bool = False
+    count: int = 1
+    plural: bool = False
 
 
 @dataclass
@@ -392,12 +491,15 @@ class _Scan:
     times: list[tuple[int, TimeOfDay]] = field(default_factory=list)
     weathers: list[tuple[int, Weather]] = field(default_factory=list)
     clothing: list[tuple[int, list[str]]] = field(default_factory=list)
+    speech_tags: list[int] = field(default_factory=list)  # verbs right after a quotation: '"Hi," said Tom'
 
     @property
     def says_something(self) -> bool:
         return bool(self.mentions or self.verbs or self.settings or self.times or self.weathers)
 
 
+#: Prepositions after which a name is a place, not someone: "a rainy street in Tokyo".
+_IN_PLACE = frozenset({"in", "inside", "at", "across", "throughout", "within"})
 _PREPOSITIONS = LOCATIVE_PREPOSITIONS | {"with", "of", "for", "about", "like", "than", "without", "behind", "beside"}
 
 
@@ -428,7 +530,13 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
         token = tokens[index]
         word = token.word
         following = tokens[index + 1].word if index + 1 < len(tokens) else ""
-        if not token.is_word:
+        if not token.is_word or token.quoted:  # speech is not scenery
+            index += 1
+            continue
+        if _verb_slot(tokens, index, scan):  # "Bob waves.", "a fox sneaks": a verb, whatever the tagger said
+            lemma = _verb_lemma(word)
+            if lemma is not None:
+                scan.verbs.append((index, lemma, VERBS[lemma]))
             index += 1
             continue
         spatial = _match_spatial(tokens, index)
@@ -456,6 +564,9 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
             continue
         after_preposition = preposition_end == index
         if token.is_name:
+            if index > 0 and tokens[index - 1].word in _IN_PLACE and token.text not in bindings:  # "in Tokyo"
+                index += 1
+                continue
             possessor = following == "'s"
             scan.mentions.append(
                 _Mention(index, index + 1, "name", token.text, after_preposition=after_preposition, possessor=possessor)
@@ -472,7 +583,8 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
                     )
                 index += 1
                 continue
-        if word in DETERMINERS or word == "'s" or _looks_adjective(word) or _noun_lemma(word) in NOUN_KINDS:
+        nominal = token.pos in {"NOUN", "PROPN", "ADJ"} or (_noun_lemma(word) in NOUN_KINDS and token.pos != "VERB")
+        if word in DETERMINERS or word == "'s" or _looks_adjective(word) or nominal:
             bare = not (word in DETERMINERS or word == "'s")
             phrase = _noun_phrase(tokens, index if bare else index + 1)
             if phrase is not None and not (bare and phrase.kind is None):
@@ -485,8 +597,22 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
         lemma = None if word in FUNCTION_WORDS else _verb_lemma(word)
         if lemma is not None:
             scan.verbs.append((index, lemma, VERBS[lemma]))
+            if index > 0 and tokens[index - 1].word == '"':
+                scan.speech_tags.append(index)
         index += 1
     return scan
+
+
+def _verb_slot(tokens: list[_Token], index: int, scan: _Scan) -> bool:
+    """Whether the word at ``index`` is a verb's inflection right after the clause's subject: a verb there however
+    the tagger took it ("Bob waves.", "the rooster crows", "a clock ticks")."""
+    word = tokens[index].word
+    if not word.endswith(("s", "ed")) or word in FUNCTION_WORDS:
+        return False
+    if _verb_lemma(word) is None and not is_verb(word):
+        return False
+    subject = scan.mentions[-1] if scan.mentions else None
+    return subject is not None and subject.end == index and not (subject.after_preposition or subject.possessor)
 
 
 def _read_phrase(
@@ -524,7 +650,18 @@ def _read_phrase(
     if appositive and previous is not None and _bound_to(bindings, previous.lemma, phrase.lemma):
         return end  # "Rex, the dog," / "Rex was a dog": the name already said who
     scan.mentions.append(
-        _Mention(start, end, "noun", phrase.lemma, phrase.kind, phrase.modifiers, determiner, after_preposition)
+        _Mention(
+            start,
+            end,
+            "noun",
+            phrase.lemma,
+            phrase.kind,
+            phrase.modifiers,
+            determiner,
+            after_preposition,
+            count=next((COUNTS[word] for word in [determiner or "", *phrase.modifiers] if word in COUNTS), 1),
+            plural=tokens[phrase.head].plural,
+        )
     )
     return end
 
@@ -605,6 +742,7 @@ def _merge_scans(first: _Clause, second: _Clause) -> _Scan:
         a.times + [(p + shift, time) for p, time in b.times],
         a.weathers + [(p + shift, weather) for p, weather in b.weathers],
         a.clothing + [(p + shift, modifiers) for p, modifiers in b.clothing],
+        a.speech_tags + [p + shift for p in b.speech_tags],
     )
 
 
@@ -736,6 +874,7 @@ class _StoryReader:
         self._last_actors: list[str] = []
         self._salient: list[str] = []
         self._group: list[str] = []
+        self._groups: dict[str, list[str]] = {}
         self._first_setting = next(
             (c.scan.settings[0] for c in clauses if c.scan.settings), ("park", LocationKind.PARK)
         )
@@ -796,8 +935,25 @@ class _StoryReader:
         if mention.form == "pronoun":
             return self._pronoun(mention.lemma, earlier)
         if mention.kind in CHARACTER_KINDS:
-            return [self._character(mention)]
+            return self._characters(mention)
         return [self._prop(mention)]
+
+    def _characters(self, mention: _Mention) -> list[str]:
+        """One character, or as many as the story counts ("two children"); a plural that names a counted group
+        again ("the children") means the whole group."""
+        group = self._groups.get(mention.lemma)
+        if group and mention.plural and mention.determiner != "another":
+            return group
+        if mention.count < 2:
+            return [self._character(mention)]
+        assert mention.kind is not None
+        members = [
+            self._add_character(mention.lemma, mention.lemma, mention.kind, mention.lemma, mention.modifiers)
+            for _ in range(min(mention.count, MAX_GROUP))
+        ]
+        self._by_noun.setdefault(mention.lemma, members[0])
+        self._groups[mention.lemma] = members
+        return members
 
     def _named(self, mention: _Mention) -> str:
         name = mention.lemma
@@ -805,9 +961,9 @@ class _StoryReader:
             self._dress(self._by_name[name], mention.modifiers)
             return self._by_name[name]
         binding = self.bindings.get(name)
-        lemma = binding.lemma if binding else "person"
+        lemma, kind = (binding.lemma, binding.kind) if binding else ("person", "person")
         modifiers = [*(binding.modifiers if binding else ()), *mention.modifiers]
-        entity = self._add_character(_slug(name), name, NOUN_KINDS[lemma], lemma, modifiers)
+        entity = self._add_character(_slug(name), name, kind, lemma, modifiers)
         self._by_name[name] = entity
         if binding is not None:
             self._by_noun.setdefault(binding.lemma, entity)
@@ -830,7 +986,7 @@ class _StoryReader:
         return entity
 
     def _add_character(self, base: str, name: str, kind: str, lemma: str, modifiers: list[str]) -> str:
-        entity = self._unique(base, self._ids)
+        entity = self._unique(_slug(base), self._ids)
         self.cast.append(Character(id=entity, name=name, kind=kind, appearance=_appearance(modifiers)))
         self._kind[entity] = kind
         self._gender[entity] = "m" if lemma in MALE_NOUNS else "f" if lemma in FEMALE_NOUNS else None
@@ -1011,6 +1167,8 @@ class _StoryReader:
                 for mention, entity in resolved
                 if since < mention.position < position and not mention.after_preposition and not mention.possessor
             ]
+            if not actors and position in scan.speech_tags:  # '"Hello," said the robot': the speaker follows
+                actors = [e for m, e in resolved if position < m.position < until and not m.after_preposition][:1]
             if not actors:
                 actors = self._last_actors or [e for m, e in resolved if m.position < position][:1]
             if not actors:
