@@ -10,6 +10,8 @@ renderer shades in linear light.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -170,63 +172,163 @@ def _biped(body: RGB, height: float, robot: bool = False) -> list[Part]:
     return _scaled(rig.parts, height / 1.75)
 
 
-def _quadruped(
-    body: RGB,
-    *,
-    length: float,
-    width: float,
-    leg: float,
-    depth: float,
-    head: float,
-    neck_rise: float,
-    tail: float,
-    accent: RGB,
-    wings: float = 0.0,
-) -> list[Part]:
-    """A four-legged animal: body box on four legs (roles leg_fl, leg_fr, leg_bl, leg_br), a head that turns about
-    y, a wagging tail and, for a dragon, flapping wings."""
+@dataclass(frozen=True)
+class Quadruped:
+    """The proportions (metres) and markings of a four-legged animal. ``ears`` is 'pointed', 'round', 'floppy' or
+    'long' and ``ear`` scales them; ``snout`` and ``trunk`` are lengths as shares of the head; ``tail_width`` is
+    the tail's radius (a bushy tail is wide), ``droop`` its angle below level (negative points up). Colours left
+    ``None`` follow the body; ``marks`` are stripes or spots (``spots``) on the trunk."""
+
+    length: float
+    width: float
+    leg: float
+    depth: float
+    head: float
+    neck_rise: float
+    tail: float
+    accent: RGB | None = None
+    ears: str = "pointed"
+    ear: float = 1.0
+    snout: float = 0.4
+    tail_width: float = 0.0
+    droop: float = 0.4
+    tail_tip: RGB | None = None
+    chest: RGB | None = None
+    limbs: RGB | None = None
+    face: RGB | None = None
+    eye_patches: RGB | None = None
+    marks: RGB | None = None
+    spots: bool = False
+    mane: RGB | None = None
+    horns: float = 0.0
+    trunk: float = 0.0
+    wings: float = 0.0
+
+
+def _ears(spec: Quadruped, top: float) -> list[trimesh.Trimesh]:
+    """Two ears of ``spec.ears`` shape on a head whose crown is at height ``top``."""
+    h, k = spec.head, spec.ear
+    ears = []
+    for s in (1, -1):
+        if spec.ears == "round":
+            ears.append(sphere(h * 0.16 * k, (s * h * 0.35, top, 0), (1.0, 1.0, 0.45), detail=0))
+        elif spec.ears == "floppy":
+            ears.append(box((h * 0.08, h * 0.45 * k, h * 0.3 * k), (s * h * 0.5, top - h * 0.3 * k, h * 0.2)))
+        elif spec.ears == "long":
+            ears.append(sphere(h * 0.5 * k, (s * h * 0.2, top + h * 0.4 * k, -h * 0.1), (0.3, 1.0, 0.12), detail=1))
+        else:
+            ears.append(cone(h * 0.14 * k, h * 0.35 * k, (s * h * 0.3, top - 0.01, 0), sections=4))
+    return ears
+
+
+def _quadruped(body: RGB, spec: Quadruped) -> list[Part]:
+    """A four-legged animal built from ``spec``: body box on four legs (roles leg_fl, leg_fr, leg_bl, leg_br), a
+    head with ears and snout that turns about y, a wagging tail and, for a dragon, flapping wings."""
     rig = _Rig()
+    length, width, leg, depth, head, rise = spec.length, spec.width, spec.leg, spec.depth, spec.head, spec.neck_rise
+    accent = spec.accent or _shade(body, 0.6)
     trunk = rig.add("body", [box((width, depth, length), (0, depth / 2, 0))], body, offset=(0, leg, 0))
-    neck = box((head * 0.6, neck_rise + head * 0.3, head * 0.6), (0, (neck_rise + head * 0.3) / 2, 0))
-    skull = box((head * 0.9, head * 0.8, head * 1.1), (0, neck_rise + head * 0.4, head * 0.45))
+    if spec.chest:
+        patch = box((width * 0.7, depth * 0.5, length * 0.35), (0, depth * 0.3, length * 0.35))
+        rig.add("chest", [patch], spec.chest, parent=trunk)
+    if spec.marks:
+        if spec.spots:
+            grid = [(y, z) for y in (0.3, 0.7) for z in (-0.3, 0.0, 0.3)]
+            marks = [
+                box((width * 1.04, depth * 0.2, length * 0.14), (0, depth * y, length * (z + y / 4 - 0.1)))
+                for y, z in grid
+            ]
+        else:
+            marks = [
+                box((width * 1.04, depth * 1.04, length * 0.05), (0, depth / 2, length * z))
+                for z in (-0.3, -0.1, 0.1, 0.3)
+            ]
+        rig.add("marks", marks, spec.marks, parent=trunk)
+    neck = box((head * 0.6, rise + head * 0.3, head * 0.6), (0, (rise + head * 0.3) / 2, 0))
+    skull = box((head * 0.9, head * 0.8, head * 1.1), (0, rise + head * 0.4, head * 0.45))
+    face = spec.face or body
     head_index = rig.add(
         "head",
         [neck, skull],
-        body,
+        face,
         parent=trunk,
         offset=(0, depth * 0.8, length / 2 - head * 0.3),
         axis=(0, 1, 0),
         role="head",
     )
-    eye_y, eye_z = neck_rise + head * 0.55, head * 1.0
-    eyes = [box((head * 0.14, head * 0.14, head * 0.05), (s * head * 0.3, eye_y, eye_z)) for s in (1, -1)]
+    eye_y, front = rise + head * 0.55, head * 1.0
+    eyes = [box((head * 0.14, head * 0.14, head * 0.05), (s * head * 0.25, eye_y, front)) for s in (1, -1)]
     rig.add("eyes", eyes, DARK, parent=head_index)
-    ears = [box((head * 0.18, head * 0.35, head * 0.12), (s * head * 0.3, neck_rise + head * 0.9, 0)) for s in (1, -1)]
-    rig.add(
-        "ears",
-        [*ears, box((head * 0.5, head * 0.35, head * 0.3), (0, eye_y - head * 0.3, head * 1.05))],
-        accent,
-        parent=head_index,
-    )
+    if spec.eye_patches:
+        patches = [
+            box((head * 0.3, head * 0.3, head * 0.04), (s * head * 0.25, eye_y - head * 0.05, front - 0.005))
+            for s in (1, -1)
+        ]
+        rig.add("eye_patches", patches, spec.eye_patches, parent=head_index)
+    snout_length = max(spec.snout * head, 0.02)
+    snout_y = rise + head * 0.25
+    muzzle = [
+        box((head * 0.5, head * 0.4, snout_length), (0, snout_y, front + snout_length / 2)),
+        box((head * 0.2, head * 0.14, head * 0.06), (0, snout_y + head * 0.12, front + snout_length)),
+    ]
+    if spec.trunk:
+        hang = spec.trunk * head
+        muzzle.append(capsule(head * 0.13, hang, (0, snout_y - hang / 2 + head * 0.1, front + snout_length), axis="y"))
+        muzzle.extend(
+            cone(head * 0.07, head * 0.6, (s * head * 0.3, snout_y - head * 0.1, front), axis="z", sections=5)
+            for s in (1, -1)
+        )
+    rig.add("snout", muzzle, accent if spec.face is None else _shade(face, 0.8), parent=head_index)
+    crown = rise + head * 0.8
+    top = _ears(spec, crown)
+    if spec.horns:
+        top.extend(
+            cylinder(head * 0.06, spec.horns, (s * head * 0.22, crown + spec.horns / 2 - 0.01, 0)) for s in (1, -1)
+        )
+        if spec.horns > 0.3:  # antlers branch
+            top.extend(
+                box((head * 1.2, head * 0.06, head * 0.06), (0, crown + spec.horns * f, -head * 0.1))
+                for f in (0.55, 0.9)
+            )
+    rig.add("ears", top, spec.limbs if spec.ears == "round" and spec.limbs else accent, parent=head_index)
+    if spec.mane:
+        ruff = [
+            box((head * 1.6, head * 1.5, head * 0.7), (0, rise + head * 0.35, head * 0.1)),
+            box((head * 1.1, depth * 0.9, length * 0.25), (0, -head * 0.1, -head * 0.2)),
+        ]
+        rig.add("mane", ruff, spec.mane, parent=head_index)
     thickness = min(width * 0.3, leg * 0.35)
-    for front, fb in ((1, "f"), (-1, "b")):
+    for front_side, fb in ((1, "f"), (-1, "b")):
         for side, lr in ((1, "l"), (-1, "r")):
             rig.add(
                 f"leg_{fb}{lr}",
                 [box((thickness, leg, thickness), (0, -leg / 2, 0))],
-                accent if fb == "b" and lr == "l" else body,
+                spec.limbs or body,
                 parent=trunk,
-                offset=(side * (width / 2 - thickness / 2), 0.02, front * (length / 2 - thickness)),
+                offset=(side * (width / 2 - thickness / 2), 0.02, front_side * (length / 2 - thickness)),
                 role=f"leg_{fb}{lr}",
             )
-    tail_mesh = capsule(max(thickness * 0.3, 0.015), tail, (0, tail * 0.2, -tail * 0.45), axis="z")
-    tail_mesh.apply_transform(geometry.rotation_x(-0.4))
-    rig.add(
-        "tail", [tail_mesh], accent, parent=trunk, offset=(0, depth * 0.8, -length / 2), axis=(0, 1, 0), role="tail"
+    radius = max(spec.tail_width, thickness * 0.3, 0.015)
+    tail_parts = [capsule(radius, spec.tail, (0, 0, -spec.tail / 2), axis="z")]
+    if spec.tail_tip:
+        tail_parts.append(sphere(radius * 1.15, (0, 0, -spec.tail + radius), detail=0))
+    for mesh in tail_parts:
+        mesh.apply_transform(geometry.rotation_x(-spec.droop))
+    tail_color = accent if spec.tail_width == 0 else body
+    tail_index = rig.add(
+        "tail",
+        tail_parts[:1],
+        tail_color,
+        parent=trunk,
+        offset=(0, depth * 0.8, -length / 2),
+        axis=(0, 1, 0),
+        role="tail",
     )
-    if wings:
+    if spec.tail_tip:
+        rig.add("tail_tip", tail_parts[1:], spec.tail_tip, parent=tail_index)
+    if spec.wings:
         for side, lr in ((1, "l"), (-1, "r")):
-            wing = box((wings, 0.06, length * 0.45), (side * wings / 2, 0, 0))
+            wing = box((spec.wings, 0.06, length * 0.45), (side * spec.wings / 2, 0, 0))
             rig.add(
                 f"wing_{lr}",
                 [wing],
@@ -237,6 +339,235 @@ def _quadruped(
                 role=f"wing_{lr}",
             )
     return rig.parts
+
+
+BLACK: RGB = (0.06, 0.06, 0.07)
+CREAM: RGB = (0.96, 0.93, 0.86)
+
+#: Four-legged kinds: proportions and markings, and the default body colour (sRGB).
+QUADRUPEDS: dict[str, tuple[Quadruped, RGB]] = {
+    "dog": (Quadruped(0.7, 0.24, 0.28, 0.2, 0.17, 0.05, 0.25, ears="floppy", snout=0.5, droop=-0.4), (0.72, 0.5, 0.28)),
+    "cat": (Quadruped(0.45, 0.15, 0.15, 0.13, 0.12, 0.02, 0.3, snout=0.15, droop=-0.8), (0.45, 0.45, 0.48)),
+    "horse": (
+        Quadruped(1.8, 0.5, 0.95, 0.6, 0.38, 0.45, 0.6, accent=(0.15, 0.1, 0.08), ear=0.6, snout=0.9, droop=1.0),
+        (0.5, 0.3, 0.16),
+    ),
+    "cow": (
+        Quadruped(
+            1.9,
+            0.7,
+            0.65,
+            0.7,
+            0.4,
+            0.05,
+            0.6,
+            accent=DARK,
+            ears="floppy",
+            ear=0.7,
+            horns=0.12,
+            droop=1.2,
+            marks=DARK,
+            spots=True,
+        ),
+        (0.92, 0.9, 0.86),
+    ),
+    "fox": (
+        Quadruped(
+            0.6,
+            0.18,
+            0.2,
+            0.17,
+            0.15,
+            0.06,
+            0.42,
+            ear=1.5,
+            snout=0.8,
+            tail_width=0.055,
+            droop=0.25,
+            tail_tip=CREAM,
+            chest=CREAM,
+            limbs=(0.18, 0.1, 0.06),
+        ),
+        (0.88, 0.42, 0.12),
+    ),
+    "wolf": (
+        Quadruped(
+            1.0,
+            0.28,
+            0.45,
+            0.3,
+            0.22,
+            0.1,
+            0.45,
+            ear=1.2,
+            snout=0.8,
+            tail_width=0.06,
+            droop=0.6,
+            chest=(0.8, 0.8, 0.78),
+        ),
+        (0.5, 0.5, 0.52),
+    ),
+    "panda": (
+        Quadruped(
+            1.3,
+            0.75,
+            0.38,
+            0.7,
+            0.45,
+            0.05,
+            0.1,
+            ears="round",
+            ear=1.1,
+            snout=0.25,
+            tail_width=0.06,
+            limbs=BLACK,
+            eye_patches=BLACK,
+        ),
+        WHITE,
+    ),
+    "bear": (
+        Quadruped(1.6, 0.8, 0.6, 0.75, 0.42, 0.1, 0.1, ears="round", snout=0.45, tail_width=0.07),
+        (0.4, 0.26, 0.14),
+    ),
+    "raccoon": (
+        Quadruped(
+            0.55,
+            0.24,
+            0.18,
+            0.22,
+            0.16,
+            0.03,
+            0.35,
+            snout=0.4,
+            tail_width=0.05,
+            droop=0.3,
+            tail_tip=BLACK,
+            eye_patches=BLACK,
+            limbs=(0.25, 0.24, 0.24),
+        ),
+        (0.55, 0.54, 0.52),
+    ),
+    "rabbit": (
+        Quadruped(
+            0.32,
+            0.2,
+            0.06,
+            0.2,
+            0.14,
+            0.02,
+            0.06,
+            ears="long",
+            ear=0.8,
+            snout=0.15,
+            tail_width=0.045,
+            tail_tip=WHITE,
+            droop=-0.3,
+        ),
+        (0.7, 0.6, 0.5),
+    ),
+    "deer": (
+        Quadruped(1.4, 0.35, 0.9, 0.45, 0.26, 0.45, 0.12, snout=0.6, horns=0.5, chest=CREAM, droop=-0.2),
+        (0.7, 0.48, 0.28),
+    ),
+    "elephant": (
+        Quadruped(3.0, 1.4, 1.5, 1.6, 0.9, 0.1, 0.5, ears="floppy", ear=2.2, snout=0.15, trunk=1.4, droop=1.2),
+        (0.55, 0.55, 0.57),
+    ),
+    "giraffe": (
+        Quadruped(
+            1.8,
+            0.6,
+            1.7,
+            0.8,
+            0.38,
+            1.8,
+            0.6,
+            ear=0.7,
+            snout=0.7,
+            horns=0.18,
+            marks=(0.5, 0.28, 0.1),
+            spots=True,
+            droop=1.1,
+        ),
+        (0.92, 0.75, 0.38),
+    ),
+    "lion": (
+        Quadruped(
+            1.9,
+            0.55,
+            0.75,
+            0.65,
+            0.45,
+            0.1,
+            0.8,
+            ears="round",
+            ear=0.7,
+            snout=0.45,
+            droop=0.8,
+            tail_tip=(0.35, 0.2, 0.08),
+            mane=(0.5, 0.28, 0.1),
+        ),
+        (0.82, 0.62, 0.32),
+    ),
+    "tiger": (
+        Quadruped(
+            2.0, 0.5, 0.7, 0.6, 0.4, 0.08, 0.9, ears="round", ear=0.7, snout=0.4, droop=0.6, chest=CREAM, marks=BLACK
+        ),
+        (0.92, 0.5, 0.12),
+    ),
+    "pig": (
+        Quadruped(1.1, 0.45, 0.3, 0.5, 0.3, 0.02, 0.1, ears="floppy", ear=0.8, snout=0.3, droop=-0.5),
+        (0.95, 0.65, 0.65),
+    ),
+    "sheep": (
+        Quadruped(
+            1.1,
+            0.55,
+            0.42,
+            0.55,
+            0.25,
+            0.12,
+            0.12,
+            ears="floppy",
+            ear=0.8,
+            snout=0.3,
+            face=(0.15, 0.13, 0.12),
+            limbs=(0.15, 0.13, 0.12),
+            droop=1.0,
+        ),
+        CREAM,
+    ),
+    "goat": (
+        Quadruped(1.0, 0.32, 0.45, 0.42, 0.22, 0.12, 0.1, ears="floppy", ear=0.7, snout=0.6, horns=0.25, droop=-0.6),
+        (0.75, 0.7, 0.62),
+    ),
+    "mouse": (
+        Quadruped(0.12, 0.07, 0.03, 0.06, 0.06, 0.01, 0.14, ears="round", ear=1.8, snout=0.5, droop=0.1),
+        (0.6, 0.58, 0.56),
+    ),
+    "corgi": (
+        Quadruped(
+            0.75,
+            0.28,
+            0.12,
+            0.24,
+            0.2,
+            0.08,
+            0.08,
+            ear=1.5,
+            snout=0.55,
+            tail_width=0.04,
+            chest=WHITE,
+            limbs=WHITE,
+            droop=-0.3,
+        ),
+        (0.88, 0.56, 0.25),
+    ),
+    "dragon": (
+        Quadruped(3.5, 1.0, 0.9, 1.0, 0.7, 0.9, 2.2, accent=(0.75, 0.15, 0.1), snout=0.6, horns=0.3, wings=2.6),
+        (0.2, 0.55, 0.25),
+    ),
+}
 
 
 def _bird(body: RGB) -> list[Part]:
@@ -568,58 +899,7 @@ _LIBRARY: dict[str, tuple[Builder, RGB, bool]] = {
     "person": (lambda c: _biped(c, 1.75), (0.2, 0.45, 0.75), True),
     "child": (lambda c: _biped(c, 1.2), (0.9, 0.55, 0.2), True),
     "robot": (_robot, (0.7, 0.72, 0.78), True),
-    "dog": (
-        lambda c: _quadruped(
-            c, length=0.7, width=0.24, leg=0.28, depth=0.2, head=0.17, neck_rise=0.05, tail=0.25, accent=_shade(c, 0.6)
-        ),
-        (0.72, 0.5, 0.28),
-        True,
-    ),
-    "cat": (
-        lambda c: _quadruped(
-            c,
-            length=0.45,
-            width=0.15,
-            leg=0.15,
-            depth=0.13,
-            head=0.12,
-            neck_rise=0.02,
-            tail=0.3,
-            accent=_shade(c, 0.55),
-        ),
-        (0.45, 0.45, 0.48),
-        True,
-    ),
-    "horse": (
-        lambda c: _quadruped(
-            c, length=1.8, width=0.5, leg=0.95, depth=0.6, head=0.38, neck_rise=0.45, tail=0.6, accent=(0.15, 0.1, 0.08)
-        ),
-        (0.5, 0.3, 0.16),
-        True,
-    ),
-    "cow": (
-        lambda c: _quadruped(
-            c, length=1.9, width=0.7, leg=0.65, depth=0.7, head=0.4, neck_rise=0.05, tail=0.6, accent=DARK
-        ),
-        (0.92, 0.9, 0.86),
-        True,
-    ),
-    "dragon": (
-        lambda c: _quadruped(
-            c,
-            length=3.5,
-            width=1.0,
-            leg=0.9,
-            depth=1.0,
-            head=0.7,
-            neck_rise=0.9,
-            tail=2.2,
-            accent=(0.75, 0.15, 0.1),
-            wings=2.6,
-        ),
-        (0.2, 0.55, 0.25),
-        True,
-    ),
+    **{kind: (partial(_quadruped, spec=spec), color, True) for kind, (spec, color) in QUADRUPEDS.items()},
     "bird": (_bird, (0.3, 0.45, 0.8), True),
     "fish": (_fish, (0.95, 0.55, 0.15), True),
     "car": (_car, (0.8, 0.12, 0.12), True),

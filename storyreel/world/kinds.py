@@ -21,6 +21,22 @@ CHARACTER_KINDS: frozenset[str] = frozenset(
         "plane",
         "robot",
         "dragon",
+        "fox",
+        "wolf",
+        "panda",
+        "bear",
+        "raccoon",
+        "rabbit",
+        "deer",
+        "elephant",
+        "giraffe",
+        "lion",
+        "tiger",
+        "pig",
+        "sheep",
+        "goat",
+        "mouse",
+        "corgi",
     }
 )
 
