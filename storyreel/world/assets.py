@@ -96,6 +96,15 @@ def cone(radius: float, height: float, base: Vec3, axis: str = "y", sections: in
     return mesh.apply_transform(geometry.translation(np.asarray(base, float)) @ _along(axis))
 
 
+def frustum(bottom: float, top: float, height: float, base: Vec3, sections: int = 10) -> trimesh.Trimesh:
+    """An upright truncated cone: radius ``bottom`` at ``base``, ``top`` at ``height`` above it (a skirt, a cup)."""
+    mesh = trimesh.creation.cylinder(radius=bottom, height=height, sections=sections)
+    upper = mesh.vertices[:, 2] > 0
+    mesh.vertices[upper, :2] *= top / bottom
+    mesh.apply_transform(geometry.translation(np.asarray(base, float) + np.array([0, height / 2, 0])) @ _along("y"))
+    return mesh
+
+
 def prism(width: float, height: float, depth: float, base: Vec3) -> trimesh.Trimesh:
     """A gable roof: a triangular prism ``width`` (x) by ``depth`` (z), ridge ``height`` above ``base``."""
     profile = np.array([[-width / 2, 0.0], [width / 2, 0.0], [0.0, height]])
@@ -138,37 +147,126 @@ class _Rig:
 # --- characters -------------------------------------------------------------------------------------------------
 
 
-def _biped(body: RGB, height: float, robot: bool = False) -> list[Part]:
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person's build: height (m), head size against an adult's, forward stoop (rad), default hair (sRGB) and
+    whether they walk with a cane."""
+
+    height: float
+    head: float = 1.0
+    stoop: float = 0.0
+    hair: RGB = (0.3, 0.2, 0.12)
+    cane: bool = False
+
+
+PERSON_COLORS: dict[str, RGB] = {"person": (0.2, 0.45, 0.75), "child": (0.9, 0.55, 0.2), "elder": (0.55, 0.42, 0.6)}
+PEOPLE: dict[str, Person] = {
+    "person": Person(1.75),
+    "child": Person(1.2, head=1.25),
+    "elder": Person(1.65, stoop=0.3, hair=(0.82, 0.82, 0.8), cane=True),
+}
+FEMALE_WORDS = _wordset(
+    "woman women girl female lady she her mother mom mum grandmother grandma granny nan queen princess aunt sister "
+    "wife daughter witch bride niece"
+)
+MALE_WORDS = _wordset(
+    "man men boy male gentleman guy he him father dad grandfather grandpa grandad king prince uncle brother husband "
+    "son wizard knight groom nephew"
+)
+HAIR_COLORS: dict[str, RGB] = {
+    **dict.fromkeys(("blond", "blonde", "fair-haired"), (0.9, 0.76, 0.42)),
+    **dict.fromkeys(("ginger", "redhead", "red-haired", "auburn"), (0.7, 0.3, 0.1)),
+    **dict.fromkeys(("brunette", "brown-haired"), (0.35, 0.22, 0.12)),
+    **dict.fromkeys(("dark-haired", "black-haired"), (0.08, 0.07, 0.07)),
+    **dict.fromkeys(("grey", "gray", "silver", "grey-haired", "gray-haired", "white-haired"), (0.82, 0.82, 0.8)),
+}
+
+
+def _person(body: RGB, spec: Person, words: Sequence[str] = ()) -> list[Part]:
+    """A person of ``spec``'s build; ``words`` (descriptors, the name) choose the details: a woman or girl has long
+    hair and a dress, hair colour words colour the hair."""
+    said = {word.lower() for word in words}
+    female = bool(said & FEMALE_WORDS) and not said & MALE_WORDS
+    hair = next((HAIR_COLORS[word] for word in words if word.lower() in HAIR_COLORS), spec.hair)
+    return _biped(
+        body, spec.height, hair=hair, long_hair=female, skirt=female, head=spec.head, stoop=spec.stoop, cane=spec.cane
+    )
+
+
+def _biped(
+    body: RGB,
+    height: float,
+    *,
+    robot: bool = False,
+    hair: RGB = (0.3, 0.2, 0.12),
+    long_hair: bool = False,
+    skirt: bool = False,
+    head: float = 1.0,
+    stoop: float = 0.0,
+    cane: bool = False,
+) -> list[Part]:
     """A person (or robot) 1.75 m tall, scaled to ``height``; legs and arms swing about x, the neck nods, the head
-    turns about y."""
+    turns about y. ``stoop`` leans the torso forwards; ``head`` scales the head (a child's is larger)."""
     rig = _Rig()
     skin = METAL if robot else SKIN
     trousers = (0.35, 0.37, 0.42) if robot else (0.18, 0.22, 0.35)
-    torso = rig.add("torso", [box((0.4, 0.52, 0.24), (0, 0.26, 0))], body, offset=(0, 0.92, 0))
-    neck = rig.add("neck", [cylinder(0.06, 0.1, (0, 0.05, 0))], skin, parent=torso, offset=(0, 0.52, 0), role="neck")
+    lean = geometry.rotation_x(stoop)
+    torso_mesh = box((0.4, 0.52, 0.24), (0, 0.26, 0)).apply_transform(lean)
+    torso = rig.add("torso", [torso_mesh], body, offset=(0, 0.92, 0))
+
+    def leaned(x: float, y: float) -> tuple[float, float, float]:
+        return (x, y * float(np.cos(stoop)), y * float(np.sin(stoop)))
+
+    neck = rig.add("neck", [cylinder(0.06, 0.1, (0, 0.05, 0))], skin, parent=torso, offset=leaned(0, 0.52), role="neck")
     head_mesh = box((0.24, 0.24, 0.24), (0, 0.12, 0)) if robot else sphere(0.12, (0, 0.12, 0), (1, 1.1, 1))
-    head = rig.add("head", [head_mesh], skin, parent=neck, offset=(0, 0.06, 0), axis=(0, 1, 0), role="head")
-    eyes = [box((0.035, 0.035, 0.02), (side * 0.045, 0.14, 0.115)) for side in (1, -1)]
+    head_index = rig.add("head", [head_mesh], skin, parent=neck, offset=(0, 0.06, 0), axis=(0, 1, 0), role="head")
     if robot:
-        rig.add("visor", [box((0.2, 0.05, 0.02), (0, 0.14, 0.125))], (0.2, 0.9, 0.95), parent=head)
-        rig.add(
-            "antenna", [cylinder(0.01, 0.12, (0, 0.3, 0)), sphere(0.025, (0, 0.37, 0), detail=0)], DARK, parent=head
-        )
+        rig.add("visor", [box((0.2, 0.05, 0.02), (0, 0.14, 0.125))], (0.2, 0.9, 0.95), parent=head_index)
+        antenna = [cylinder(0.01, 0.12, (0, 0.3, 0)), sphere(0.025, (0, 0.37, 0), detail=0)]
+        rig.add("antenna", antenna, DARK, parent=head_index)
     else:
-        rig.add("eyes", eyes, DARK, parent=head)
-        rig.add("hair", [sphere(0.128, (0, 0.15, -0.025), (1, 0.75, 1))], (0.3, 0.2, 0.12), parent=head)
+        eyes = [box((0.035, 0.035, 0.02), (side * 0.045, 0.14, 0.115)) for side in (1, -1)]
+        rig.add("eyes", eyes, DARK, parent=head_index)
+        locks = [sphere(0.132, (0, 0.15, -0.02), (1, 0.78, 1.02))]
+        if long_hair:
+            locks.append(box((0.25, 0.34, 0.08), (0, 0.02, -0.085)))
+        rig.add("hair", locks, hair, parent=head_index)
+    if head != 1.0:
+        for part in rig.parts[head_index:]:
+            part.mesh.apply_scale(head)
+    if skirt:
+        rig.add("skirt", [frustum(0.2, 0.32, 0.55, (0, -0.5, 0))], body, parent=torso)
     for side, suffix in ((1, "l"), (-1, "r")):
         leg = [box((0.15, 0.88, 0.17), (0, -0.44, 0)), box((0.13, 0.06, 0.24), (0, -0.89, 0.04))]
-        rig.add(f"leg_{suffix}", leg, trousers, parent=torso, offset=(side * 0.1, 0, 0), role=f"leg_{suffix}")
+        rig.add(
+            f"leg_{suffix}",
+            leg,
+            SKIN if skirt else trousers,
+            parent=torso,
+            offset=(side * 0.1, 0, 0),
+            role=f"leg_{suffix}",
+        )
         arm = rig.add(
             f"arm_{suffix}",
             [capsule(0.055, 0.58, (0, -0.26, 0))],
             body,
             parent=torso,
-            offset=(side * 0.26, 0.48, 0),
+            offset=leaned(side * 0.26, 0.48),
             role=f"arm_{suffix}",
         )
-        rig.add(f"hand_{suffix}", [sphere(0.055, (0, -0.57, 0), detail=0)], skin, parent=arm)
+        hand = [sphere(0.055, (0, -0.57, 0), detail=0)]
+        rig.add(f"hand_{suffix}", hand, skin, parent=arm)
+        if cane and side < 0:
+            rig.add(
+                "cane",
+                [cylinder(0.018, 0.95, (0, -0.57 - 0.42, 0.04)), box((0.03, 0.03, 0.12), (0, -0.57, 0.08))],
+                DARK_WOOD,
+                parent=arm,
+            )
     return _scaled(rig.parts, height / 1.75)
 
 
@@ -896,8 +994,7 @@ Builder = Callable[[RGB], list[Part]]
 
 #: kind -> (builder, default body colour in sRGB, articulated)
 _LIBRARY: dict[str, tuple[Builder, RGB, bool]] = {
-    "person": (lambda c: _biped(c, 1.75), (0.2, 0.45, 0.75), True),
-    "child": (lambda c: _biped(c, 1.2), (0.9, 0.55, 0.2), True),
+    **{kind: (partial(_person, spec=spec), PERSON_COLORS[kind], True) for kind, spec in PEOPLE.items()},
     "robot": (_robot, (0.7, 0.72, 0.78), True),
     **{kind: (partial(_quadruped, spec=spec), color, True) for kind, (spec, color) in QUADRUPEDS.items()},
     "bird": (_bird, (0.3, 0.45, 0.8), True),
@@ -947,8 +1044,10 @@ def build_asset(
     if kind not in _LIBRARY:
         raise ValueError(f"unknown asset kind {kind!r}; known kinds: {', '.join(sorted(KINDS))} (or a user asset)")
     builder, color, articulated = _LIBRARY[kind]
-    body = tuple(appearance.rgb) if appearance.rgb is not None else color
-    parts = builder((float(body[0]), float(body[1]), float(body[2])))
+    rgb = appearance.rgb if appearance.rgb is not None else color
+    body = (float(rgb[0]), float(rgb[1]), float(rgb[2]))
+    words = [*appearance.descriptors, *label.replace(",", " ").split()]
+    parts = _person(body, PEOPLE[kind], words) if kind in PEOPLE else builder(body)
     return _grounded(Asset(kind=kind, parts=_scaled(parts, appearance.size), animate=articulated, label=label or kind))
 
 

@@ -7,6 +7,7 @@ CHARACTER_KINDS: frozenset[str] = frozenset(
     {
         "person",
         "child",
+        "elder",
         "dog",
         "cat",
         "bird",
