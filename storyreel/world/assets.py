@@ -20,128 +20,37 @@ import trimesh
 from numpy.typing import NDArray
 
 from storyreel import geometry
-from storyreel.geometry import Array
 from storyreel.schema import Appearance
 from storyreel.world.kinds import KINDS
 from storyreel.world.rig import Asset, Part
-
-Vec3 = Sequence[float]
-RGB = tuple[float, float, float]
+from storyreel.world.shapes import (
+    BLACK,
+    CREAM,
+    DARK,
+    DARK_WOOD,
+    GLASS,
+    LEAF,
+    METAL,
+    RGB,
+    SKIN,
+    TYRE,
+    WHITE,
+    WOOD,
+    Rig,
+    box,
+    capsule,
+    cone,
+    cylinder,
+    frustum,
+    merge,
+    mirror_y,
+    prism,
+    shade,
+    sphere,
+    srgb_to_linear,
+)
 
 USER_ASSET_SUFFIXES = (".glb", ".gltf", ".obj")
-
-# Secondary colours shared across kinds (sRGB).
-SKIN: RGB = (0.87, 0.68, 0.55)
-DARK: RGB = (0.08, 0.08, 0.1)
-TYRE: RGB = (0.12, 0.12, 0.13)
-GLASS: RGB = (0.55, 0.72, 0.85)
-WOOD: RGB = (0.55, 0.36, 0.2)
-DARK_WOOD: RGB = (0.36, 0.22, 0.12)
-LEAF: RGB = (0.25, 0.55, 0.2)
-WHITE: RGB = (0.95, 0.95, 0.93)
-METAL: RGB = (0.6, 0.62, 0.66)
-
-
-def merge(meshes: Sequence[trimesh.Trimesh]) -> trimesh.Trimesh:
-    """One mesh from several, vertices kept apart (so closed pieces stay closed)."""
-    if len(meshes) == 1:
-        return meshes[0]
-    merged = trimesh.util.concatenate(list(meshes))
-    assert isinstance(merged, trimesh.Trimesh)
-    return merged
-
-
-def srgb_to_linear(color: Sequence[float] | NDArray[np.float64]) -> RGB:
-    """One sRGB colour in [0, 1] -> linear RGB (what the renderer's shading expects)."""
-    c = np.clip(np.asarray(color, dtype=float), 0.0, 1.0)
-    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return (float(linear[0]), float(linear[1]), float(linear[2]))
-
-
-# --- primitives: small watertight meshes placed in a part's own frame -------------------------------------------
-
-
-def box(size: Vec3, center: Vec3 = (0.0, 0.0, 0.0)) -> trimesh.Trimesh:
-    return trimesh.creation.box(extents=size, transform=geometry.translation(np.asarray(center, float)))
-
-
-def _along(axis: str) -> Array:
-    """Rotation taking trimesh's +z primitive axis to ``axis``."""
-    if axis == "y":
-        return geometry.rotation_x(-np.pi / 2)
-    if axis == "x":
-        return geometry.rotation_y(np.pi / 2)
-    return np.eye(4)
-
-
-def cylinder(radius: float, length: float, center: Vec3, axis: str = "y", sections: int = 8) -> trimesh.Trimesh:
-    mesh = trimesh.creation.cylinder(radius=radius, height=length, sections=sections)
-    return mesh.apply_transform(geometry.translation(np.asarray(center, float)) @ _along(axis))
-
-
-def capsule(radius: float, length: float, center: Vec3, axis: str = "y") -> trimesh.Trimesh:
-    """A capsule ``length`` long end to end."""
-    mesh = trimesh.creation.capsule(height=max(length - 2 * radius, 1e-3), radius=radius, count=[6, 6])
-    return mesh.apply_transform(geometry.translation(np.asarray(center, float)) @ _along(axis))
-
-
-def sphere(radius: float, center: Vec3, stretch: Vec3 = (1.0, 1.0, 1.0), detail: int = 1) -> trimesh.Trimesh:
-    mesh = trimesh.creation.icosphere(subdivisions=detail, radius=radius)
-    mesh.apply_scale(np.asarray(stretch, float))
-    return mesh.apply_translation(np.asarray(center, float))
-
-
-def cone(radius: float, height: float, base: Vec3, axis: str = "y", sections: int = 8) -> trimesh.Trimesh:
-    mesh = trimesh.creation.cone(radius=radius, height=height, sections=sections)
-    return mesh.apply_transform(geometry.translation(np.asarray(base, float)) @ _along(axis))
-
-
-def frustum(bottom: float, top: float, height: float, base: Vec3, sections: int = 10) -> trimesh.Trimesh:
-    """An upright truncated cone: radius ``bottom`` at ``base``, ``top`` at ``height`` above it (a skirt, a cup)."""
-    mesh = trimesh.creation.cylinder(radius=bottom, height=height, sections=sections)
-    upper = mesh.vertices[:, 2] > 0
-    mesh.vertices[upper, :2] *= top / bottom
-    mesh.apply_transform(geometry.translation(np.asarray(base, float) + np.array([0, height / 2, 0])) @ _along("y"))
-    return mesh
-
-
-def prism(width: float, height: float, depth: float, base: Vec3) -> trimesh.Trimesh:
-    """A gable roof: a triangular prism ``width`` (x) by ``depth`` (z), ridge ``height`` above ``base``."""
-    profile = np.array([[-width / 2, 0.0], [width / 2, 0.0], [0.0, height]])
-    vertices = np.array([[x, y, z] for z in (-depth / 2, depth / 2) for x, y in profile]) + np.asarray(base, float)
-    faces = [[0, 2, 1], [3, 4, 5], [0, 1, 4], [0, 4, 3], [1, 2, 5], [1, 5, 4], [2, 0, 3], [2, 3, 5]]
-    return trimesh.Trimesh(vertices, faces, process=False)
-
-
-class _Rig:
-    """Collects parts in parent-before-child order."""
-
-    def __init__(self) -> None:
-        self.parts: list[Part] = []
-
-    def add(
-        self,
-        name: str,
-        meshes: Sequence[trimesh.Trimesh],
-        color: Sequence[float],
-        *,
-        parent: int = -1,
-        offset: Vec3 = (0.0, 0.0, 0.0),
-        axis: Vec3 = (1.0, 0.0, 0.0),
-        role: str = "",
-    ) -> int:
-        self.parts.append(
-            Part(
-                name=name,
-                mesh=merge(meshes),
-                color=srgb_to_linear(color),
-                parent=parent,
-                offset=np.asarray(offset, dtype=float),
-                axis=np.asarray(axis, dtype=float),
-                role=role,
-            )
-        )
-        return len(self.parts) - 1
 
 
 # --- characters -------------------------------------------------------------------------------------------------
@@ -211,7 +120,7 @@ def _biped(
 ) -> list[Part]:
     """A person (or robot) 1.75 m tall, scaled to ``height``; legs and arms swing about x, the neck nods, the head
     turns about y. ``stoop`` leans the torso forwards; ``head`` scales the head (a child's is larger)."""
-    rig = _Rig()
+    rig = Rig()
     skin = METAL if robot else SKIN
     trousers = (0.35, 0.37, 0.42) if robot else (0.18, 0.22, 0.35)
     lean = geometry.rotation_x(stoop)
@@ -322,9 +231,9 @@ def _ears(spec: Quadruped, top: float) -> list[trimesh.Trimesh]:
 def _quadruped(body: RGB, spec: Quadruped) -> list[Part]:
     """A four-legged animal built from ``spec``: body box on four legs (roles leg_fl, leg_fr, leg_bl, leg_br), a
     head with ears and snout that turns about y, a wagging tail and, for a dragon, flapping wings."""
-    rig = _Rig()
+    rig = Rig()
     length, width, leg, depth, head, rise = spec.length, spec.width, spec.leg, spec.depth, spec.head, spec.neck_rise
-    accent = spec.accent or _shade(body, 0.6)
+    accent = spec.accent or shade(body, 0.6)
     trunk = rig.add("body", [box((width, depth, length), (0, depth / 2, 0))], body, offset=(0, leg, 0))
     if spec.chest:
         patch = box((width * 0.7, depth * 0.5, length * 0.35), (0, depth * 0.3, length * 0.35))
@@ -376,7 +285,7 @@ def _quadruped(body: RGB, spec: Quadruped) -> list[Part]:
             cone(head * 0.07, head * 0.6, (s * head * 0.3, snout_y - head * 0.1, front), axis="z", sections=5)
             for s in (1, -1)
         )
-    rig.add("snout", muzzle, accent if spec.face is None else _shade(face, 0.8), parent=head_index)
+    rig.add("snout", muzzle, accent if spec.face is None else shade(face, 0.8), parent=head_index)
     crown = rise + head * 0.8
     top = _ears(spec, crown)
     if spec.horns:
@@ -438,9 +347,6 @@ def _quadruped(body: RGB, spec: Quadruped) -> list[Part]:
             )
     return rig.parts
 
-
-BLACK: RGB = (0.06, 0.06, 0.07)
-CREAM: RGB = (0.96, 0.93, 0.86)
 
 #: Four-legged kinds: proportions and markings, and the default body colour (sRGB).
 QUADRUPEDS: dict[str, tuple[Quadruped, RGB]] = {
@@ -669,7 +575,7 @@ QUADRUPEDS: dict[str, tuple[Quadruped, RGB]] = {
 
 
 def _bird(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     trunk = rig.add("body", [sphere(0.1, (0, 0, 0), (0.8, 0.75, 1.3))], body, offset=(0, 0.12, 0))
     head = rig.add(
         "head", [sphere(0.055, (0, 0.04, 0))], body, parent=trunk, offset=(0, 0.06, 0.1), axis=(0, 1, 0), role="head"
@@ -681,7 +587,7 @@ def _bird(body: RGB) -> list[Part]:
         rig.add(
             f"wing_{lr}",
             [wing],
-            _shade(body, 0.7),
+            shade(body, 0.7),
             parent=trunk,
             offset=(side * 0.06, 0.03, 0),
             axis=(0, 0, side),
@@ -698,7 +604,7 @@ def _bird(body: RGB) -> list[Part]:
     rig.add(
         "tail",
         [box((0.08, 0.012, 0.1), (0, 0, -0.05))],
-        _shade(body, 0.7),
+        shade(body, 0.7),
         parent=trunk,
         offset=(0, 0.01, -0.12),
         axis=(1, 0, 0),
@@ -708,19 +614,19 @@ def _bird(body: RGB) -> list[Part]:
 
 
 def _fish(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     trunk = rig.add("body", [sphere(0.1, (0, 0, 0), (0.5, 1.0, 2.0))], body, offset=(0, 0.12, 0))
     rig.add("eyes", [box((0.012, 0.025, 0.025), (s * 0.05, 0.03, 0.12)) for s in (1, -1)], DARK, parent=trunk)
     fin = trimesh.Trimesh(
         np.array([[0, 0, 0], [0, 0.1, -0.14], [0, -0.1, -0.14], [0.01, 0, -0.05]], float),
         [[0, 1, 2], [0, 3, 1], [1, 3, 2], [2, 3, 0]],
     )
-    rig.add("tail", [fin], _shade(body, 0.7), parent=trunk, offset=(0, 0, -0.19), axis=(0, 1, 0), role="tail")
-    rig.add("fin", [box((0.01, 0.06, 0.08), (0, 0.11, 0))], _shade(body, 0.7), parent=trunk)
+    rig.add("tail", [fin], shade(body, 0.7), parent=trunk, offset=(0, 0, -0.19), axis=(0, 1, 0), role="tail")
+    rig.add("fin", [box((0.01, 0.06, 0.08), (0, 0.11, 0))], shade(body, 0.7), parent=trunk)
     return rig.parts
 
 
-def _wheels(rig: _Rig, radius: float, width: float, track: float, axles: Sequence[float], lift: float = 0.0) -> None:
+def _wheels(rig: Rig, radius: float, width: float, track: float, axles: Sequence[float], lift: float = 0.0) -> None:
     for index, z in enumerate(axles):
         for side in (1, -1):
             rig.add(
@@ -733,7 +639,7 @@ def _wheels(rig: _Rig, radius: float, width: float, track: float, axles: Sequenc
 
 
 def _car(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("body", [box((1.8, 0.75, 4.5), (0, 0.72, 0))], body)
     rig.add("cabin", [box((1.6, 0.55, 2.3), (0, 1.37, -0.3))], GLASS)
     rig.add("lights", [box((0.3, 0.12, 0.04), (s * 0.6, 0.85, 2.25)) for s in (1, -1)], (1.0, 0.95, 0.6))
@@ -742,7 +648,7 @@ def _car(body: RGB) -> list[Part]:
 
 
 def _bus(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("body", [box((2.5, 2.6, 12.0), (0, 1.8, 0))], body)
     rig.add("windows", [box((2.54, 0.8, 10.5), (0, 2.3, -0.4)), box((2.2, 1.0, 0.04), (0, 2.2, 6.0))], GLASS)
     rig.add("stripe", [box((2.54, 0.15, 12.02), (0, 1.3, 0))], WHITE)
@@ -751,7 +657,7 @@ def _bus(body: RGB) -> list[Part]:
 
 
 def _truck(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("cab", [box((2.4, 2.2, 2.0), (0, 1.7, 2.5))], body)
     rig.add("cargo", [box((2.5, 2.8, 4.8), (0, 2.0, -1.1))], WHITE)
     rig.add("windscreen", [box((2.0, 0.8, 0.04), (0, 2.2, 3.5))], GLASS)
@@ -761,7 +667,7 @@ def _truck(body: RGB) -> list[Part]:
 
 
 def _bicycle(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     frame = [
         box((0.05, 0.05, 1.0), (0, 0.6, 0.0)),
         box((0.05, 0.55, 0.05), (0, 0.62, -0.25)),
@@ -777,7 +683,7 @@ def _bicycle(body: RGB) -> list[Part]:
 
 
 def _boat(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("hull", [box((2.0, 0.8, 5.0), (0, 0.4, 0)), _bow(2.0, 1.4, 0.8, 2.5)], body)
     rig.add("deck", [box((1.8, 0.05, 4.8), (0, 0.82, 0))], WOOD)
     rig.add("cabin", [box((1.3, 0.9, 1.6), (0, 1.3, -0.8))], WHITE)
@@ -799,10 +705,10 @@ def _bow(width: float, length: float, height: float, z: float) -> trimesh.Trimes
 
 
 def _plane(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("fuselage", [capsule(0.7, 10.0, (0, 1.6, 0), axis="z")], body)
     rig.add("wings", [box((11.0, 0.15, 1.8), (0, 1.4, 0.8)), box((3.6, 0.1, 0.9), (0, 1.9, -4.3))], WHITE)
-    rig.add("fin", [box((0.12, 1.6, 1.2), (0, 2.7, -4.3))], _shade(body, 0.6))
+    rig.add("fin", [box((0.12, 1.6, 1.2), (0, 2.7, -4.3))], shade(body, 0.6))
     rig.add("windows", [box((1.0, 0.35, 0.6), (0, 2.05, 3.7))], GLASS)
     rig.add("gear", [cylinder(0.25, 0.2, (s, 0.25, 0.8), "x") for s in (1.2, -1.2)], TYRE)
     return rig.parts
@@ -816,28 +722,28 @@ def _robot(body: RGB) -> list[Part]:
 
 
 def _ball(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     ball = rig.add("ball", [sphere(0.11, (0, 0, 0))], body, offset=(0, 0.11, 0), role="wheel")
     rig.add("band", [cylinder(0.112, 0.035, (0, 0, 0), "z", 12)], WHITE, parent=ball)
     return rig.parts
 
 
 def _tree(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("trunk", [cylinder(0.22, 2.6, (0, 1.3, 0))], DARK_WOOD)
     rig.add("canopy", [sphere(1.8, (0, 3.9, 0), (1.0, 1.1, 1.0)), sphere(1.1, (0.9, 3.2, 0.5))], body)
     return rig.parts
 
 
 def _pine(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("trunk", [cylinder(0.2, 1.6, (0, 0.8, 0))], DARK_WOOD)
     rig.add("needles", [cone(2.2 - 0.55 * i, 3.2, (0, 1.3 + 2.0 * i, 0)) for i in range(3)], body)
     return rig.parts
 
 
 def _house(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("walls", [box((8.0, 3.4, 7.0), (0, 1.7, 0))], body)
     rig.add("roof", [prism(8.8, 2.6, 7.6, (0, 3.4, 0)), box((0.6, 1.6, 0.6), (2.2, 4.6, -1.0))], (0.62, 0.22, 0.16))
     rig.add("door", [box((1.0, 2.1, 0.06), (0, 1.05, 3.5))], DARK_WOOD)
@@ -846,23 +752,23 @@ def _house(body: RGB) -> list[Part]:
 
 
 def _table(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("top", [box((1.4, 0.06, 0.8), (0, 0.72, 0))], body)
     legs = [box((0.07, 0.69, 0.07), (x, 0.345, z)) for x in (0.62, -0.62) for z in (0.33, -0.33)]
-    rig.add("legs", legs, _shade(body, 0.6))
+    rig.add("legs", legs, shade(body, 0.6))
     return rig.parts
 
 
 def _chair(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("seat", [box((0.48, 0.05, 0.48), (0, 0.45, 0)), box((0.48, 0.45, 0.05), (0, 0.7, -0.215))], body)
     legs = [box((0.04, 0.43, 0.04), (x, 0.215, z)) for x in (0.21, -0.21) for z in (0.21, -0.21)]
-    rig.add("legs", legs, _shade(body, 0.6))
+    rig.add("legs", legs, shade(body, 0.6))
     return rig.parts
 
 
 def _bench(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     slats = [box((1.8, 0.04, 0.13), (0, 0.45, z)) for z in (0.15, 0.0, -0.15)]
     back = [box((1.8, 0.12, 0.04), (0, y, -0.22)) for y in (0.62, 0.8)]
     rig.add("slats", [*slats, *back], body)
@@ -872,7 +778,7 @@ def _bench(body: RGB) -> list[Part]:
 
 
 def _lamp(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("pole", [cylinder(0.18, 0.04, (0, 0.02, 0), sections=10), cylinder(0.025, 1.45, (0, 0.74, 0))], DARK)
     rig.add("shade", [cone(0.24, 0.3, (0, 1.38, 0), sections=10)], body)
     rig.add("bulb", [sphere(0.06, (0, 1.4, 0), detail=0)], (1.0, 0.95, 0.6))
@@ -884,21 +790,21 @@ def _rock(body: RGB) -> list[Part]:
     bumps = np.random.default_rng(7).uniform(0.85, 1.1, (len(mesh.vertices), 1))
     mesh.vertices = mesh.vertices * bumps
     mesh.apply_translation((0, -mesh.bounds[0, 1], 0))
-    rig = _Rig()
+    rig = Rig()
     rig.add("stone", [mesh], body)
     rig.add("moss", [sphere(0.2, (0.1, float(mesh.bounds[1, 1]) - 0.1, 0.05), (1.2, 0.4, 1.0), detail=0)], LEAF)
     return rig.parts
 
 
 def _mountain(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("rock", [cone(40.0, 45.0, (0, 0, 0), sections=7)], body)
     rig.add("snow", [cone(13.6, 15.5, (0, 29.7, 0), sections=7)], WHITE)
     return rig.parts
 
 
 def _flower(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("stem", [cylinder(0.012, 0.32, (0, 0.16, 0), sections=5), box((0.1, 0.01, 0.04), (0.04, 0.14, 0))], LEAF)
     rig.add("petals", [sphere(0.06, (0, 0.35, 0), (1.0, 0.45, 1.0), detail=0)], body)
     rig.add("centre", [sphere(0.025, (0, 0.37, 0), detail=0)], (0.95, 0.8, 0.2))
@@ -906,21 +812,21 @@ def _flower(body: RGB) -> list[Part]:
 
 
 def _bush(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("leaves", [sphere(0.6, (0, 0.55, 0)), sphere(0.45, (0.5, 0.42, 0.1))], body)
-    rig.add("shadow_leaves", [sphere(0.45, (-0.45, 0.42, -0.1))], _shade(body, 0.7))
+    rig.add("shadow_leaves", [sphere(0.45, (-0.45, 0.42, -0.1))], shade(body, 0.7))
     return rig.parts
 
 
 def _box(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("box", [box((0.5, 0.5, 0.5), (0, 0.25, 0))], body)
-    rig.add("tape", [box((0.1, 0.51, 0.51), (0, 0.255, 0))], _shade(body, 0.75))
+    rig.add("tape", [box((0.1, 0.51, 0.51), (0, 0.255, 0))], shade(body, 0.75))
     return rig.parts
 
 
 def _tower(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("core", [box((8.0, 30.0, 8.0), (0, 15.0, 0))], body)
     rig.add("windows", [box((8.1, 1.2, 8.1), (0, 2.0 + 3.0 * i, 0)) for i in range(9)], GLASS)
     rig.add("roof", [box((5.0, 1.5, 5.0), (0, 30.75, 0))], DARK)
@@ -928,7 +834,7 @@ def _tower(body: RGB) -> list[Part]:
 
 
 def _bed(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("frame", [box((1.5, 0.3, 2.1), (0, 0.15, 0)), box((1.5, 0.9, 0.08), (0, 0.45, -1.05))], DARK_WOOD)
     rig.add("mattress", [box((1.4, 0.2, 2.0), (0, 0.4, 0)), box((0.6, 0.1, 0.35), (0, 0.55, -0.75))], WHITE)
     rig.add("blanket", [box((1.44, 0.06, 1.2), (0, 0.52, 0.35))], body)
@@ -936,58 +842,44 @@ def _bed(body: RGB) -> list[Part]:
 
 
 def _sofa(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     frame = [box((2.0, 0.42, 0.9), (0, 0.21, 0)), box((2.0, 0.5, 0.2), (0, 0.67, -0.35))]
     arms = [box((0.2, 0.25, 0.9), (x, 0.545, 0)) for x in (0.9, -0.9)]
     rig.add("frame", [*frame, *arms], body)
-    rig.add("cushions", [box((0.78, 0.12, 0.66), (x, 0.48, 0.08)) for x in (0.4, -0.4)], _shade(body, 1.25))
+    rig.add("cushions", [box((0.78, 0.12, 0.66), (x, 0.48, 0.08)) for x in (0.4, -0.4)], shade(body, 1.25))
     return rig.parts
 
 
 def _cloud(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     puffs = [sphere(1.6, (0, 1.4, 0)), sphere(1.2, (1.7, 1.1, 0.2)), sphere(1.1, (-1.7, 1.0, -0.2))]
     rig.add("puffs", puffs, body)
-    rig.add("underside", [sphere(2.4, (0, 0.55, 0), (1.3, 0.25, 0.8))], _shade(body, 0.8))
+    rig.add("underside", [sphere(2.4, (0, 0.55, 0), (1.3, 0.25, 0.8))], shade(body, 0.8))
     return rig.parts
 
 
 def _rocket(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("hull", [cylinder(0.8, 7.0, (0, 4.5, 0), sections=10)], body)
     wide = [box((2.6, 1.6, 0.1), (0, 1.8, 0)), box((0.1, 1.6, 2.6), (0, 1.8, 0))]
     rig.add("nose", [cone(0.8, 2.0, (0, 8.0, 0), sections=10), *wide], (0.85, 0.15, 0.12))
     rig.add("window", [cylinder(0.25, 0.1, (0, 6.0, 0.78), "z", 10)], GLASS)
-    rig.add("nozzle", [cone(0.6, 1.0, (0, 1.0, 0), sections=10).apply_transform(_mirror_y(1.0))], DARK)
+    rig.add("nozzle", [cone(0.6, 1.0, (0, 1.0, 0), sections=10).apply_transform(mirror_y(1.0))], DARK)
     return rig.parts
 
 
-def _mirror_y(pivot: float) -> Array:
-    """Flip a mesh upside down about height ``pivot`` (a nozzle is a cone opening downwards)."""
-    return (
-        geometry.translation(np.array([0, pivot, 0]))
-        @ geometry.rotation_x(np.pi)
-        @ geometry.translation(np.array([0, -pivot, 0]))
-    )
-
-
 def _fence(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("posts", [box((0.1, 1.1, 0.1), (x, 0.55, 0)) for x in (-1.5, -0.5, 0.5, 1.5)], body)
-    rig.add("rails", [box((3.1, 0.1, 0.05), (0, y, 0.07)) for y in (0.4, 0.85)], _shade(body, 0.75))
+    rig.add("rails", [box((3.1, 0.1, 0.05), (0, y, 0.07)) for y in (0.4, 0.85)], shade(body, 0.75))
     return rig.parts
 
 
 def _generic(body: RGB) -> list[Part]:
-    rig = _Rig()
+    rig = Rig()
     rig.add("block", [box((0.6, 0.55, 0.6), (0, 0.275, 0))], body)
-    rig.add("lid", [box((0.66, 0.08, 0.66), (0, 0.59, 0))], _shade(body, 0.7))
+    rig.add("lid", [box((0.66, 0.08, 0.66), (0, 0.59, 0))], shade(body, 0.7))
     return rig.parts
-
-
-def _shade(color: RGB, factor: float) -> RGB:
-    r, g, b = (min(channel * factor, 1.0) for channel in color)
-    return (r, g, b)
 
 
 Builder = Callable[[RGB], list[Part]]
