@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from storyreel import geometry
 from storyreel.schema import Appearance
+from storyreel.world.families import FAMILIES
 from storyreel.world.kinds import KINDS
 from storyreel.world.rig import Asset, Part
 from storyreel.world.shapes import (
@@ -917,6 +918,9 @@ _LIBRARY: dict[str, tuple[Builder, RGB, bool]] = {
     "rocket": (_rocket, WHITE, False),
     "fence": (_fence, (0.92, 0.9, 0.85), False),
     "generic": (_generic, (0.7, 0.66, 0.6), False),
+    "doll": (lambda c: _biped(c, 0.35, hair=(0.9, 0.76, 0.42), long_hair=True, skirt=True), (0.9, 0.4, 0.6), False),
+    "toy_car": (lambda c: _scaled(_car(c), 0.06), (0.2, 0.5, 0.9), True),
+    **FAMILIES,
 }
 
 

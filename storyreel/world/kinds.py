@@ -38,6 +38,31 @@ CHARACTER_KINDS: frozenset[str] = frozenset(
         "goat",
         "mouse",
         "corgi",
+        # sea animals
+        "whale",
+        "dolphin",
+        "shark",
+        "octopus",
+        "crab",
+        "turtle",
+        # insects and spiders
+        "bee",
+        "butterfly",
+        "ant",
+        "spider",
+        "ladybug",
+        # reptiles and amphibians
+        "snake",
+        "lizard",
+        "crocodile",
+        "frog",
+        # vehicles
+        "motorbike",
+        "helicopter",
+        "drone",
+        "train",
+        "ship",
+        "submarine",
     }
 )
 
@@ -64,6 +89,59 @@ PROP_KINDS: frozenset[str] = frozenset(
         "rocket",
         "fence",
         "generic",
+        # buildings
+        "lighthouse",
+        "castle",
+        "shop",
+        "barn",
+        "tent",
+        # furniture
+        "desk",
+        "shelf",
+        "cupboard",
+        # plants
+        "cactus",
+        "palm",
+        "mushroom",
+        "grass",
+        # food and dishes
+        "burger",
+        "pizza",
+        "cake",
+        "apple",
+        "bread",
+        "cup",
+        "mug",
+        "plate",
+        "bowl",
+        "spoon",
+        "bottle",
+        # instruments
+        "guitar",
+        "violin",
+        "drum",
+        "piano",
+        "trumpet",
+        # tools and devices
+        "phone",
+        "laptop",
+        "camera",
+        "book",
+        "umbrella",
+        "lantern",
+        "hammer",
+        "sword",
+        "telescope",
+        "clock",
+        "key",
+        # toys
+        "kite",
+        "teddy",
+        "balloon",
+        "surfboard",
+        "skateboard",
+        "doll",
+        "toy_car",
     }
 )
 
