@@ -27,6 +27,8 @@ GROUND_HALF = 60.0  # the ground is 120 m square
 ACTION_HALF = 15.0  # the action area is 30 m square, centred on the origin
 ROOM_HALF = 8.0  # a room is 16 m square; its action area is smaller
 KEEP_CLEAR = 18.0  # dressing stays this far (in x or z) from the centre
+SEA_EDGE = -18.0  # a beach's sea lies beyond this z
+SEA_LEVEL = 0.03  # the height of a beach's sea, just above the sand
 SHADES = (0.8, 0.88, 0.95, 1.02, 1.1)
 
 
@@ -195,11 +197,11 @@ def _road(z: float) -> WorldObject:
 
 
 def _sea(rng: np.random.Generator) -> WorldObject:
-    """A sea behind the beach (z < -18), just above the sand."""
-    sea = _ground("sea", WATER, GROUND_HALF, 2.0, rng, lift=0.03)
+    """A sea behind the beach (z < :data:`SEA_EDGE`), just above the sand."""
+    sea = _ground("sea", WATER, GROUND_HALF, 2.0, rng, lift=SEA_LEVEL)
     for part in sea.asset.parts:
         vertices = part.mesh.vertices
-        keep = np.all(vertices.reshape(-1, 3, 3)[:, :, 2] < -18.0, axis=1)
+        keep = np.all(vertices.reshape(-1, 3, 3)[:, :, 2] < SEA_EDGE, axis=1)
         part.mesh = trimesh.Trimesh(vertices, part.mesh.faces[keep], process=False)
     sea.asset.parts = [part for part in sea.asset.parts if len(part.mesh.faces)]
     return sea

@@ -146,3 +146,11 @@ PROP_KINDS: frozenset[str] = frozenset(
 )
 
 KINDS: frozenset[str] = CHARACTER_KINDS | PROP_KINDS
+
+#: Where a kind belongs: 'air' (flying a few metres up), 'water' (floating at the surface) or 'underwater'
+#: (swimming just below it); any other kind stands on the ground.
+HABITATS: dict[str, str] = {
+    **dict.fromkeys(("bird", "plane", "helicopter", "drone", "butterfly", "bee", "kite", "balloon"), "air"),
+    **dict.fromkeys(("boat", "ship"), "water"),
+    **dict.fromkeys(("fish", "whale", "dolphin", "shark", "octopus", "submarine"), "underwater"),
+}
