@@ -147,6 +147,9 @@ PROP_KINDS: frozenset[str] = frozenset(
 
 KINDS: frozenset[str] = CHARACTER_KINDS | PROP_KINDS
 
+#: Kinds that are people (they sit on seats, wear clothes).
+PEOPLE_KINDS: frozenset[str] = frozenset({"person", "child", "elder"})
+
 #: Where a kind belongs: 'air' (flying a few metres up), 'water' (floating at the surface) or 'underwater'
 #: (swimming just below it); any other kind stands on the ground.
 HABITATS: dict[str, str] = {

@@ -17,7 +17,7 @@ import numpy as np
 from storyreel.geometry import Array, smoothstep, yaw_towards
 from storyreel.schema import Action, Location, LocationKind, Relation, Storyboard, Verb
 from storyreel.world.environment import SEA_EDGE, SEA_LEVEL
-from storyreel.world.kinds import CHARACTER_KINDS, HABITATS
+from storyreel.world.kinds import CHARACTER_KINDS, HABITATS, PEOPLE_KINDS
 from storyreel.world.rig import Asset, Clip, Track
 
 WALK_SPEED = 1.4  # m/s
@@ -548,7 +548,7 @@ def _sit(
         walked = _travel(mover, target, t0, duration * 0.6, WALK_SPEED, half, rng)
         if walked > 0:
             mover.clips.append(Clip(t0, t0 + walked, Verb.WALK, rate=WALK_SPEED / (0.8 * max(mover.asset.height, 0.3))))
-        if mover.asset.kind in ("person", "child", "robot"):
+        if mover.asset.kind in PEOPLE_KINDS | {"robot"}:
             seat = target.position[1] + top_height(target.asset)
             at = mover.times[-1]
             mover.key(at + 0.4, np.array([target.position[0], mover.position[1], target.position[2]]), target.yaw)
