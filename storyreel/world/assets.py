@@ -185,7 +185,8 @@ class Quadruped:
     """The proportions (metres) and markings of a four-legged animal. ``ears`` is 'pointed', 'round', 'floppy' or
     'long' and ``ear`` scales them; ``snout`` and ``trunk`` are lengths as shares of the head; ``tail_width`` is
     the tail's radius (a bushy tail is wide), ``droop`` its angle below level (negative points up). Colours left
-    ``None`` follow the body; ``marks`` are stripes or spots (``spots``) on the trunk."""
+    ``None`` follow the body; ``marks`` are stripes or spots (``spots``) on the trunk; a ``rounded`` body is an
+    ellipsoid rather than a box (a sheep's fleece, a pig's belly)."""
 
     length: float
     width: float
@@ -211,6 +212,7 @@ class Quadruped:
     horns: float = 0.0
     trunk: float = 0.0
     wings: float = 0.0
+    rounded: bool = False
 
 
 def _ears(spec: Quadruped, top: float) -> list[trimesh.Trimesh]:
@@ -235,7 +237,12 @@ def _quadruped(body: RGB, spec: Quadruped) -> list[Part]:
     rig = Rig()
     length, width, leg, depth, head, rise = spec.length, spec.width, spec.leg, spec.depth, spec.head, spec.neck_rise
     accent = spec.accent or shade(body, 0.6)
-    trunk = rig.add("body", [box((width, depth, length), (0, depth / 2, 0))], body, offset=(0, leg, 0))
+    torso = (
+        sphere(1.0, (0, depth / 2, 0), (width * 0.55, depth * 0.6, length * 0.55))
+        if spec.rounded
+        else box((width, depth, length), (0, depth / 2, 0))
+    )
+    trunk = rig.add("body", [torso], body, offset=(0, leg, 0))
     if spec.chest:
         patch = box((width * 0.7, depth * 0.5, length * 0.35), (0, depth * 0.3, length * 0.35))
         rig.add("chest", [patch], spec.chest, parent=trunk)
@@ -427,11 +434,12 @@ QUADRUPEDS: dict[str, tuple[Quadruped, RGB]] = {
             tail_width=0.06,
             limbs=BLACK,
             eye_patches=BLACK,
+            rounded=True,
         ),
         WHITE,
     ),
     "bear": (
-        Quadruped(1.6, 0.8, 0.6, 0.75, 0.42, 0.1, 0.1, ears="round", snout=0.45, tail_width=0.07),
+        Quadruped(1.6, 0.8, 0.6, 0.75, 0.42, 0.1, 0.1, ears="round", snout=0.45, tail_width=0.07, rounded=True),
         (0.4, 0.26, 0.14),
     ),
     "raccoon": (
@@ -467,6 +475,7 @@ QUADRUPEDS: dict[str, tuple[Quadruped, RGB]] = {
             tail_width=0.045,
             tail_tip=WHITE,
             droop=-0.3,
+            rounded=True,
         ),
         (0.7, 0.6, 0.5),
     ),
@@ -521,7 +530,7 @@ QUADRUPEDS: dict[str, tuple[Quadruped, RGB]] = {
         (0.92, 0.5, 0.12),
     ),
     "pig": (
-        Quadruped(1.1, 0.45, 0.3, 0.5, 0.3, 0.02, 0.1, ears="floppy", ear=0.8, snout=0.3, droop=-0.5),
+        Quadruped(1.1, 0.45, 0.3, 0.5, 0.3, 0.02, 0.1, ears="floppy", ear=0.8, snout=0.3, droop=-0.5, rounded=True),
         (0.95, 0.65, 0.65),
     ),
     "sheep": (
@@ -539,6 +548,7 @@ QUADRUPEDS: dict[str, tuple[Quadruped, RGB]] = {
             face=(0.15, 0.13, 0.12),
             limbs=(0.15, 0.13, 0.12),
             droop=1.0,
+            rounded=True,
         ),
         CREAM,
     ),
@@ -547,7 +557,7 @@ QUADRUPEDS: dict[str, tuple[Quadruped, RGB]] = {
         (0.75, 0.7, 0.62),
     ),
     "mouse": (
-        Quadruped(0.12, 0.07, 0.03, 0.06, 0.06, 0.01, 0.14, ears="round", ear=1.8, snout=0.5, droop=0.1),
+        Quadruped(0.12, 0.07, 0.03, 0.06, 0.06, 0.01, 0.14, ears="round", ear=1.8, snout=0.5, droop=0.1, rounded=True),
         (0.6, 0.58, 0.56),
     ),
     "corgi": (

@@ -237,8 +237,8 @@ def _insect(body: RGB, spec: Insect) -> list[Part]:
     for s in (1, -1):
         for k in range(spec.legs):
             z = (k - (spec.legs - 1) / 2) * spec.thorax * 0.8
-            legs.append(box((reach, reach * 0.08, reach * 0.08), (s * reach / 2, 0, z)))
-            legs.append(box((reach * 0.08, lift, reach * 0.08), (s * reach, -lift / 2, z * 1.4)))
+            legs.append(box((reach, reach * 0.05, reach * 0.05), (s * reach / 2, 0, z)))
+            legs.append(box((reach * 0.05, lift, reach * 0.05), (s * reach, -lift / 2, z * 1.4)))
     rig.add("legs", legs, spec.leg_color, parent=trunk)
     if spec.bands:
         bands = [
