@@ -92,6 +92,10 @@ def test_a_grandmother_is_an_older_woman_and_a_boy_a_boy() -> None:
     hair = next(part.color for part in grandmother.parts if part.name == "hair")
     assert min(hair) > 0.5  # grey, not brown
     assert boy.height < man.height
+    rest = grandmother.rest_matrices()
+    leg = next(i for i, part in enumerate(grandmother.parts) if part.role == "leg_l")
+    feet = float(grandmother.parts[leg].mesh.bounds[0, 1] + rest[leg][1, 3])
+    assert feet == pytest.approx(0.0, abs=1e-6)  # she stands on her feet, not on the tip of her cane
     assert iou(silhouette(grandmother, 0.0), silhouette(man, 0.0)) < 0.9
     assert iou(silhouette(grandmother), silhouette(man)) < 0.6  # stooped, in a dress
 

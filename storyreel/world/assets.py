@@ -171,9 +171,10 @@ def _biped(
         hand = [sphere(0.055, (0, -0.57, 0), detail=0)]
         rig.add(f"hand_{suffix}", hand, skin, parent=arm)
         if cane and side < 0:
+            reach = 0.92 + leaned(0, 0.48)[1] - 0.57 - 0.01  # from the hand to just above the ground
             rig.add(
                 "cane",
-                [cylinder(0.018, 0.95, (0, -0.57 - 0.42, 0.04)), box((0.03, 0.03, 0.12), (0, -0.57, 0.08))],
+                [cylinder(0.018, reach, (0, -0.57 - reach / 2, 0.04)), box((0.03, 0.03, 0.12), (0, -0.57, 0.08))],
                 DARK_WOOD,
                 parent=arm,
             )
