@@ -733,9 +733,9 @@ def _bottle(body: RGB) -> list[Part]:
 def _guitar(body: RGB, scale: float = 1.0, bow: bool = False) -> list[Part]:
     """A guitar standing upright on its base (a violin is a small one with a scroll and a bow)."""
     rig = Rig()
-    bodies = [sphere(0.2, (0, 0.2, 0), (1.0, 1.0, 0.25)), sphere(0.15, (0, 0.47, 0), (1.0, 1.0, 0.25))]
+    bodies = [sphere(0.22, (0, 0.22, 0), (1.0, 1.0, 0.3)), sphere(0.17, (0, 0.5, 0), (1.0, 1.0, 0.3))]
     rig.add("body", bodies, body)
-    rig.add("neck", [box((0.06, 0.5, 0.03), (0, 0.85, 0.01)), box((0.08, 0.14, 0.03), (0, 1.15, 0.0))], DARK_WOOD)
+    rig.add("neck", [box((0.06, 0.36, 0.03), (0, 0.82, 0.01)), box((0.08, 0.14, 0.03), (0, 1.05, 0.0))], DARK_WOOD)
     rig.add("hole", [cylinder(0.06, 0.02, (0, 0.35, 0.045), "z", 10)], DARK)
     if bow:
         rig.add("bow", [turned(box((0.01, 0.9, 0.015), (0.3, 0.55, 0.1)), 0.4, (0, 0, 1), (0.3, 0.55, 0.1))], WOOD)
@@ -989,7 +989,7 @@ def _skateboard(body: RGB) -> list[Part]:
 #: kind -> (builder, default body colour in sRGB, articulated), by family.
 FAMILIES: dict[str, tuple[Builder, RGB, bool]] = {
     # sea animals
-    "whale": (partial(_swimmer, spec=Swimmer(12.0, 3.6, dorsal=0.1)), (0.3, 0.36, 0.45), True),
+    "whale": (partial(_swimmer, spec=Swimmer(12.0, 4.4, dorsal=0.05)), (0.3, 0.36, 0.45), True),
     "dolphin": (partial(_swimmer, spec=Swimmer(2.5, 0.55, dorsal=0.5, beak=0.12)), (0.5, 0.58, 0.66), True),
     "shark": (
         partial(_swimmer, spec=Swimmer(3.5, 0.75, upright_tail=True, dorsal=0.8, belly=WHITE)),
