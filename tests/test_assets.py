@@ -92,6 +92,7 @@ def test_a_grandmother_is_an_older_woman_and_a_boy_a_boy() -> None:
     hair = next(part.color for part in grandmother.parts if part.name == "hair")
     assert min(hair) > 0.5  # grey, not brown
     assert boy.height < man.height
+    assert "basket" in {part.name for part in build_asset("elder", Appearance(descriptors=["basket"])).parts}
     rest = grandmother.rest_matrices()
     leg = next(i for i, part in enumerate(grandmother.parts) if part.role == "leg_l")
     feet = float(grandmother.parts[leg].mesh.bounds[0, 1] + rest[leg][1, 3])

@@ -96,14 +96,43 @@ HAIR_COLORS: dict[str, RGB] = {
 }
 
 
+#: Things a person may carry in the left hand, in the arm's frame (the hand is at y = -0.57), and their colours.
+CARRIED: dict[str, tuple[Callable[[], list[trimesh.Trimesh]], RGB]] = {
+    "bag": (lambda: [box((0.1, 0.26, 0.32), (0, -0.8, 0)), box((0.02, 0.12, 0.02), (0, -0.62, 0))], (0.45, 0.25, 0.12)),
+    "basket": (lambda: [frustum(0.1, 0.14, 0.14, (0, -0.86, 0)), box((0.02, 0.2, 0.02), (0, -0.66, 0))], WOOD),
+    "book": (lambda: [box((0.05, 0.24, 0.18), (0, -0.66, 0.06))], (0.6, 0.15, 0.15)),
+    "balloon": (
+        lambda: [cylinder(0.005, 1.0, (0, -0.07, 0)), sphere(0.16, (0, 0.56, 0), (1, 1.2, 1))],
+        (0.9, 0.15, 0.15),
+    ),
+    "flowers": (
+        lambda: [sphere(0.09, (0, -0.5, 0.05), detail=0), cylinder(0.02, 0.2, (0, -0.64, 0.05))],
+        (0.95, 0.4, 0.6),
+    ),
+    "lantern": (
+        lambda: [box((0.12, 0.18, 0.12), (0, -0.72, 0)), cylinder(0.01, 0.08, (0, -0.6, 0))],
+        (1.0, 0.85, 0.45),
+    ),
+}
+
+
 def _person(body: RGB, spec: Person, words: Sequence[str] = ()) -> list[Part]:
     """A person of ``spec``'s build; ``words`` (descriptors, the name) choose the details: a woman or girl has long
-    hair and a dress, hair colour words colour the hair."""
+    hair and a dress, hair colour words colour the hair, and a word of :data:`CARRIED` puts that in the left hand."""
     said = {word.lower() for word in words}
     female = bool(said & FEMALE_WORDS) and not said & MALE_WORDS
     hair = next((HAIR_COLORS[word] for word in words if word.lower() in HAIR_COLORS), spec.hair)
+    carried = next((word.lower() for word in words if word.lower() in CARRIED), "")
     return _biped(
-        body, spec.height, hair=hair, long_hair=female, skirt=female, head=spec.head, stoop=spec.stoop, cane=spec.cane
+        body,
+        spec.height,
+        hair=hair,
+        long_hair=female,
+        skirt=female,
+        head=spec.head,
+        stoop=spec.stoop,
+        cane=spec.cane,
+        carried=carried,
     )
 
 
@@ -118,6 +147,7 @@ def _biped(
     head: float = 1.0,
     stoop: float = 0.0,
     cane: bool = False,
+    carried: str = "",
 ) -> list[Part]:
     """A person (or robot) 1.75 m tall, scaled to ``height``; legs and arms swing about x, the neck nods, the head
     turns about y. ``stoop`` leans the torso forwards; ``head`` scales the head (a child's is larger)."""
@@ -170,6 +200,9 @@ def _biped(
         )
         hand = [sphere(0.055, (0, -0.57, 0), detail=0)]
         rig.add(f"hand_{suffix}", hand, skin, parent=arm)
+        if carried and side > 0:
+            meshes, color = CARRIED[carried]
+            rig.add(carried, meshes(), color, parent=arm)
         if cane and side < 0:
             reach = 0.92 + leaned(0, 0.48)[1] - 0.57 - 0.01  # from the hand to just above the ground
             rig.add(
