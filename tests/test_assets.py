@@ -12,6 +12,8 @@ from storyreel.schema import (
     CameraPath,
     Location,
     LocationKind,
+    Placement,
+    Relation,
     Resolution,
     Style,
 )
@@ -19,7 +21,7 @@ from storyreel.tools.render.raster import render_shot
 from storyreel.world.assets import build_asset
 from storyreel.world.environment import SEA_EDGE, SEA_LEVEL
 from storyreel.world.kinds import CHARACTER_KINDS, HABITATS, KINDS, PROP_KINDS
-from storyreel.world.layout import FLIGHT, habitat_height, place
+from storyreel.world.layout import FLIGHT, habitat_height, place, top_height
 from storyreel.world.rig import Asset, Track
 from storyreel.world.world import World, WorldObject
 
@@ -124,3 +126,14 @@ def test_boats_float_birds_fly_and_fish_swim() -> None:
     placed, _ = _placed(LocationKind.PARK, [("boat", "boat"), ("drone", "drone")])
     assert placed["boat"].position[1] == 0.0  # no water: on the ground, not buried
     assert placed["drone"].position[1] > 2.0
+
+
+def test_a_keeper_stands_on_the_gallery_of_his_lighthouse() -> None:
+    entities = {"keeper": build_asset("person"), "lighthouse": build_asset("lighthouse")}
+    on = Placement(subject="keeper", relation=Relation.ON, reference="lighthouse")
+    location = Location(id="cape", name="cape", kind=LocationKind.BEACH, placements=[on])
+    placed = place(location, entities, seed=0)
+    keeper, tower = placed["keeper"].position, placed["lighthouse"].position
+    assert keeper[1] == pytest.approx(tower[1] + top_height(entities["lighthouse"]))
+    assert 10.0 < keeper[1] < 12.0  # the gallery, below the lantern
+    assert 0.9 < np.linalg.norm((keeper - tower)[[0, 2]]) < 1.9  # outside the lantern, on the gallery

@@ -38,6 +38,9 @@ SEAT_SHARE = {
     "ship": 0.333,
     "lighthouse": 0.748,  # the gallery below the lantern
 }
+#: Where on a thing one stands: that far in front of its centre, as a share of its height (a boat's foredeck, a
+#: lighthouse's gallery outside the lantern).
+STAND_AHEAD = {"boat": 0.27, "ship": 0.44, "lighthouse": 0.094}
 #: Flight (cruise height m, speed m/s, circle radius m, wing beats Hz) by kind.
 FLIGHT = {
     "bird": (4.0, 4.0, 5.0, 4.0),
@@ -144,8 +147,10 @@ def _related(
     location: LocationKind,
 ) -> Placed:
     if relation is Relation.ON:
-        top = anchor.position[1] + top_height(anchor_asset)
-        return Placed(np.array([anchor.position[0], top, anchor.position[2]]), anchor.yaw, support=anchor_name)
+        ahead = STAND_AHEAD.get(anchor_asset.kind, 0.0) * anchor_asset.height
+        spot = anchor.position + ahead * np.array([np.sin(anchor.yaw), 0.0, np.cos(anchor.yaw)])
+        spot[1] = anchor.position[1] + top_height(anchor_asset)
+        return Placed(spot, anchor.yaw, support=anchor_name)
     gap = asset.radius + anchor_asset.radius + GAP
     directions = {
         Relation.LEFT_OF: [(-1.0, 0.0)],
