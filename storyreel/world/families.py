@@ -596,17 +596,15 @@ def _mushroom(body: RGB) -> list[Part]:
 
 
 def _grass(body: RGB) -> list[Part]:
+    """A patch of tall grass about a metre across: blades leaning every way."""
     rig = Rig()
-    blades = [
-        turned(
-            cone(0.03, 0.35 + 0.05 * (k % 3), (0.05 * np.cos(k), 0, 0.05 * np.sin(k)), sections=4),
-            0.25 * np.sin(2 * k),
-            (np.cos(k), 0, np.sin(k)),
-        )
-        for k in range(8)
-    ]
-    rig.add("blades", blades[:5], body)
-    rig.add("blades_dark", blades[5:], shade(body, 0.7))
+    blades = []
+    for k in range(14):
+        where = (0.45 * np.sqrt(k / 14) * np.cos(2.4 * k), 0, 0.45 * np.sqrt(k / 14) * np.sin(2.4 * k))
+        blade = cone(0.04, 0.4 + 0.05 * (k % 4), where, sections=4)
+        blades.append(turned(blade, 0.3 * np.sin(3 * k), (np.cos(k), 0, np.sin(k)), where))
+    rig.add("blades", blades[::2], body)
+    rig.add("blades_dark", blades[1::2], shade(body, 0.7))
     return rig.parts
 
 
