@@ -24,7 +24,10 @@ GOOD = {
             "id": "park",
             "name": "the park",
             "kind": "park",
-            "props": [{"id": "ball", "name": "ball", "kind": "ball"}, {"id": "kite", "name": "kite", "kind": "kite"}],
+            "props": [
+                {"id": "ball", "name": "ball", "kind": "ball"},
+                {"id": "zeppelin", "name": "zeppelin", "kind": "zeppelin"},
+            ],
         }
     ],
     "shots": [
@@ -92,8 +95,8 @@ def test_a_valid_reply_becomes_the_runs_storyboard():
     assert "resolution" not in schema["properties"] and "style" not in schema["properties"]
     assert storyboard.cast[0].appearance.rgb == pytest.approx(COLORS["red"])
     assert storyboard.shots[0].duration == pytest.approx(40 / 12)  # 3.33 s rounded to whole frames
-    kite = storyboard.locations[0].props[1]
-    assert kite.generic and storyboard.unknown_nouns == ["kite"]
+    zeppelin = storyboard.locations[0].props[1]
+    assert zeppelin.generic and storyboard.unknown_nouns == ["zeppelin"]
 
 
 def test_malformed_json_goes_back_for_repair():
@@ -119,13 +122,13 @@ def test_a_reply_that_violates_the_schema_goes_back_with_the_errors():
 def test_unknown_references_and_kinds_are_repaired_too():
     unknown_entity = copy.deepcopy(GOOD)
     unknown_entity["shots"][1]["subjects"] = ["cat"]
-    wolf = copy.deepcopy(GOOD)
-    wolf["cast"][0]["kind"] = "wolf"
-    replies = [Reply(content=json.dumps(unknown_entity)), Reply(content=json.dumps(wolf)), Reply(content=_with())]
+    unicorn = copy.deepcopy(GOOD)
+    unicorn["cast"][0]["kind"] = "unicorn"
+    replies = [Reply(content=json.dumps(unknown_entity)), Reply(content=json.dumps(unicorn)), Reply(content=_with())]
     with FakeOpenAI(replies) as server:
         plan_with_llm(STORY, _settings(server.url, max_repairs=2))
     assert "unknown entity 'cat'" in _last_user_text(server.received[1].body)
-    assert "'wolf' is not a character kind" in _last_user_text(server.received[2].body)
+    assert "'unicorn' is not a character kind" in _last_user_text(server.received[2].body)
 
 
 def test_repairs_are_bounded_then_the_rule_planner_takes_over(caplog):

@@ -19,14 +19,16 @@ from numpy.typing import NDArray
 from storyreel.geometry import Array
 from storyreel.schema import Appearance, Location, LocationKind, TimeOfDay, Weather
 from storyreel.world import assets
-from storyreel.world.assets import RGB, Vec3, srgb_to_linear
 from storyreel.world.rig import Asset, Part, Track
+from storyreel.world.shapes import RGB, Vec3, box, cylinder, merge, sphere, srgb_to_linear
 from storyreel.world.world import WorldObject
 
 GROUND_HALF = 60.0  # the ground is 120 m square
 ACTION_HALF = 15.0  # the action area is 30 m square, centred on the origin
 ROOM_HALF = 8.0  # a room is 16 m square; its action area is smaller
 KEEP_CLEAR = 18.0  # dressing stays this far (in x or z) from the centre
+SEA_EDGE = -18.0  # a beach's sea lies beyond this z
+SEA_LEVEL = 0.03  # the height of a beach's sea, just above the sand
 SHADES = (0.8, 0.88, 0.95, 1.02, 1.1)
 
 
@@ -195,11 +197,11 @@ def _road(z: float) -> WorldObject:
 
 
 def _sea(rng: np.random.Generator) -> WorldObject:
-    """A sea behind the beach (z < -18), just above the sand."""
-    sea = _ground("sea", WATER, GROUND_HALF, 2.0, rng, lift=0.03)
+    """A sea behind the beach (z < :data:`SEA_EDGE`), just above the sand."""
+    sea = _ground("sea", WATER, GROUND_HALF, 2.0, rng, lift=SEA_LEVEL)
     for part in sea.asset.parts:
         vertices = part.mesh.vertices
-        keep = np.all(vertices.reshape(-1, 3, 3)[:, :, 2] < -18.0, axis=1)
+        keep = np.all(vertices.reshape(-1, 3, 3)[:, :, 2] < SEA_EDGE, axis=1)
         part.mesh = trimesh.Trimesh(vertices, part.mesh.faces[keep], process=False)
     sea.asset.parts = [part for part in sea.asset.parts if len(part.mesh.faces)]
     return sea
@@ -209,12 +211,12 @@ def _walls() -> WorldObject:
     """A room's back and side walls, 3 m high, open towards +z; a window and skirting on the back wall."""
     h, e = 3.0, ROOM_HALF
     walls = [
-        assets.box((2 * e, h, 0.2), (0, h / 2, -e)),
-        assets.box((0.2, h, 2 * e), (-e, h / 2, 0)),
-        assets.box((0.2, h, 2 * e), (e, h / 2, 0)),
+        box((2 * e, h, 0.2), (0, h / 2, -e)),
+        box((0.2, h, 2 * e), (-e, h / 2, 0)),
+        box((0.2, h, 2 * e), (e, h / 2, 0)),
     ]
-    window = [assets.box((2.4, 1.3, 0.05), (2.5, 1.6, -e + 0.11))]
-    skirting = [assets.box((2 * e, 0.12, 0.05), (0, 0.06, -e + 0.12))]
+    window = [box((2.4, 1.3, 0.05), (2.5, 1.6, -e + 0.11))]
+    skirting = [box((2 * e, 0.12, 0.05), (0, 0.06, -e + 0.12))]
     pieces = [(walls, (0.9, 0.86, 0.76)), (window, (0.6, 0.78, 0.92)), (skirting, (0.4, 0.3, 0.22))]
     return _still("walls", "wall", [(_triangles(meshes), color) for meshes, color in pieces])
 
@@ -279,7 +281,7 @@ def _copies(
     parts = [
         Part(
             name=f"{name}_{part.name}",
-            mesh=assets.merge([part.mesh.copy().apply_transform(place @ rest) for place in placements]),
+            mesh=merge([part.mesh.copy().apply_transform(place @ rest) for place in placements]),
             color=part.color,
         )
         for part, rest in zip(template.parts, template.rest_matrices(), strict=True)
@@ -303,7 +305,7 @@ def _free_spots(count: int, rng: np.random.Generator, radius: float = 0.0) -> li
 
 def _dune() -> Asset:
     """A low sand dune, 16 m across."""
-    mesh = assets.sphere(8.0, (0, 0, 0), (1.4, 0.28, 1.0), detail=2)
+    mesh = sphere(8.0, (0, 0, 0), (1.4, 0.28, 1.0), detail=2)
     mesh.apply_translation((0, -mesh.bounds[0, 1] - 0.6, 0))
     return Asset(kind="dune", parts=[Part("sand", mesh, srgb_to_linear((0.88, 0.72, 0.47)))])
 
@@ -338,9 +340,9 @@ def _space(rng: np.random.Generator) -> list[WorldObject]:
     directions = rng.normal(size=(500, 3))
     directions /= np.linalg.norm(directions, axis=1, keepdims=True)
     centers = directions * rng.uniform(150.0, 250.0, (500, 1))
-    stars = [assets.box((s, s, s), c) for c, s in zip(centers, rng.uniform(0.4, 1.0, 500), strict=True)]
-    planet = [assets.sphere(45.0, (-130.0, 70.0, -220.0), detail=2)]
-    ring = [assets.cylinder(80.0, 0.5, (-130.0, 70.0, -220.0), sections=24)]
+    stars = [box((s, s, s), c) for c, s in zip(centers, rng.uniform(0.4, 1.0, 500), strict=True)]
+    planet = [sphere(45.0, (-130.0, 70.0, -220.0), detail=2)]
+    ring = [cylinder(80.0, 0.5, (-130.0, 70.0, -220.0), sections=24)]
     ring[0].apply_transform(_about(np.array([-130.0, 70.0, -220.0]), 0.35))
     return [
         _still("stars", "stars", [(_triangles(stars), (1.0, 1.0, 0.95))]),

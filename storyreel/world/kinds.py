@@ -7,6 +7,7 @@ CHARACTER_KINDS: frozenset[str] = frozenset(
     {
         "person",
         "child",
+        "elder",
         "dog",
         "cat",
         "bird",
@@ -21,6 +22,47 @@ CHARACTER_KINDS: frozenset[str] = frozenset(
         "plane",
         "robot",
         "dragon",
+        "fox",
+        "wolf",
+        "panda",
+        "bear",
+        "raccoon",
+        "rabbit",
+        "deer",
+        "elephant",
+        "giraffe",
+        "lion",
+        "tiger",
+        "pig",
+        "sheep",
+        "goat",
+        "mouse",
+        "corgi",
+        # sea animals
+        "whale",
+        "dolphin",
+        "shark",
+        "octopus",
+        "crab",
+        "turtle",
+        # insects and spiders
+        "bee",
+        "butterfly",
+        "ant",
+        "spider",
+        "ladybug",
+        # reptiles and amphibians
+        "snake",
+        "lizard",
+        "crocodile",
+        "frog",
+        # vehicles
+        "motorbike",
+        "helicopter",
+        "drone",
+        "train",
+        "ship",
+        "submarine",
     }
 )
 
@@ -47,7 +89,71 @@ PROP_KINDS: frozenset[str] = frozenset(
         "rocket",
         "fence",
         "generic",
+        # buildings
+        "lighthouse",
+        "castle",
+        "shop",
+        "barn",
+        "tent",
+        # furniture
+        "desk",
+        "shelf",
+        "cupboard",
+        # plants
+        "cactus",
+        "palm",
+        "mushroom",
+        "grass",
+        # food and dishes
+        "burger",
+        "pizza",
+        "cake",
+        "apple",
+        "bread",
+        "cup",
+        "mug",
+        "plate",
+        "bowl",
+        "spoon",
+        "bottle",
+        # instruments
+        "guitar",
+        "violin",
+        "drum",
+        "piano",
+        "trumpet",
+        # tools and devices
+        "phone",
+        "laptop",
+        "camera",
+        "book",
+        "umbrella",
+        "lantern",
+        "hammer",
+        "sword",
+        "telescope",
+        "clock",
+        "key",
+        # toys
+        "kite",
+        "teddy",
+        "balloon",
+        "surfboard",
+        "skateboard",
+        "doll",
+        "toy_car",
     }
 )
 
 KINDS: frozenset[str] = CHARACTER_KINDS | PROP_KINDS
+
+#: Kinds that are people (they sit on seats, wear clothes).
+PEOPLE_KINDS: frozenset[str] = frozenset({"person", "child", "elder"})
+
+#: Where a kind belongs: 'air' (flying a few metres up), 'water' (floating at the surface) or 'underwater'
+#: (swimming just below it); any other kind stands on the ground.
+HABITATS: dict[str, str] = {
+    **dict.fromkeys(("bird", "plane", "helicopter", "drone", "butterfly", "bee", "kite", "balloon"), "air"),
+    **dict.fromkeys(("boat", "ship"), "water"),
+    **dict.fromkeys(("fish", "whale", "dolphin", "shark", "octopus", "submarine"), "underwater"),
+}

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyreel.geometry import Array, smoothstep, yaw_towards
-from storyreel.schema import Action, Location, Relation, Storyboard, Verb
-from storyreel.world.kinds import CHARACTER_KINDS
+from storyreel.schema import Action, Location, LocationKind, Relation, Storyboard, Verb
+from storyreel.world.environment import SEA_EDGE, SEA_LEVEL
+from storyreel.world.kinds import CHARACTER_KINDS, HABITATS, PEOPLE_KINDS
 from storyreel.world.rig import Asset, Clip, Track
 
 WALK_SPEED = 1.4  # m/s
@@ -28,11 +29,40 @@ STEP = 0.1  # seconds between motion keyframes
 GAP = 0.3  # metres between footprints placed by a relation
 TURN_RATE = 5.0  # rad/s a body turns at most
 #: Seat height as a share of the asset's height, for what one sits on.
-SEAT_SHARE = {"chair": 0.51, "bench": 0.51, "sofa": 0.58, "bed": 0.6}
+SEAT_SHARE = {
+    "chair": 0.51,
+    "bench": 0.51,
+    "sofa": 0.58,
+    "bed": 0.6,
+    "boat": 0.176,  # the deck
+    "ship": 0.333,
+    "lighthouse": 0.748,  # the gallery below the lantern
+}
+#: Where on a thing one stands: that far in front of its centre, as a share of its height (a boat's foredeck, a
+#: lighthouse's gallery outside the lantern).
+STAND_AHEAD = {"boat": 0.27, "ship": 0.44, "lighthouse": 0.094}
 #: Flight (cruise height m, speed m/s, circle radius m, wing beats Hz) by kind.
-FLIGHT = {"bird": (4.0, 4.0, 5.0, 4.0), "dragon": (6.0, 6.0, 8.0, 1.5), "plane": (8.0, 12.0, 11.0, 0.0)}
+FLIGHT = {
+    "bird": (4.0, 4.0, 5.0, 4.0),
+    "dragon": (6.0, 6.0, 8.0, 1.5),
+    "plane": (8.0, 12.0, 11.0, 0.0),
+    "helicopter": (9.0, 8.0, 10.0, 0.0),
+    "drone": (4.0, 4.0, 5.0, 0.0),
+    "butterfly": (2.0, 1.5, 3.0, 3.0),
+    "bee": (1.5, 2.5, 3.0, 4.0),
+    "kite": (8.0, 2.0, 4.0, 0.5),
+    "balloon": (5.0, 1.0, 3.0, 0.0),
+}
 DEFAULT_FLIGHT = (3.0, 3.0, 5.0, 2.0)
-VEHICLES = frozenset({"car", "bus", "truck", "bicycle"})
+VEHICLES = frozenset({"car", "bus", "truck", "bicycle", "motorbike"})
+#: (surface height, z beyond which the water lies) by location kind: an ocean is all water, a beach's sea lies
+#: behind the action area.
+WATERS: dict[LocationKind, tuple[float, float]] = {
+    LocationKind.OCEAN: (0.0, np.inf),
+    LocationKind.BEACH: (SEA_LEVEL, SEA_EDGE),
+}
+DRAFT = 0.08  # share of its height a floating thing sits below the surface
+SWIM_DEPTH = 0.35  # share of its height a swimmer sits below it (the water is opaque: a back or fin shows)
 
 
 @dataclass
@@ -42,6 +72,23 @@ class Placed:
     position: Array
     yaw: float = 0.0
     support: str | None = None
+
+
+def water_surface(location: LocationKind, z: float) -> float | None:
+    """Height of the water at ``z`` of a location of kind ``location``, or ``None`` where there is no water."""
+    surface, edge = WATERS.get(location, (0.0, -np.inf))
+    return surface if z < edge else None
+
+
+def habitat_height(asset: Asset, surface: float | None) -> float:
+    """Root height where ``asset`` belongs: cruising height for what flies; on water (``surface`` not ``None``)
+    floating with a draft, or swimming mostly under it; the ground otherwise (a boat on land is not buried)."""
+    habitat = HABITATS.get(asset.kind)
+    if habitat == "air":
+        return FLIGHT.get(asset.kind, DEFAULT_FLIGHT)[0]
+    if surface is not None and habitat in ("water", "underwater"):
+        return surface - (DRAFT if habitat == "water" else SWIM_DEPTH) * asset.height
+    return 0.0
 
 
 # --- placement --------------------------------------------------------------------------------------------------
@@ -78,9 +125,10 @@ def place(
                 placed,
                 entities,
                 half,
+                location.kind,
             )
         else:
-            placed[name] = _free_standing(name, asset, characters, placed, entities, half, road_z, rng)
+            placed[name] = _free_standing(name, asset, characters, placed, entities, half, road_z, rng, location.kind)
 
     for name in entities:
         visit(name, frozenset({name}))
@@ -96,10 +144,13 @@ def _related(
     placed: dict[str, Placed],
     entities: dict[str, Asset],
     half: float,
+    location: LocationKind,
 ) -> Placed:
     if relation is Relation.ON:
-        top = anchor.position[1] + top_height(anchor_asset)
-        return Placed(np.array([anchor.position[0], top, anchor.position[2]]), anchor.yaw, support=anchor_name)
+        ahead = STAND_AHEAD.get(anchor_asset.kind, 0.0) * anchor_asset.height
+        spot = anchor.position + ahead * np.array([np.sin(anchor.yaw), 0.0, np.cos(anchor.yaw)])
+        spot[1] = anchor.position[1] + top_height(anchor_asset)
+        return Placed(spot, anchor.yaw, support=anchor_name)
     gap = asset.radius + anchor_asset.radius + GAP
     directions = {
         Relation.LEFT_OF: [(-1.0, 0.0)],
@@ -116,7 +167,7 @@ def _related(
                 yield base + np.asarray(direction) * (gap + step)
 
     spot = _first_free(candidates(), asset.radius, placed, entities, half)
-    return Placed(np.array([spot[0], 0.0, spot[1]]))
+    return Placed(np.array([spot[0], habitat_height(asset, water_surface(location, spot[1])), spot[1]]))
 
 
 def _free_standing(
@@ -128,13 +179,23 @@ def _free_standing(
     half: float,
     road_z: float | None,
     rng: np.random.Generator,
+    location: LocationKind,
 ) -> Placed:
     """Characters line up across the middle facing the camera; props go about the area, mostly behind; clouds
-    float; what is too big for the area stands behind it."""
+    float; what flies is up in the air; boats and swimmers at a beach are out on its sea, side on; what is too big
+    for the area stands behind it."""
     if asset.kind == "cloud":
         return Placed(np.array([rng.uniform(-half, half), 12.0, rng.uniform(-half, -half / 2)]), support="air")
+    edge = WATERS.get(location, (0.0, np.inf))[1]
+    if HABITATS.get(asset.kind) in ("water", "underwater") and np.isfinite(edge):
+        afloat = sum(p.support == "water" for p in placed.values())
+        x = float(np.clip((-1) ** afloat * ((afloat + 1) // 2) * 8.0, -half, half))
+        z = edge - asset.radius - 1.0
+        return Placed(np.array([x, habitat_height(asset, water_surface(location, z)), z]), np.pi / 2, "water")
     if 2 * asset.radius > half:
-        return Placed(np.array([rng.uniform(-half / 2, half / 2), 0.0, -(half + asset.radius + 2.0)]))
+        z = -(half + asset.radius + 2.0)
+        x = rng.uniform(-half / 2, half / 2)
+        return Placed(np.array([x, habitat_height(asset, water_surface(location, z)), z]))
     yaw = 0.0
     if name in characters:
         index = characters.index(name)
@@ -152,7 +213,7 @@ def _free_standing(
                 yield preferred + radius * np.array([np.sin(angle), np.cos(angle)])
 
     spot = _first_free(candidates(), asset.radius, placed, entities, half)
-    return Placed(np.array([spot[0], 0.0, spot[1]]), yaw)
+    return Placed(np.array([spot[0], habitat_height(asset, water_surface(location, spot[1])), spot[1]]), yaw)
 
 
 def _first_free(
@@ -192,12 +253,16 @@ def sitting_height(asset: Asset, seat: float) -> float:
 
 @dataclass
 class _Mover:
-    """An object's keyframes as they are laid down, and its state at the last one."""
+    """An object's keyframes as they are laid down, and its state at the last one. ``rest`` is the height it
+    comes back to after moving (the ground, or its place in the air or the water); it stays at ``z <= max_z``
+    (what floats on a beach's sea stays on it)."""
 
     asset: Asset
     position: Array
     yaw: float
     floor: float
+    rest: float = 0.0
+    max_z: float = np.inf
     times: list[float] = field(default_factory=list)
     positions: list[Array] = field(default_factory=list)
     yaws: list[float] = field(default_factory=list)
@@ -207,10 +272,12 @@ class _Mover:
     def key(self, time: float, position: Array, yaw: float | None = None) -> None:
         """Add a keyframe (a later one at the same instant replaces it) and make it the current state."""
         yaw = self.yaw if yaw is None else self.yaw + _wrap(yaw - self.yaw)
+        position = np.asarray(position, dtype=float).copy()
+        position[2] = min(position[2], self.max_z)
         if self.times and time <= self.times[-1] + 1e-9:
             self.times.pop(), self.positions.pop(), self.yaws.pop()
         self.times.append(time)
-        self.positions.append(np.asarray(position, dtype=float).copy())
+        self.positions.append(position)
         self.yaws.append(yaw)
         self.position, self.yaw = self.positions[-1], yaw
 
@@ -245,7 +312,15 @@ def build_tracks(
     ``[shot_start, shot_start + duration)``; several actions of one actor in a shot run one after another."""
     rng = np.random.default_rng(seed)
     movers = {
-        name: _Mover(entities[name], p.position.copy(), p.yaw, floor=float(p.position[1])) for name, p in placed.items()
+        name: _Mover(
+            entities[name],
+            p.position.copy(),
+            p.yaw,
+            floor=float(p.position[1]),
+            rest=float(p.position[1]) if entities[name].kind in HABITATS else 0.0,
+            max_z=SEA_EDGE - entities[name].radius if p.support == "water" else np.inf,
+        )
+        for name, p in placed.items()
     }
     for mover in movers.values():
         mover.key(0.0, mover.position, mover.yaw)
@@ -302,7 +377,7 @@ def _act(
     elif verb is Verb.FLY:
         _fly(actor, target, t0, duration, half)
     elif verb is Verb.SWIM:
-        _travel(actor, target, t0, duration, SWIM_SPEED, half, rng, floor=0.0)
+        _travel(actor, target, t0, duration, SWIM_SPEED, half, rng)
         actor.clips.append(Clip(t0, t1, verb, rate=1.5))
     elif verb in (Verb.DRIVE, Verb.ROLL):
         if target is not None:
@@ -356,12 +431,11 @@ def _travel(
     speed: float,
     half: float,
     rng: np.random.Generator,
-    floor: float = 0.0,
 ) -> float:
     """Move at ``speed``: straight to beside ``target`` (then face it), else along a gentle arc that turns back at
-    the edge of the area. Leaves the floor it stood on. Returns how long it was moving."""
+    the edge of the area. Leaves the floor it stood on for its resting height. Returns how long it was moving."""
     start = np.array([mover.position[0], mover.position[2]])
-    mover.floor = floor
+    floor = mover.floor = mover.rest
     if target is not None:
         goal = target.position[[0, 2]]
         offset = goal - start
@@ -394,8 +468,8 @@ def _chase(chaser: _Mover, target: _Mover, t0: float, duration: float, half: flo
         start_b, yaw_towards(np.array([away[0], 0, away[1]])), np.full(_steps(duration), RUN_SPEED), half, bend, 1.2
     )
     target.key(t0, target.position, target.yaw)
-    target.floor = chaser.floor = 0.0
-    target.path(t0, offsets, _lift(fled, offsets, target.position[1], 0.0, 0.4), headings)
+    target.floor, chaser.floor = target.rest, chaser.rest
+    target.path(t0, offsets, _lift(fled, offsets, target.position[1], target.rest, 0.4), headings)
     is_character = target.asset.kind in CHARACTER_KINDS
     rate = RUN_SPEED / (1.4 * max(target.asset.height, 0.3))
     target.clips.append(Clip(t0, t0 + duration, Verb.RUN if is_character else Verb.ROLL, rate=rate))
@@ -405,7 +479,7 @@ def _chase(chaser: _Mover, target: _Mover, t0: float, duration: float, half: flo
     lag = max(chaser.asset.radius + target.asset.radius + GAP - along[1], 0.0)
     travelled = np.clip(offsets * RUN_SPEED - lag, 0.0, along[-1])
     followed = np.stack([np.interp(travelled, along, route[:, axis]) for axis in range(2)], axis=1)
-    chaser.path(t0, offsets, _lift(followed, offsets, chaser.position[1], 0.0, 0.4))
+    chaser.path(t0, offsets, _lift(followed, offsets, chaser.position[1], chaser.rest, 0.4))
     chaser.clips.append(Clip(t0, t0 + duration, Verb.CHASE, rate=RUN_SPEED / (1.4 * max(chaser.asset.height, 0.3))))
 
 
@@ -439,7 +513,7 @@ def _fly(mover: _Mover, target: _Mover | None, t0: float, duration: float, half:
         seek=seek,
         seek_radius=radius,
     )
-    mover.floor = 0.0
+    mover.floor = mover.rest
     mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], cruise, 1.5), headings)
     mover.clips.append(Clip(t0, t0 + duration, Verb.FLY, rate=beats))
 
@@ -451,8 +525,8 @@ def _drive(mover: _Mover, t0: float, duration: float, half: float) -> None:
     offsets, ground, headings = _steer(
         start, heading, np.full(_steps(duration), DRIVE_SPEED), half, 0.0, DRIVE_SPEED / 4.0
     )
-    mover.floor = 0.0
-    mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], 0.0, 0.5), headings)
+    mover.floor = mover.rest
+    mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], mover.rest, 0.5), headings)
     mover.clips.append(Clip(t0, t0 + duration, Verb.DRIVE))
 
 
@@ -464,8 +538,8 @@ def _roll(mover: _Mover, t0: float, duration: float, heading: float, half: float
     steps = _steps(duration)
     speeds = ROLL_SPEED * np.exp(-np.arange(steps) * STEP / 1.5)
     offsets, ground, headings = _steer(mover.position[[0, 2]], heading, speeds, half, 0.0, 3.0)
-    mover.floor = 0.0
-    mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], 0.0, 0.3), headings)
+    mover.floor = mover.rest
+    mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], mover.rest, 0.3), headings)
     mover.clips.append(Clip(t0, t0 + duration, Verb.ROLL))
 
 
@@ -479,7 +553,7 @@ def _sit(
         walked = _travel(mover, target, t0, duration * 0.6, WALK_SPEED, half, rng)
         if walked > 0:
             mover.clips.append(Clip(t0, t0 + walked, Verb.WALK, rate=WALK_SPEED / (0.8 * max(mover.asset.height, 0.3))))
-        if mover.asset.kind in ("person", "child", "robot"):
+        if mover.asset.kind in PEOPLE_KINDS | {"robot"}:
             seat = target.position[1] + top_height(target.asset)
             at = mover.times[-1]
             mover.key(at + 0.4, np.array([target.position[0], mover.position[1], target.position[2]]), target.yaw)

@@ -59,6 +59,7 @@ from storyreel.tools.render.diffusion_weights import (
 from storyreel.tools.render.frames import FrameSet
 from storyreel.tools.render.inbetween import FlowChain, fill_inbetweens, keyframe_indices
 from storyreel.tools.render.noise_warp import warped_noise
+from storyreel.world.kinds import PEOPLE_KINDS
 
 # Consistency defaults, measured with `python bench/bench_diffusion.py --switches` (tiny random-weight components,
 # CPU, 64x64, 8 frames, 4 steps): occlusion-masked warp error of the output, lower is steadier. The naive per-frame
@@ -160,7 +161,6 @@ NEGATIVE_PROMPT = "blurry, low quality, distorted, deformed, extra limbs, duplic
 #: Added to the negative prompt by a tight prompt: what an identity failure looks like.
 TIGHT_NEGATIVE = "different colours, changed outfit, different character"
 #: Kinds dressed in their colour rather than coloured by it.
-PEOPLE = frozenset({"person", "child"})
 _TIME_PHRASES = {
     TimeOfDay.DAWN: "at dawn",
     TimeOfDay.DAY: "daylight",
@@ -186,7 +186,7 @@ def character_phrase(character: Character) -> str:
     """``"Mia, a tall child dressed in blue"``, ``"a small red dog"``: from the character alone, so it reads the
     same in every shot."""
     looks = character.appearance
-    person = character.kind in PEOPLE
+    person = character.kind in PEOPLE_KINDS
     size = ""
     if looks.size < 0.8:
         size = "small"
