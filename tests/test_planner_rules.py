@@ -419,13 +419,13 @@ def test_other_languages_get_the_one_line_refusal(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "cast", "props"),
     [
-        ("A panda eats bamboo.", [("panda", "dog")], [("bamboo", "bush")]),
-        ("Two raccoons climb a fence.", [("raccoon", "dog"), ("raccoon_2", "dog")], [("fence", "fence")]),
-        ("A girl plays the guitar.", [("girl", "child")], [("guitar", "box")]),
-        ("A drone flies over the field.", [("drone", "bird")], []),
-        ("A burger on a table", [], [("burger", "box"), ("table", "table")]),
+        ("A koala eats leaves.", [("koala", "bear")], []),
+        ("Two otters climb a fence.", [("otter", "dog"), ("otter_2", "dog")], [("fence", "fence")]),
+        ("A girl plays the cello.", [("girl", "child")], [("cello", "violin")]),
+        ("A glider flies over the field.", [("glider", "plane")], []),
+        ("A sandwich on a table", [], [("sandwich", "burger"), ("table", "table")]),
         ("An alien steps out of a spaceship.", [("alien", "person")], [("spaceship", "rocket")]),
-        ("A teddy bear sits on the bed.", [], [("teddy bear", "ball"), ("bed", "bed")]),
+        ("A teddy bear sits on the bed.", [], [("teddy bear", "teddy"), ("bed", "bed")]),
         ("Ice cream melting in the summer sun", [], [("ice cream", "box")]),
     ],
 )
@@ -494,10 +494,10 @@ def test_counts_cast_that_many_and_the_plural_means_the_group() -> None:
 @pytest.mark.parametrize(
     ("text", "cast"),
     [
-        ("A fox sneaks through the tall grass.", [("fox", "dog")]),
+        ("A fox sneaks through the tall grass.", [("fox", "fox")]),
         ("A clock ticks on the wall.", []),
         ("A horse grazes in a meadow at dawn.", [("horse", "horse")]),
-        ("A bear and a rabbit share a picnic in the forest.", [("bear", "dog"), ("rabbit", "cat")]),
+        ("A bear and a rabbit share a picnic in the forest.", [("bear", "bear"), ("rabbit", "rabbit")]),
     ],
 )
 def test_a_verb_the_tagger_took_for_a_noun_is_no_compound(text: str, cast: list[tuple[str, str]]) -> None:
@@ -515,5 +515,5 @@ def test_capitalised_common_words_and_places_are_not_characters(text: str) -> No
 
 
 def test_a_name_bound_to_a_noun_the_lexicon_lacks_takes_its_wordnet_kind() -> None:
-    board = plan_story("A panda named Bao eats bamboo. Bao rolls down the hill.")
-    assert [(c.id, c.name, c.kind) for c in board.cast] == [("bao", "Bao", "dog")]
+    board = plan_story("A koala named Bao eats leaves. Bao rolls down the hill.")
+    assert [(c.id, c.name, c.kind) for c in board.cast] == [("bao", "Bao", "bear")]

@@ -327,12 +327,16 @@ def _head(tokens: list[_Token], index: int, modifiers: list[str], single: bool =
         index += 1
     token = tokens[index]
     lemma = _noun_lemma(token.word)
+    last = modifiers[-1] if modifiers else ""
+    if last in NOUN_KINDS and is_noun(f"{last} {lemma}"):  # "a teddy bear" is a teddy, not a bear
+        compound = asset_kind(f"{last} {lemma}")
+        if compound not in (None, UNKNOWN, NOUN_KINDS.get(lemma)):
+            return _NounPhrase(index, index + 1, f"{modifiers.pop()} {lemma}", compound, modifiers)
     if lemma in NOUN_KINDS:
         return _NounPhrase(index, index + 1, lemma, NOUN_KINDS[lemma], modifiers)
     lemma = singular(token.word)  # "pandas" -> "panda", "leaves" -> "leaf"
     if lemma in STOP_NOUNS or lemma in CLOTHING:
         return _NounPhrase(index, index + 1, lemma, stop=lemma in STOP_NOUNS, modifiers=modifiers)
-    last = modifiers[-1] if modifiers else ""
     described = last in COLORS or last in SIZES or last in ADJECTIVES or last in QUANTIFIERS  # "a brown bear"
     if last and not described and is_noun(f"{last} {lemma}"):  # "a teddy bear" is a toy, "a polar bear" a bear
         lemma = f"{modifiers.pop()} {lemma}"
