@@ -122,6 +122,7 @@ class Weather(StrEnum):
     CLEAR = "clear"
     CLOUDY = "cloudy"
     RAIN = "rain"
+    STORM = "storm"
     SNOW = "snow"
     FOG = "fog"
 

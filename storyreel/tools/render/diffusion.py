@@ -171,6 +171,7 @@ _WEATHER_PHRASES = {
     Weather.CLEAR: "",
     Weather.CLOUDY: "overcast",
     Weather.RAIN: "rain",
+    Weather.STORM: "storm, heavy rain, wind",
     Weather.SNOW: "snowfall",
     Weather.FOG: "fog",
 }

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from storyreel import geometry
 from storyreel.schema import CameraPath, Resolution, Style
 from storyreel.tools.render.frames import FrameSet
-from storyreel.world.world import World
+from storyreel.world.world import GLOW, World
 
 NEAR = 0.1
 FAR = 500.0
@@ -48,13 +48,14 @@ uniform float fog_exp2;           // -(fog density per metre) / ln 2: the share 
 uniform vec2 size;                // viewport in pixels
 
 const float GAMMA = 1.0 / 2.2;
+const float GLOW = {glow};  // vertex colours at or above it belong to glowing parts
 
 // Pixel position (x right, y down) of a clip-space point of the unflipped projection.
 vec2 to_pixels(vec4 clip) {
     vec2 ndc = clip.xy / clip.w;
     return vec2(ndc.x + 1.0, 1.0 - ndc.y) * 0.5 * size;
 }
-"""
+""".replace("{glow}", repr(GLOW))
 
 # Lighting and gamma run per vertex: normals are per face and the sun is directional, so only the view-dependent
 # rim term varies across a triangle, and it varies slowly. Per pixel are left only fog (blended in gamma space) and
@@ -104,7 +105,9 @@ void main() {
     vec4 world = model * vec4(in_position, 1.0);
     vec3 to_eye = normalize(eye - world.xyz);
     vec3 n = normalize(mat3(model) * in_normal);
-    shaded = pow(max(shade(in_color, dot(n, to_eye) < 0.0 ? -n : n, to_eye), 0.0), vec3(GAMMA));
+    bool glows = in_color.r >= GLOW;
+    vec3 lit = glows ? in_color - GLOW : shade(in_color, dot(n, to_eye) < 0.0 ? -n : n, to_eye);
+    shaded = pow(max(lit, 0.0), vec3(GAMMA));
     instance = in_instance;
     next_clip = next_view_projection * (part_matrices[first_part + parts + part] * vec4(in_position, 1.0));
     gl_Position = view_projection * world;
