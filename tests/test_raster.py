@@ -330,3 +330,18 @@ def environment_changes(frames) -> int:
     """Pixels of the environment that change between the first and the last frame (falling weather, swaying trees)."""
     still = (frames.instance[0] == 0) & (frames.instance[-1] == 0)
     return int((still & (np.abs(frames.rgb[-1].astype(int) - frames.rgb[0]).sum(-1) > 40)).sum())
+
+
+def test_night_is_dark_with_lit_windows():
+    _, day = setting_frames()
+    night_world, night = setting_frames(time=TimeOfDay.NIGHT)
+    house = night_world.object("house").instance_id
+    assert ground_luma(night) < 0.7 * ground_luma(day)
+    glowing, in_day = (lamplit(frames, house) for frames in (night, day))
+    assert glowing >= 4 and in_day == 0
+
+
+def lamplit(frames, instance: int) -> int:
+    """Pixels of ``instance`` in warm light brighter than any sunlit wall: lit windows."""
+    red, blue = frames.rgb[0, ..., 0].astype(int), frames.rgb[0, ..., 2].astype(int)
+    return int(((frames.instance[0] == instance) & (red > 220) & (red - blue > 110)).sum())

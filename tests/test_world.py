@@ -125,6 +125,11 @@ def test_night_is_darker_than_day() -> None:
     night = build_environment(Location(id="a", name="a", time_of_day=TimeOfDay.NIGHT), 0)
     assert sum(night.sky_top) < sum(day.sky_top)
     assert sum(night.sun_color) < sum(day.sun_color)
+    for kind in (LocationKind.STREET, LocationKind.ROOM):
+        lit = build_environment(Location(id="a", name="a", kind=kind, time_of_day=TimeOfDay.NIGHT), 0)
+        unlit = build_environment(Location(id="a", name="a", kind=kind), 0)
+        assert any(part.glow for obj in lit.objects for part in obj.asset.parts)
+        assert not any(part.glow for obj in unlit.objects for part in obj.asset.parts)
 
 
 def _ground_luma(env) -> float:

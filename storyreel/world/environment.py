@@ -6,7 +6,8 @@ scattered outside the central action area and outside the corridor in front of i
 merged into one object per kind so a forest stays a handful of parts. Everything here has instance id 0.
 
 The setting shows outdoors: snow whitens the ground and the tops of things and falls as flakes; rain and storm
-darken the ground and fall as streaks; a storm also sways trees and rolls swell over water.
+darken the ground and fall as streaks; a storm also sways trees and rolls swell over water. At dusk and night
+windows are lit, lamps glow along streets and in rooms (glowing parts are drawn unlit).
 """
 
 from __future__ import annotations
@@ -70,13 +71,21 @@ SNOW: RGB = GROUND_COLORS[LocationKind.SNOW]
 INDOORS = (LocationKind.ROOM, LocationKind.SPACE)
 WET = (Weather.RAIN, Weather.STORM)
 WET_GROUND = 0.6  # a wet ground's colour, relative to dry
+LIT = (TimeOfDay.DUSK, TimeOfDay.NIGHT)  # when lights are on
+LIT_KINDS = ("house", "tower")  # what has its windows lit
+WINDOW_LIGHT: RGB = (1.0, 0.78, 0.42)
+LAMP_LIGHT: RGB = (1.0, 0.88, 0.6)
+LIGHT_POOL: RGB = (0.45, 0.37, 0.24)  # lamplight on the ground below a street lamp
+NIGHT_WINDOW: RGB = (0.05, 0.07, 0.16)
+# A room at night is lit by its lamp: (direction towards the light, light colour, ambient), colours in sRGB.
+LAMPLIGHT: tuple[tuple[float, float, float], RGB, float] = ((0.2, 1.0, 0.4), (1.0, 0.8, 0.58), 0.42)
 
 # (sky top, sky horizon, sun direction towards the sun, sun colour, ambient), colours in sRGB.
 LIGHTING: dict[TimeOfDay, tuple[RGB, RGB, tuple[float, float, float], RGB, float]] = {
     TimeOfDay.DAY: ((0.32, 0.56, 0.9), (0.78, 0.87, 0.96), (0.4, 0.8, 0.45), (1.0, 0.97, 0.9), 0.35),
     TimeOfDay.DAWN: ((0.38, 0.46, 0.7), (0.98, 0.72, 0.52), (-0.8, 0.3, 0.35), (1.0, 0.78, 0.58), 0.32),
     TimeOfDay.DUSK: ((0.26, 0.25, 0.5), (0.96, 0.56, 0.36), (0.8, 0.25, 0.35), (1.0, 0.62, 0.42), 0.3),
-    TimeOfDay.NIGHT: ((0.03, 0.04, 0.1), (0.1, 0.12, 0.24), (-0.3, 0.75, 0.45), (0.6, 0.66, 0.85), 0.24),
+    TimeOfDay.NIGHT: ((0.02, 0.03, 0.08), (0.08, 0.1, 0.2), (-0.3, 0.75, 0.45), (0.4, 0.46, 0.66), 0.14),
 }
 
 # (fog density per metre, how far the sky turns grey, how much sunlight remains, brightness of that grey)
@@ -112,16 +121,17 @@ def build_environment(location: Location, seed: int = 0) -> Environment:
     road_z = None
     for name, kind_name, count, scale in _DRESSING[kind]:
         dressing = _scatter(name, kind_name, count, scale, rng)
-        if snowy(location):
-            snow_on(dressing.asset)
+        set_in(location, dressing.asset)
         objects.extend(_in_wind(dressing, weather))
     if kind in (LocationKind.STREET, LocationKind.CITY):
         road_z = 0.0
         objects.append(_road(road_z))
+        if location.time_of_day in LIT:
+            objects.extend(_street_lamps(road_z))
     if kind is LocationKind.BEACH:
         objects.append(_sea(rng))
     if kind is LocationKind.ROOM:
-        objects.append(_walls())
+        objects.extend(_walls(location.time_of_day))
     if kind is LocationKind.SPACE:
         objects.extend(_space(rng))
     if kind in (LocationKind.MOUNTAIN, LocationKind.DESERT, LocationKind.OCEAN):
@@ -155,6 +165,8 @@ def _lit(location: Location, weather: Weather, objects: list[WorldObject], road_
     overcast = np.array([0.62, 0.64, 0.68]) * night * overcast_brightness
     top = tuple((1 - grey) * np.asarray(top) + grey * overcast)
     horizon = tuple((1 - grey) * np.asarray(horizon) + grey * overcast)
+    if location.kind is LocationKind.ROOM and location.time_of_day is TimeOfDay.NIGHT:
+        sun, sun_color, ambient = LAMPLIGHT
     direction = np.asarray(sun, dtype=float)
     return Environment(
         objects=objects,
@@ -201,14 +213,14 @@ def _shade(color: RGB, factor: float, rng: np.random.Generator) -> RGB:
     return (float(r), float(g), float(b))
 
 
-def _still(name: str, kind: str, pieces: Sequence[tuple[NDArray[np.float64], RGB]]) -> WorldObject:
-    """An environment object from (triangles (N, 3, 3), sRGB colour) pieces, one part each."""
+def _still(name: str, kind: str, pieces: Sequence[tuple[NDArray[np.float64], RGB]], glow: bool = False) -> WorldObject:
+    """An environment object from (triangles (N, 3, 3), sRGB colour) pieces, one part each, glowing or lit."""
     parts = []
     for index, (triangles, color) in enumerate(pieces):
         if not len(triangles):
             continue
         mesh = trimesh.Trimesh(triangles.reshape(-1, 3), np.arange(len(triangles) * 3).reshape(-1, 3), process=False)
-        parts.append(Part(name=f"{name}_{index}", mesh=mesh, color=srgb_to_linear(color)))
+        parts.append(Part(name=f"{name}_{index}", mesh=mesh, color=srgb_to_linear(color), glow=glow))
     return WorldObject(name, Asset(kind=kind, parts=parts), Track.still(np.zeros(3)), instance_id=0)
 
 
@@ -241,8 +253,9 @@ def _sea(rng: np.random.Generator) -> WorldObject:
     return sea
 
 
-def _walls() -> WorldObject:
-    """A room's back and side walls, 3 m high, open towards +z; a window and skirting on the back wall."""
+def _walls(time: TimeOfDay) -> list[WorldObject]:
+    """A room's back and side walls, 3 m high, open towards +z; a window, skirting and two wall lamps on the back
+    wall, the lamps glowing when lights are on (and the window dark at night)."""
     h, e = 3.0, ROOM_HALF
     walls = [
         assets.box((2 * e, h, 0.2), (0, h / 2, -e)),
@@ -251,8 +264,28 @@ def _walls() -> WorldObject:
     ]
     window = [assets.box((2.4, 1.3, 0.05), (2.5, 1.6, -e + 0.11))]
     skirting = [assets.box((2 * e, 0.12, 0.05), (0, 0.06, -e + 0.12))]
-    pieces = [(walls, (0.9, 0.86, 0.76)), (window, (0.6, 0.78, 0.92)), (skirting, (0.4, 0.3, 0.22))]
-    return _still("walls", "wall", [(_triangles(meshes), color) for meshes, color in pieces])
+    glass = NIGHT_WINDOW if time is TimeOfDay.NIGHT else (0.6, 0.78, 0.92)
+    pieces = [(walls, (0.9, 0.86, 0.76)), (window, glass), (skirting, (0.4, 0.3, 0.22))]
+    lamps = [assets.sphere(0.22, (x, 2.2, -e + 0.1), (1.0, 1.3, 0.6)) for x in (-1.5, 6.0)]
+    lamp = LAMP_LIGHT if time in LIT else (0.95, 0.92, 0.85)
+    return [
+        _still("walls", "wall", [(_triangles(meshes), color) for meshes, color in pieces]),
+        _still("lamps", "wall", [(_triangles(lamps), lamp)], glow=time in LIT),
+    ]
+
+
+def _street_lamps(z: float) -> list[WorldObject]:
+    """Lamp posts along both sides of a road along x, outside the action area and the camera corridor, their
+    lamps and the pools of light below them glowing."""
+    spots = [(x, side) for x in (-48.0, -34.0, -20.0, 20.0, 34.0, 48.0) for side in (-1, 1) if side < 0 or abs(x) > 24]
+    posts = [assets.cylinder(0.09, 4.2, (x, 2.1, z + 4.6 * side)) for x, side in spots]
+    arms = [assets.box((0.08, 0.08, 1.2), (x, 4.15, z + 4.0 * side)) for x, side in spots]
+    lamps = [assets.sphere(0.3, (x, 4.0, z + 3.4 * side)) for x, side in spots]
+    pools = [assets.cylinder(3.2, 0.02, (x, 0.025, z + 3.4 * side), sections=16) for x, side in spots]
+    return [
+        _still("lamp_posts", "lamp", [(_triangles(posts + arms), (0.2, 0.21, 0.23))]),
+        _still("lamps", "lamp", [(_triangles(lamps), LAMP_LIGHT), (_triangles(pools), LIGHT_POOL)], glow=True),
+    ]
 
 
 def _triangles(meshes: Sequence[trimesh.Trimesh]) -> NDArray[np.float64]:
@@ -394,6 +427,16 @@ def _about(center: Array, tilt: float) -> Array:
 
 
 # --- weather ----------------------------------------------------------------------------------------------------
+
+
+def set_in(location: Location, asset: Asset) -> Asset:
+    """``asset`` (dressing or a prop) as it is at ``location``: a building's windows lit when lights are on, snow
+    lying on it where snow lies."""
+    if location.time_of_day in LIT and asset.kind in LIT_KINDS:
+        for part in asset.parts:
+            if part.name.endswith(("window", "windows")):
+                part.color, part.glow = srgb_to_linear(WINDOW_LIGHT), True
+    return snow_on(asset) if snowy(location) else asset
 
 
 def snowy(location: Location) -> bool:
