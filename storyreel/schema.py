@@ -109,6 +109,9 @@ class Style(StrEnum):
     FLAT = "flat"
     TOON = "toon"
     CLAY = "clay"
+    WATERCOLOR = "watercolor"
+    OIL = "oil"  # oil painting
+    NEON = "neon"
 
 
 class TimeOfDay(StrEnum):

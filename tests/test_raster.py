@@ -227,8 +227,10 @@ def test_looks_differ_and_fog_fades_to_the_horizon():
         style: render_shot(world, path, start=0.0, style=style, resolution=RESOLUTION).rgb[0].astype(int)
         for style in Style
     }
-    for a, b in [(Style.FLAT, Style.TOON), (Style.FLAT, Style.CLAY), (Style.TOON, Style.CLAY)]:
+    pairs = [(Style.FLAT, Style.TOON), (Style.FLAT, Style.CLAY), (Style.TOON, Style.CLAY)]
+    for a, b in pairs + [(style, Style.TOON) for style in (Style.WATERCOLOR, Style.OIL, Style.NEON)]:
         assert np.abs(images[a] - images[b]).mean() > 3, (a, b)
+    assert images[Style.NEON].mean() < images[Style.TOON].mean() / 2  # neon is a dark scene with glowing edges
     foggy = render_shot(make_world(fog=0.3), path, start=0.0, style=Style.FLAT, resolution=RESOLUTION).rgb[0]
     horizon = (np.array(world.sky_horizon) ** (1 / 2.2) * 255).astype(int)
     ground_row = foggy[-1].astype(int)
