@@ -27,7 +27,7 @@ from storyreel.world.environment import KEEP_CLEAR, build_environment
 from storyreel.world.kinds import KINDS
 from storyreel.world.layout import build_tracks, place, top_height
 from storyreel.world.rig import Clip, Track
-from storyreel.world.world import WorldObject
+from storyreel.world.world import World, WorldObject
 
 HEIGHTS = {"person": (1.6, 1.9), "child": (1.0, 1.35), "dog": (0.45, 0.8), "car": (1.3, 1.8), "house": (5.0, 7.0)}
 
@@ -171,6 +171,19 @@ def test_rain_darkens_the_ground_and_a_storm_sways_trees_and_rolls_waves() -> No
     assert not any(obj.name.endswith("_crowns") for obj in rain.objects)
     waves = next(obj for obj in env(LocationKind.BEACH, Weather.STORM).objects if obj.name == "waves")
     assert _moves(waves) > 0.05
+
+
+def test_falling_weather_hides_no_one() -> None:
+    location = Location(id="a", name="a", weather=Weather.SNOW)
+    env = build_environment(location, 0)
+    mia = WorldObject("mia", build_asset("person"), Track.still(np.zeros(3)), instance_id=1)
+    house = WorldObject("house", build_asset("house"), Track.still(np.array([0, 0, 5.0])), instance_id=2)
+    house.blocks_view = False
+    world = World(location, [mia, house], env.objects, env.sky_top, env.sky_horizon, env.sun_direction, (1, 1, 1), 0.3)
+    eye = np.array([[0.0, 1.0, 14.0]])
+    assert world.occlusion(eye, "mia", 0.5)[0] == 0.0  # neither the flakes nor a house that blocks no view
+    house.blocks_view = True
+    assert world.occlusion(eye, "mia", 0.5)[0] > 0.5
 
 
 def _board(actions: list[Action], placements: list[Placement] = (), props: list[Prop] = (), duration: float = 4.0):
