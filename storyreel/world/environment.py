@@ -98,12 +98,12 @@ WEATHER: dict[Weather, tuple[float, float, float, float]] = {
     Weather.FOG: (0.045, 0.8, 0.6, 1.0),
 }
 
-# Falling weather: (particles per layer, width and length of one in m, fall speed in m/s, drift along x per metre
-# of fall, sRGB colour). Particles fill a box over the action area and the camera corridor.
+# Falling weather: (particles per layer, width and length (along the fall) of one in m, fall speed in m/s, drift
+# along x per metre of fall, sRGB colour). Particles fill a box over the action area and the camera corridor.
 PRECIPITATION: dict[Weather, tuple[int, float, float, float, float, RGB]] = {
-    Weather.SNOW: (4000, 0.07, 0.07, 1.2, 0.25, (0.97, 0.97, 1.0)),
-    Weather.RAIN: (3000, 0.015, 0.7, 9.0, 0.05, (0.7, 0.75, 0.82)),
-    Weather.STORM: (4000, 0.02, 0.9, 12.0, 0.4, (0.68, 0.72, 0.8)),
+    Weather.SNOW: (3000, 0.2, 0.16, 1.2, 0.25, (1.0, 1.0, 1.0)),
+    Weather.RAIN: (2500, 0.02, 0.7, 9.0, 0.05, (0.7, 0.75, 0.82)),
+    Weather.STORM: (3500, 0.025, 0.9, 12.0, 0.4, (0.68, 0.72, 0.8)),
 }
 FALL_BOX = ((-24.0, 0.0, -22.0), (24.0, 14.0, 40.0))
 
@@ -494,20 +494,19 @@ def _waves(z_max: float) -> WorldObject:
 
 
 def _precipitation(weather: Weather, rng: np.random.Generator) -> WorldObject:
-    """Snowflakes or rain streaks as one object: a thin tetrahedron per particle, drawn out along the fall, in two
-    stacked layers so the fall repeats; the object falls on the story's timeline."""
+    """Snowflakes or rain streaks as one object: a small triangle per particle (turned at random about y, drawn out
+    along the fall), in two stacked layers so the fall repeats; the object falls on the story's timeline."""
     count, width, length, speed, drift, color = PRECIPITATION[weather]
     low, high = np.asarray(FALL_BOX)
     direction = np.array([drift, -1.0, 0.0])
     layer = rng.uniform(low, high, (count, 3))
     centers = np.concatenate([layer, layer - (high[1] - low[1]) * direction])
-    tip = np.array([[0.0, 0.5, 0.0], [-0.5, -0.5, -0.29], [0.5, -0.5, -0.29], [0.0, -0.5, 0.58]])
-    shape = tip * (width, length, width)
-    shape[:, 0] -= drift * shape[:, 1]  # drawn out along the fall
-    vertices = centers[:, None] + shape[None]
-    faces = np.array([[0, 1, 2], [0, 2, 3], [0, 3, 1], [1, 3, 2]])
+    yaw = rng.uniform(0.0, np.pi, len(centers))
+    across = 0.5 * width * np.stack([np.cos(yaw), np.zeros_like(yaw), np.sin(yaw)], -1)
+    along = 0.5 * length * -direction  # from the middle towards the top, against the fall
+    triangles = np.stack([centers + along, centers - along - across, centers - along + across], 1)
     name = "snowfall" if weather is Weather.SNOW else "rainfall"
-    fall = _still(name, "weather", [(vertices[:, faces].reshape(-1, 3, 3), color)])
+    fall = _still(name, "weather", [(triangles, color)])
     fall.track = Falling(*_rest(), speed=speed, period=high[1] - low[1], direction=direction)
     fall.blocks_view = False
     return fall
