@@ -479,14 +479,15 @@ def _in_wind(obj: WorldObject, weather: Weather) -> list[WorldObject]:
 
 
 def _waves(z_max: float) -> WorldObject:
-    """Storm swell over the sea (z < ``z_max``): ridges along x with foam on their crests, rolling in an ellipse."""
+    """Storm swell over the sea (z < ``z_max``): ridges along x with foam on their crests, rolling in an ellipse.
+    Troughs dip under the flat water, so a boat afloat there sits in the swell rather than under it."""
     xs, zs = np.arange(-GROUND_HALF, GROUND_HALF + 1e-9, 4.0), np.arange(-GROUND_HALF, z_max + 1e-9, 1.0)
     x, z = np.meshgrid(xs, zs, indexing="ij")
     swell = 0.5 + 0.5 * np.sin(2 * np.pi * z / 9.0 + 0.8 * np.sin(2 * np.pi * x / 23.0))
-    grid = np.stack([x, 0.05 + 0.9 * swell**2, z], -1)
+    grid = np.stack([x, 0.7 * swell**2 - 0.3, z], -1)
     a, b, c, d = grid[:-1, :-1], grid[:-1, 1:], grid[1:, 1:], grid[1:, :-1]
     triangles = np.concatenate([np.stack([a, b, c], 2), np.stack([a, c, d], 2)]).reshape(-1, 3, 3)
-    crest = triangles[:, :, 1].mean(axis=1) > 0.6
+    crest = triangles[:, :, 1].mean(axis=1) > 0.15
     waves = _still("waves", "ground", [(triangles[~crest], (0.08, 0.27, 0.4)), (triangles[crest], (0.8, 0.86, 0.9))])
     waves.track = Swing(*_rest(), amplitude=np.array([0.0, 0.15, 0.0]), quadrature=np.array([0.0, 0.0, 1.2]))
     waves.blocks_view = False

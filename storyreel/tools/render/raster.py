@@ -91,8 +91,9 @@ vec2 to_pixels(vec4 clip) {
 """.replace("{glow}", repr(GLOW))
 
 # Lighting and gamma run per vertex: normals are per face and the sun is directional, so only the view-dependent
-# rim term varies across a triangle, and it varies slowly. Per pixel are left only fog (blended in gamma space) and
-# the geometry outputs, which is what keeps a CPU rasteriser fast.
+# rim term varies across a triangle, and it varies slowly. Per pixel are left only fog (blended in gamma space), a
+# look's cheap finish (paper grain, brush dabs, the neon grid) and the geometry outputs, which is what keeps a CPU
+# rasteriser fast. A glowing part (colour raised by GLOW) is drawn unlit.
 _VERTEX_SHADER = (
     _SHADING
     + """
