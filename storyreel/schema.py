@@ -116,6 +116,9 @@ class Style(StrEnum):
     FLAT = "flat"
     TOON = "toon"
     CLAY = "clay"
+    WATERCOLOR = "watercolor"
+    OIL = "oil"  # oil painting
+    NEON = "neon"
 
 
 class TimeOfDay(StrEnum):
@@ -129,6 +132,7 @@ class Weather(StrEnum):
     CLEAR = "clear"
     CLOUDY = "cloudy"
     RAIN = "rain"
+    STORM = "storm"
     SNOW = "snow"
     FOG = "fog"
 

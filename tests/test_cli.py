@@ -83,7 +83,7 @@ def test_existing_run_of_another_story_is_refused(tmp_path: Path):
         (["--model", "x/y"], "--renderer diffusion"),
         (["--resolution", "13x7"], "--resolution 13x7 is not a size we can encode: use even sides"),
         (["--fps", "2.5"], "--fps '2.5' is not a whole number: use 1 to 120"),
-        (["--style", "sepia"], "--style 'sepia' is not a choice: use flat, toon or clay"),
+        (["--style", "sepia"], "--style 'sepia' is not a choice: use flat, toon, clay, watercolor, oil or neon"),
         (["--camera", "drone"], "--camera 'drone' is not a choice"),
     ],
 )

@@ -9,9 +9,24 @@ import pytest
 import trimesh
 
 from storyreel import geometry
-from storyreel.schema import CameraPath, Location, Resolution, Style, Verb
+from storyreel.schema import (
+    Action,
+    CameraPath,
+    Character,
+    Location,
+    LocationKind,
+    Prop,
+    Resolution,
+    Shot,
+    Storyboard,
+    Style,
+    TimeOfDay,
+    Verb,
+    Weather,
+)
 from storyreel.tools.render import flow as flow_tools
 from storyreel.tools.render.raster import RasterRenderer, render_film, render_shot
+from storyreel.world.build import build_world
 from storyreel.world.rig import Asset, Clip, Part, Track
 from storyreel.world.world import World, WorldObject
 
@@ -212,8 +227,10 @@ def test_looks_differ_and_fog_fades_to_the_horizon():
         style: render_shot(world, path, start=0.0, style=style, resolution=RESOLUTION).rgb[0].astype(int)
         for style in Style
     }
-    for a, b in [(Style.FLAT, Style.TOON), (Style.FLAT, Style.CLAY), (Style.TOON, Style.CLAY)]:
+    pairs = [(Style.FLAT, Style.TOON), (Style.FLAT, Style.CLAY), (Style.TOON, Style.CLAY)]
+    for a, b in pairs + [(style, Style.TOON) for style in (Style.WATERCOLOR, Style.OIL, Style.NEON)]:
         assert np.abs(images[a] - images[b]).mean() > 3, (a, b)
+    assert images[Style.NEON].mean() < images[Style.TOON].mean() / 2  # neon is a dark scene with glowing edges
     foggy = render_shot(make_world(fog=0.3), path, start=0.0, style=Style.FLAT, resolution=RESOLUTION).rgb[0]
     horizon = (np.array(world.sky_horizon) ** (1 / 2.2) * 255).astype(int)
     ground_row = foggy[-1].astype(int)
@@ -264,3 +281,69 @@ def test_film_pass_matches_the_full_render_reduced():
     np.testing.assert_array_equal(analysis.instance, reference.instance)
     np.testing.assert_array_equal(analysis.flow.astype(np.float32), reference.flow)
     np.testing.assert_array_equal(analysis.depth, reference.depth)
+
+
+SMALL = Resolution(width=160, height=90)
+
+
+def setting_frames(
+    kind: LocationKind = LocationKind.FOREST,
+    time: TimeOfDay = TimeOfDay.DAY,
+    weather: Weather = Weather.CLEAR,
+    style: Style = Style.TOON,
+    frames: int = 1,
+):
+    """A girl by a house at a location, from a still camera a little above and in front: the setting's look."""
+    location = Location(
+        id="here",
+        name="here",
+        kind=kind,
+        time_of_day=time,
+        weather=weather,
+        props=[Prop(id="house", name="house", kind="house")],
+    )
+    walk = Shot(id="s", location="here", duration=2.0, subjects=["girl"], actions=[Action(actor="girl", verb="idle")])
+    story = Storyboard(
+        title="t", cast=[Character(id="girl", name="girl", kind="person")], locations=[location], shots=[walk]
+    )
+    world = build_world(story, "here")
+    centre = world.object("girl").center(0.0)
+    path = still_path(centre + np.array([7.0, 7.0, 13.0]), centre + np.array([0.0, 1.0, -4.0]), frames=frames, fov=55.0)
+    return world, render_shot(world, path, start=0.1, style=style, resolution=SMALL)
+
+
+def ground_luma(frames) -> float:
+    """Mean luma of the environment in the frame's bottom third (the ground in front of the camera)."""
+    bottom = slice(2 * SMALL.height // 3, None)
+    luma = frames.rgb[0, bottom].astype(float) @ [0.2126, 0.7152, 0.0722]
+    return float(luma[frames.instance[0, bottom] == 0].mean())
+
+
+def test_snow_whitens_the_ground_and_its_flakes_fall():
+    _, clear = setting_frames()
+    _, snowy = setting_frames(weather=Weather.SNOW, frames=6)
+    _, wet = setting_frames(weather=Weather.RAIN)
+    assert ground_luma(snowy) > ground_luma(clear) + 60
+    assert ground_luma(wet) < ground_luma(clear) - 10
+    assert environment_changes(snowy) > 5 and environment_changes(setting_frames(frames=6)[1]) == 0
+
+
+def environment_changes(frames) -> int:
+    """Pixels of the environment that change between the first and the last frame (falling weather, swaying trees)."""
+    still = (frames.instance[0] == 0) & (frames.instance[-1] == 0)
+    return int((still & (np.abs(frames.rgb[-1].astype(int) - frames.rgb[0]).sum(-1) > 40)).sum())
+
+
+def test_night_is_dark_with_lit_windows():
+    _, day = setting_frames()
+    night_world, night = setting_frames(time=TimeOfDay.NIGHT)
+    house = night_world.object("house").instance_id
+    assert ground_luma(night) < 0.7 * ground_luma(day)
+    glowing, in_day = (lamplit(frames, house) for frames in (night, day))
+    assert glowing >= 4 and in_day == 0
+
+
+def lamplit(frames, instance: int) -> int:
+    """Pixels of ``instance`` in warm light brighter than any sunlit wall: lit windows."""
+    red, blue = frames.rgb[0, ..., 0].astype(int), frames.rgb[0, ..., 2].astype(int)
+    return int(((frames.instance[0] == instance) & (red > 220) & (red - blue > 110)).sum())

@@ -19,6 +19,7 @@ from storyreel.schema import (
     Storyboard,
     TimeOfDay,
     Verb,
+    Weather,
 )
 from storyreel.world import animation
 from storyreel.world.assets import build_asset, load_user_assets
@@ -26,7 +27,7 @@ from storyreel.world.environment import KEEP_CLEAR, build_environment
 from storyreel.world.kinds import KINDS
 from storyreel.world.layout import build_tracks, place, top_height
 from storyreel.world.rig import Clip, Track
-from storyreel.world.world import WorldObject
+from storyreel.world.world import World, WorldObject
 
 HEIGHTS = {"person": (1.6, 1.9), "child": (1.0, 1.35), "dog": (0.45, 0.8), "car": (1.3, 1.8), "house": (5.0, 7.0)}
 
@@ -126,6 +127,65 @@ def test_night_is_darker_than_day() -> None:
     night = build_environment(Location(id="a", name="a", time_of_day=TimeOfDay.NIGHT), 0)
     assert sum(night.sky_top) < sum(day.sky_top)
     assert sum(night.sun_color) < sum(day.sun_color)
+    for kind in (LocationKind.STREET, LocationKind.ROOM):
+        lit = build_environment(Location(id="a", name="a", kind=kind, time_of_day=TimeOfDay.NIGHT), 0)
+        unlit = build_environment(Location(id="a", name="a", kind=kind), 0)
+        assert any(part.glow for obj in lit.objects for part in obj.asset.parts)
+        assert not any(part.glow for obj in unlit.objects for part in obj.asset.parts)
+
+
+def _ground_luma(env) -> float:
+    ground = next(obj for obj in env.objects if obj.name == "ground")
+    return float(np.mean([np.dot(part.color, (0.2126, 0.7152, 0.0722)) for part in ground.asset.parts]))
+
+
+def _moves(obj: WorldObject, dt: float = 0.25) -> float:
+    """How far ``obj``'s root moves over ``dt`` seconds (at 0.1 s: clear of a falling layer's wrap)."""
+    positions, _ = obj.track.sample(np.array([0.1, 0.1 + dt]))
+    return float(np.linalg.norm(positions[1] - positions[0]))
+
+
+def test_snow_whitens_the_ground_caps_the_trees_and_falls() -> None:
+    clear = build_environment(Location(id="a", name="a", kind=LocationKind.FOREST), 0)
+    snowy = build_environment(Location(id="a", name="a", kind=LocationKind.FOREST, weather=Weather.SNOW), 0)
+    assert _ground_luma(snowy) > 2 * _ground_luma(clear)
+    trees = next(obj for obj in snowy.objects if obj.name == "trees")
+    assert any(part.name.endswith("_snow") for part in trees.asset.parts)
+    flakes = next(obj for obj in snowy.objects if obj.name == "snowfall")
+    assert not flakes.blocks_view and 1000 <= len(flakes.asset.parts[0].mesh.faces) <= 10000
+    assert 0.1 < _moves(flakes) < 1.0
+    assert not any(obj.name == "snowfall" for obj in clear.objects)
+    indoors = build_environment(Location(id="a", name="a", kind=LocationKind.ROOM, weather=Weather.SNOW), 0)
+    assert not any(obj.asset.kind == "weather" for obj in indoors.objects)
+
+
+def test_rain_darkens_the_ground_and_a_storm_sways_trees_and_rolls_waves() -> None:
+    def env(kind: LocationKind, weather: Weather):
+        return build_environment(Location(id="a", name="a", kind=kind, weather=weather), 0)
+
+    clear, rain, storm = (env(LocationKind.FOREST, weather) for weather in (Weather.CLEAR, Weather.RAIN, Weather.STORM))
+    assert _ground_luma(rain) < 0.7 * _ground_luma(clear)
+    assert sum(storm.sky_top) < sum(rain.sky_top) < sum(clear.sky_top)
+    streaks = next(obj for obj in rain.objects if obj.name == "rainfall")
+    assert _moves(streaks) > 1.5
+    crowns = [obj for obj in storm.objects if obj.name.endswith("_crowns")]
+    assert crowns and all(_moves(obj) > 0.05 for obj in crowns)
+    assert not any(obj.name.endswith("_crowns") for obj in rain.objects)
+    waves = next(obj for obj in env(LocationKind.BEACH, Weather.STORM).objects if obj.name == "waves")
+    assert _moves(waves) > 0.05
+
+
+def test_falling_weather_hides_no_one() -> None:
+    location = Location(id="a", name="a", weather=Weather.SNOW)
+    env = build_environment(location, 0)
+    mia = WorldObject("mia", build_asset("person"), Track.still(np.zeros(3)), instance_id=1)
+    house = WorldObject("house", build_asset("house"), Track.still(np.array([0, 0, 5.0])), instance_id=2)
+    house.blocks_view = False
+    world = World(location, [mia, house], env.objects, env.sky_top, env.sky_horizon, env.sun_direction, (1, 1, 1), 0.3)
+    eye = np.array([[0.0, 1.0, 14.0]])
+    assert world.occlusion(eye, "mia", 0.5)[0] == 0.0  # neither the flakes nor a house that blocks no view
+    house.blocks_view = True
+    assert world.occlusion(eye, "mia", 0.5)[0] > 0.5
 
 
 def _board(actions: list[Action], placements: list[Placement] = (), props: list[Prop] = (), duration: float = 4.0):

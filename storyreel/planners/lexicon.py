@@ -350,12 +350,13 @@ TIMES: dict[str, TimeOfDay] = {
 
 WEATHERS: dict[str, Weather] = {
     **dict.fromkeys(
-        _words("rain raining rained rainy drizzle drizzling storm stormy downpour thunderstorm shower showers"),
+        _words("rain raining rained rainy drizzle drizzling downpour shower showers"),
         Weather.RAIN,
     ),
+    **dict.fromkeys(_words("storm stormy thunderstorm thunder gale tempest lightning"), Weather.STORM),
     **dict.fromkeys(_words("snow snowing snowed snowy snowfall blizzard snowflakes"), Weather.SNOW),
     **dict.fromkeys(_words("fog foggy mist misty haze hazy"), Weather.FOG),
-    **dict.fromkeys(_words("cloudy clouds overcast gloomy thunder"), Weather.CLOUDY),
+    **dict.fromkeys(_words("cloudy clouds overcast gloomy"), Weather.CLOUDY),
     **dict.fromkeys(_words("sunny clear sunshine cloudless"), Weather.CLEAR),
 }
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from storyreel.schema import Storyboard
 from storyreel.world.assets import build_asset, load_user_assets
-from storyreel.world.environment import build_environment
+from storyreel.world.environment import build_environment, set_in
 from storyreel.world.kinds import CHARACTER_KINDS, KINDS
 from storyreel.world.layout import build_tracks, place
 from storyreel.world.rig import Asset
@@ -18,7 +18,8 @@ from storyreel.world.world import World, WorldObject
 def build_world(storyboard: Storyboard, location_id: str, *, seed: int = 0, asset_dir: Path | None = None) -> World:
     """The world of ``location_id``: every cast member that appears in a shot there (as subject, actor or
     target), the location's props, and its environment. Instance ids run 1..N, cast first in cast order, then
-    props in the location's order; files in ``asset_dir`` replace procedural kinds of the same name."""
+    props in the location's order; files in ``asset_dir`` replace procedural kinds of the same name. Props are set
+    in the location (lit windows, snow)."""
     try:
         location = storyboard.location(location_id)
     except StopIteration:
@@ -41,7 +42,7 @@ def build_world(storyboard: Storyboard, location_id: str, *, seed: int = 0, asse
     for prop in location.props:
         known = prop.kind in user_assets or (prop.kind in KINDS and not prop.generic)
         kind = prop.kind if known else "generic"
-        entities[prop.id] = build_asset(kind, prop.appearance, prop.name, user_assets)
+        entities[prop.id] = set_in(location, build_asset(kind, prop.appearance, prop.name, user_assets))
 
     environment = build_environment(location, seed)
     placed = place(location, entities, seed=seed, half=environment.action_half, road_z=environment.road_z)

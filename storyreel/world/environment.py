@@ -4,13 +4,17 @@ The ground is a big plane of small triangles in a few shades of one colour, so t
 grass has texture a camera's motion shows (optical flow needs it). Dressing (trees, houses, dunes, mountains) is
 scattered outside the central action area and outside the corridor in front of it (+z) where cameras stand, and
 merged into one object per kind so a forest stays a handful of parts. Everything here has instance id 0.
+
+The setting shows outdoors: snow whitens the ground and the tops of things and falls as flakes; rain and storm
+darken the ground and fall as streaks; a storm also sways trees and rolls swell over water. At dusk and night
+windows are lit, lamps glow along streets and in rooms (glowing parts are drawn unlit).
 """
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import trimesh
@@ -19,7 +23,7 @@ from numpy.typing import NDArray
 from storyreel.geometry import Array
 from storyreel.schema import Appearance, Location, LocationKind, TimeOfDay, Weather
 from storyreel.world import assets
-from storyreel.world.rig import Asset, Part, Track
+from storyreel.world.rig import Asset, Falling, Part, Swing, Track
 from storyreel.world.shapes import RGB, Vec3, box, cylinder, merge, sphere, srgb_to_linear
 from storyreel.world.world import WorldObject
 
@@ -65,23 +69,45 @@ GROUND_COLORS: dict[LocationKind, RGB] = {
     LocationKind.ROOM: (0.62, 0.44, 0.27),
 }
 WATER: RGB = (0.12, 0.4, 0.62)
+SNOW: RGB = GROUND_COLORS[LocationKind.SNOW]
+INDOORS = (LocationKind.ROOM, LocationKind.SPACE)
+WET = (Weather.RAIN, Weather.STORM)
+WET_GROUND = 0.6  # a wet ground's colour, relative to dry
+LIT = (TimeOfDay.DUSK, TimeOfDay.NIGHT)  # when lights are on
+LIT_KINDS = ("house", "tower")  # what has its windows lit
+WINDOW_LIGHT: RGB = (1.0, 0.78, 0.42)
+LAMP_LIGHT: RGB = (1.0, 0.88, 0.6)
+LIGHT_POOL: RGB = (0.45, 0.37, 0.24)  # lamplight on the ground below a street lamp
+NIGHT_WINDOW: RGB = (0.05, 0.07, 0.16)
+# A room at night is lit by its lamp: (direction towards the light, light colour, ambient), colours in sRGB.
+LAMPLIGHT: tuple[tuple[float, float, float], RGB, float] = ((0.2, 1.0, 0.4), (1.0, 0.8, 0.58), 0.42)
 
 # (sky top, sky horizon, sun direction towards the sun, sun colour, ambient), colours in sRGB.
 LIGHTING: dict[TimeOfDay, tuple[RGB, RGB, tuple[float, float, float], RGB, float]] = {
     TimeOfDay.DAY: ((0.32, 0.56, 0.9), (0.78, 0.87, 0.96), (0.4, 0.8, 0.45), (1.0, 0.97, 0.9), 0.35),
     TimeOfDay.DAWN: ((0.38, 0.46, 0.7), (0.98, 0.72, 0.52), (-0.8, 0.3, 0.35), (1.0, 0.78, 0.58), 0.32),
     TimeOfDay.DUSK: ((0.26, 0.25, 0.5), (0.96, 0.56, 0.36), (0.8, 0.25, 0.35), (1.0, 0.62, 0.42), 0.3),
-    TimeOfDay.NIGHT: ((0.03, 0.04, 0.1), (0.1, 0.12, 0.24), (-0.3, 0.75, 0.45), (0.6, 0.66, 0.85), 0.24),
+    TimeOfDay.NIGHT: ((0.02, 0.03, 0.08), (0.08, 0.1, 0.2), (-0.3, 0.75, 0.45), (0.4, 0.46, 0.66), 0.14),
 }
 
-# (fog density per metre, how far the sky turns grey, how much sunlight remains)
-WEATHER: dict[Weather, tuple[float, float, float]] = {
-    Weather.CLEAR: (0.0015, 0.0, 1.0),
-    Weather.CLOUDY: (0.004, 0.5, 0.7),
-    Weather.RAIN: (0.012, 0.7, 0.5),
-    Weather.SNOW: (0.016, 0.6, 0.6),
-    Weather.FOG: (0.045, 0.8, 0.6),
+# (fog density per metre, how far the sky turns grey, how much sunlight remains, brightness of that grey)
+WEATHER: dict[Weather, tuple[float, float, float, float]] = {
+    Weather.CLEAR: (0.0015, 0.0, 1.0, 1.0),
+    Weather.CLOUDY: (0.004, 0.5, 0.7, 1.0),
+    Weather.RAIN: (0.012, 0.7, 0.5, 0.85),
+    Weather.STORM: (0.02, 0.9, 0.3, 0.5),
+    Weather.SNOW: (0.016, 0.6, 0.6, 1.05),
+    Weather.FOG: (0.045, 0.8, 0.6, 1.0),
 }
+
+# Falling weather: (particles per layer, width and length (along the fall) of one in m, fall speed in m/s, drift
+# along x per metre of fall, sRGB colour). Particles fill a box over the action area and the camera corridor.
+PRECIPITATION: dict[Weather, tuple[int, float, float, float, float, RGB]] = {
+    Weather.SNOW: (3000, 0.2, 0.16, 1.2, 0.25, (1.0, 1.0, 1.0)),
+    Weather.RAIN: (2500, 0.02, 0.7, 9.0, 0.05, (0.7, 0.75, 0.82)),
+    Weather.STORM: (3500, 0.025, 0.9, 12.0, 0.4, (0.68, 0.72, 0.8)),
+}
+FALL_BOX = ((-24.0, 0.0, -22.0), (24.0, 14.0, 40.0))
 
 
 def build_environment(location: Location, seed: int = 0) -> Environment:
@@ -89,38 +115,60 @@ def build_environment(location: Location, seed: int = 0) -> Environment:
     rng = np.random.default_rng([seed, _stable_hash(location.id)])
     kind = location.kind
     objects: list[WorldObject] = []
+    weather = Weather.CLEAR if kind in INDOORS else location.weather
     if kind is not LocationKind.SPACE:
         half = ROOM_HALF if kind is LocationKind.ROOM else GROUND_HALF
         fine = 1.0 if kind is LocationKind.ROOM else 2.0
-        objects.append(_ground("ground", GROUND_COLORS[kind], half, fine, rng))
+        objects.append(_ground("ground", _ground_color(location), half, fine, rng))
     road_z = None
-    dress = _DRESSING[kind]
-    for name, kind_name, count, scale in dress:
-        objects.append(_scatter(name, kind_name, count, scale, rng))
+    for name, kind_name, count, scale in _DRESSING[kind]:
+        dressing = _scatter(name, kind_name, count, scale, rng)
+        set_in(location, dressing.asset)
+        objects.extend(_in_wind(dressing, weather))
     if kind in (LocationKind.STREET, LocationKind.CITY):
         road_z = 0.0
         objects.append(_road(road_z))
+        if location.time_of_day in LIT:
+            objects.extend(_street_lamps(road_z))
     if kind is LocationKind.BEACH:
         objects.append(_sea(rng))
     if kind is LocationKind.ROOM:
-        objects.append(_walls())
+        objects.extend(_walls(location.time_of_day))
     if kind is LocationKind.SPACE:
         objects.extend(_space(rng))
     if kind in (LocationKind.MOUNTAIN, LocationKind.DESERT, LocationKind.OCEAN):
         objects.append(_distant(kind, rng))
-    if location.weather in (Weather.CLOUDY, Weather.RAIN) and kind not in (LocationKind.ROOM, LocationKind.SPACE):
+    if weather in (Weather.CLOUDY, *WET):
         objects.append(_clouds(rng))
-    return _lit(location, objects, road_z)
+    if weather is Weather.STORM and kind in (LocationKind.BEACH, LocationKind.OCEAN):
+        objects.append(_waves(-18.0 if kind is LocationKind.BEACH else GROUND_HALF))
+    if weather in PRECIPITATION:
+        objects.append(_precipitation(weather, rng))
+    return _lit(location, weather, objects, road_z)
 
 
-def _lit(location: Location, objects: list[WorldObject], road_z: float | None) -> Environment:
+def _ground_color(location: Location) -> RGB:
+    """The ground's sRGB colour: snow-covered, darker when wet, else the location kind's own."""
+    kind = location.kind
+    if snowy(location):
+        return SNOW
+    if kind in INDOORS or kind is LocationKind.OCEAN or location.weather not in WET:
+        return GROUND_COLORS[kind]
+    r, g, b = (WET_GROUND * c for c in GROUND_COLORS[kind])
+    return (r, g, b)
+
+
+def _lit(location: Location, weather: Weather, objects: list[WorldObject], road_z: float | None) -> Environment:
     top, horizon, sun, sun_color, ambient = LIGHTING[location.time_of_day]
-    fog, grey, sunlight = WEATHER[location.weather]
+    fog, grey, sunlight, overcast_brightness = WEATHER[weather]
     if location.kind is LocationKind.SPACE:
         top, horizon, ambient, fog, grey, sunlight = (0.0, 0.0, 0.02), (0.02, 0.02, 0.06), 0.28, 0.0, 0.0, 1.0
-    overcast = np.array([0.62, 0.64, 0.68]) * (0.3 if location.time_of_day is TimeOfDay.NIGHT else 1.0)
+    night = 0.3 if location.time_of_day is TimeOfDay.NIGHT else 1.0
+    overcast = np.array([0.62, 0.64, 0.68]) * night * overcast_brightness
     top = tuple((1 - grey) * np.asarray(top) + grey * overcast)
     horizon = tuple((1 - grey) * np.asarray(horizon) + grey * overcast)
+    if location.kind is LocationKind.ROOM and location.time_of_day is TimeOfDay.NIGHT:
+        sun, sun_color, ambient = LAMPLIGHT
     direction = np.asarray(sun, dtype=float)
     return Environment(
         objects=objects,
@@ -167,14 +215,14 @@ def _shade(color: RGB, factor: float, rng: np.random.Generator) -> RGB:
     return (float(r), float(g), float(b))
 
 
-def _still(name: str, kind: str, pieces: Sequence[tuple[NDArray[np.float64], RGB]]) -> WorldObject:
-    """An environment object from (triangles (N, 3, 3), sRGB colour) pieces, one part each."""
+def _still(name: str, kind: str, pieces: Sequence[tuple[NDArray[np.float64], RGB]], glow: bool = False) -> WorldObject:
+    """An environment object from (triangles (N, 3, 3), sRGB colour) pieces, one part each, glowing or lit."""
     parts = []
     for index, (triangles, color) in enumerate(pieces):
         if not len(triangles):
             continue
         mesh = trimesh.Trimesh(triangles.reshape(-1, 3), np.arange(len(triangles) * 3).reshape(-1, 3), process=False)
-        parts.append(Part(name=f"{name}_{index}", mesh=mesh, color=srgb_to_linear(color)))
+        parts.append(Part(name=f"{name}_{index}", mesh=mesh, color=srgb_to_linear(color), glow=glow))
     return WorldObject(name, Asset(kind=kind, parts=parts), Track.still(np.zeros(3)), instance_id=0)
 
 
@@ -207,8 +255,9 @@ def _sea(rng: np.random.Generator) -> WorldObject:
     return sea
 
 
-def _walls() -> WorldObject:
-    """A room's back and side walls, 3 m high, open towards +z; a window and skirting on the back wall."""
+def _walls(time: TimeOfDay) -> list[WorldObject]:
+    """A room's back and side walls, 3 m high, open towards +z; a window, skirting and two wall lamps on the back
+    wall, the lamps glowing when lights are on (and the window dark at night)."""
     h, e = 3.0, ROOM_HALF
     walls = [
         box((2 * e, h, 0.2), (0, h / 2, -e)),
@@ -217,8 +266,28 @@ def _walls() -> WorldObject:
     ]
     window = [box((2.4, 1.3, 0.05), (2.5, 1.6, -e + 0.11))]
     skirting = [box((2 * e, 0.12, 0.05), (0, 0.06, -e + 0.12))]
-    pieces = [(walls, (0.9, 0.86, 0.76)), (window, (0.6, 0.78, 0.92)), (skirting, (0.4, 0.3, 0.22))]
-    return _still("walls", "wall", [(_triangles(meshes), color) for meshes, color in pieces])
+    glass = NIGHT_WINDOW if time is TimeOfDay.NIGHT else (0.6, 0.78, 0.92)
+    pieces = [(walls, (0.9, 0.86, 0.76)), (window, glass), (skirting, (0.4, 0.3, 0.22))]
+    lamps = [sphere(0.22, (x, 2.2, -e + 0.1), (1.0, 1.3, 0.6)) for x in (-1.5, 6.0)]
+    lamp = LAMP_LIGHT if time in LIT else (0.95, 0.92, 0.85)
+    return [
+        _still("walls", "wall", [(_triangles(meshes), color) for meshes, color in pieces]),
+        _still("lamps", "wall", [(_triangles(lamps), lamp)], glow=time in LIT),
+    ]
+
+
+def _street_lamps(z: float) -> list[WorldObject]:
+    """Lamp posts along both sides of a road along x, outside the action area and the camera corridor, their
+    lamps and the pools of light below them glowing."""
+    spots = [(x, side) for x in (-48.0, -34.0, -20.0, 20.0, 34.0, 48.0) for side in (-1, 1) if side < 0 or abs(x) > 24]
+    posts = [cylinder(0.09, 4.2, (x, 2.1, z + 4.6 * side)) for x, side in spots]
+    arms = [box((0.08, 0.08, 1.2), (x, 4.15, z + 4.0 * side)) for x, side in spots]
+    lamps = [sphere(0.3, (x, 4.0, z + 3.4 * side)) for x, side in spots]
+    pools = [cylinder(3.2, 0.02, (x, 0.025, z + 3.4 * side), sections=16) for x, side in spots]
+    return [
+        _still("lamp_posts", "lamp", [(_triangles(posts + arms), (0.2, 0.21, 0.23))]),
+        _still("lamps", "lamp", [(_triangles(lamps), LAMP_LIGHT), (_triangles(pools), LIGHT_POOL)], glow=True),
+    ]
 
 
 def _triangles(meshes: Sequence[trimesh.Trimesh]) -> NDArray[np.float64]:
@@ -357,6 +426,98 @@ def _about(center: Array, tilt: float) -> Array:
     to, back = np.eye(4), np.eye(4)
     to[:3, 3], back[:3, 3] = -center, center
     return back @ rotate @ to
+
+
+# --- weather ----------------------------------------------------------------------------------------------------
+
+
+def set_in(location: Location, asset: Asset) -> Asset:
+    """``asset`` (dressing or a prop) as it is at ``location``: a building's windows lit when lights are on, snow
+    lying on it where snow lies."""
+    if location.time_of_day in LIT and asset.kind in LIT_KINDS:
+        for part in asset.parts:
+            if part.name.endswith(("window", "windows")):
+                part.color, part.glow = srgb_to_linear(WINDOW_LIGHT), True
+    return snow_on(asset) if snowy(location) else asset
+
+
+def snowy(location: Location) -> bool:
+    """Whether snow lies at ``location``: a snowy kind or snowing, outdoors on land."""
+    outdoors = location.kind not in (*INDOORS, LocationKind.OCEAN)
+    return outdoors and (location.kind is LocationKind.SNOW or location.weather is Weather.SNOW)
+
+
+def snow_on(asset: Asset) -> Asset:
+    """``asset`` with snow lying on it: the upward faces of each part whitened, as parts of their own appended
+    after the others (so parent indices hold) and riding on the same joints; glowing parts stay as they are."""
+    snow = np.asarray(srgb_to_linear(SNOW))
+    parts: list[Part] = []
+    caps: list[Part] = []
+    for part in asset.parts:
+        up = part.mesh.face_normals[:, 1] > 0.3
+        r, g, b = 0.15 * np.asarray(part.color) + 0.85 * snow
+        white = (float(r), float(g), float(b))
+        if part.glow or not up.any():
+            parts.append(part)
+        elif up.all():
+            parts.append(replace(part, color=white))
+        else:
+            mesh = part.mesh
+            parts.append(replace(part, mesh=trimesh.Trimesh(mesh.vertices, mesh.faces[~up], process=False)))
+            cap = trimesh.Trimesh(mesh.vertices, mesh.faces[up], process=False)
+            caps.append(replace(part, name=f"{part.name}_snow", mesh=cap, color=white))
+    asset.parts = parts + caps
+    return asset
+
+
+def _in_wind(obj: WorldObject, weather: Weather) -> list[WorldObject]:
+    """``obj``, and in a storm the crowns of its trees (parts clear of the ground) as an object swaying on its own."""
+    crowns = [part for part in obj.asset.parts if part.mesh.bounds[0, 1] > 0.5]
+    if weather is not Weather.STORM or obj.asset.kind not in ("tree", "pine") or not crowns:
+        return [obj]
+    obj.asset.parts = [part for part in obj.asset.parts if part.mesh.bounds[0, 1] <= 0.5]
+    sway = Swing(*_rest(), amplitude=np.array([0.35, 0.0, 0.12]), rate=0.6)
+    return [obj, WorldObject(f"{obj.name}_crowns", Asset(kind=obj.asset.kind, parts=crowns), sway, instance_id=0)]
+
+
+def _waves(z_max: float) -> WorldObject:
+    """Storm swell over the sea (z < ``z_max``): ridges along x with foam on their crests, rolling in an ellipse.
+    Troughs dip under the flat water, so a boat afloat there sits in the swell rather than under it."""
+    xs, zs = np.arange(-GROUND_HALF, GROUND_HALF + 1e-9, 4.0), np.arange(-GROUND_HALF, z_max + 1e-9, 1.0)
+    x, z = np.meshgrid(xs, zs, indexing="ij")
+    swell = 0.5 + 0.5 * np.sin(2 * np.pi * z / 9.0 + 0.8 * np.sin(2 * np.pi * x / 23.0))
+    grid = np.stack([x, 0.7 * swell**2 - 0.3, z], -1)
+    a, b, c, d = grid[:-1, :-1], grid[:-1, 1:], grid[1:, 1:], grid[1:, :-1]
+    triangles = np.concatenate([np.stack([a, b, c], 2), np.stack([a, c, d], 2)]).reshape(-1, 3, 3)
+    crest = triangles[:, :, 1].mean(axis=1) > 0.15
+    waves = _still("waves", "ground", [(triangles[~crest], (0.08, 0.27, 0.4)), (triangles[crest], (0.8, 0.86, 0.9))])
+    waves.track = Swing(*_rest(), amplitude=np.array([0.0, 0.15, 0.0]), quadrature=np.array([0.0, 0.0, 1.2]))
+    waves.blocks_view = False
+    return waves
+
+
+def _precipitation(weather: Weather, rng: np.random.Generator) -> WorldObject:
+    """Snowflakes or rain streaks as one object: a small triangle per particle (turned at random about y, drawn out
+    along the fall), in two stacked layers so the fall repeats; the object falls on the story's timeline."""
+    count, width, length, speed, drift, color = PRECIPITATION[weather]
+    low, high = np.asarray(FALL_BOX)
+    direction = np.array([drift, -1.0, 0.0])
+    layer = rng.uniform(low, high, (count, 3))
+    centers = np.concatenate([layer, layer - (high[1] - low[1]) * direction])
+    yaw = rng.uniform(0.0, np.pi, len(centers))
+    across = 0.5 * width * np.stack([np.cos(yaw), np.zeros_like(yaw), np.sin(yaw)], -1)
+    along = 0.5 * length * -direction  # from the middle towards the top, against the fall
+    triangles = np.stack([centers + along, centers - along - across, centers - along + across], 1)
+    name = "snowfall" if weather is Weather.SNOW else "rainfall"
+    fall = _still(name, "weather", [(triangles, color)])
+    fall.track = Falling(*_rest(), speed=speed, period=high[1] - low[1], direction=direction)
+    fall.blocks_view = False
+    return fall
+
+
+def _rest() -> tuple[Array, Array, Array]:
+    """Keyframes (times, positions, yaws) of a root resting at the origin, for the moving tracks."""
+    return np.zeros(1), np.zeros((1, 3)), np.zeros(1)
 
 
 def _stable_hash(text: str) -> int:

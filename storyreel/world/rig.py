@@ -20,7 +20,8 @@ from storyreel.schema import Verb
 class Part:
     """A rigid piece of an asset. ``mesh`` is in the part's own frame with its joint at the origin; the joint sits
     at ``offset`` in the parent's frame (the object frame for a root part) and turns about ``axis``.
-    ``role`` tells the animation what the part is ('leg_fl', 'arm_l', 'wing_r', 'tail', 'head', 'wheel', ...)."""
+    ``role`` tells the animation what the part is ('leg_fl', 'arm_l', 'wing_r', 'tail', 'head', 'wheel', ...).
+    A ``glow`` part is drawn unlit at its colour (lit windows, lamps)."""
 
     name: str
     mesh: trimesh.Trimesh
@@ -29,6 +30,7 @@ class Part:
     offset: Array = field(default_factory=lambda: np.zeros(3))
     axis: Array = field(default_factory=lambda: np.array([1.0, 0.0, 0.0]))
     role: str = ""
+    glow: bool = False
 
 
 @dataclass
@@ -103,3 +105,34 @@ class Track:
             inside = (u >= 0) & (u <= 1)
             positions[inside, 1] += 4 * apex * u[inside] * (1 - u[inside])
         return positions, yaws
+
+
+@dataclass
+class Falling(Track):
+    """A still root falling at ``speed`` m/s along ``direction`` (its y is -1; x and z are drift per metre of
+    fall), jumping back up every ``period`` metres of fall: what it carries repeats every ``period`` along the fall
+    (precipitation stacked in two layers), so the jump does not show."""
+
+    speed: float = 1.0
+    period: float = 10.0
+    direction: Array = field(default_factory=lambda: np.array([0.0, -1.0, 0.0]))
+
+    def sample(self, times: Array) -> tuple[Array, Array]:
+        positions, yaws = super().sample(times)
+        fallen = np.mod(self.speed * np.asarray(times, dtype=float), self.period)
+        return positions + fallen[:, None] * self.direction, yaws
+
+
+@dataclass
+class Swing(Track):
+    """A still root swinging about its place: ``amplitude * sin(w t) + quadrature * cos(w t)`` with w = 2 pi
+    ``rate`` (a line, or an ellipse when both are set: wind in trees, swell on water)."""
+
+    amplitude: Array = field(default_factory=lambda: np.zeros(3))
+    quadrature: Array = field(default_factory=lambda: np.zeros(3))
+    rate: float = 0.5
+
+    def sample(self, times: Array) -> tuple[Array, Array]:
+        positions, yaws = super().sample(times)
+        phase = 2 * np.pi * self.rate * np.asarray(times, dtype=float)[:, None]
+        return positions + np.sin(phase) * self.amplitude + np.cos(phase) * self.quadrature, yaws

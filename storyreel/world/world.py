@@ -26,7 +26,8 @@ from storyreel.world.rig import Asset, Track
 
 @dataclass
 class WorldObject:
-    """One placed thing: an asset, its scale, its track, and the instance id it renders with (1-based)."""
+    """One placed thing: an asset, its scale, its track, and the instance id it renders with (1-based).
+    Something that does not ``block_view`` (falling snow, rain) is left out of occlusion tests."""
 
     name: str
     asset: Asset
@@ -34,6 +35,7 @@ class WorldObject:
     instance_id: int
     scale: float = 1.0
     is_character: bool = False
+    blocks_view: bool = True
 
     def root_matrices(self, times: Array) -> Array:
         """(T, 4, 4) object-to-world transforms."""
@@ -67,10 +69,14 @@ class WorldObject:
         return self.asset.height * self.scale
 
 
+GLOW = 2.0  # added to the vertex colours of a glowing part: the shader draws a colour at or above it unlit
+
+
 @dataclass
 class RenderArrays:
     """The whole world as flat vertex arrays (one draw call): positions and normals in each part's frame, linear
-    RGB colours, the global part index each vertex rides on, and its object's instance id (0 = environment)."""
+    RGB colours (raised by :data:`GLOW` on glowing parts), the global part index each vertex rides on, and its
+    object's instance id (0 = environment)."""
 
     positions: NDArray[np.float32]
     normals: NDArray[np.float32]
@@ -119,7 +125,7 @@ class World:
                 face_normals = np.repeat(mesh.face_normals, 3, axis=0)
                 positions.append(triangles)
                 normals.append(face_normals)
-                colors.append(np.broadcast_to(np.asarray(part.color), triangles.shape))
+                colors.append(np.broadcast_to(np.asarray(part.color) + (GLOW if part.glow else 0.0), triangles.shape))
                 part_index.append(np.full(len(triangles), index))
                 instance.append(np.full(len(triangles), obj.instance_id))
                 index += 1
@@ -162,7 +168,8 @@ class World:
         target = self.object(subject)
         surface = self.posed_mesh(time, [target])
         points = np.vstack([target.center(time)[None], trimesh.sample.sample_surface(surface, samples, seed=0)[0]])
-        blockers = self.posed_mesh(time, [o for o in self.all_objects if o is not target and o.asset.kind != "ground"])
+        others = [o for o in self.all_objects if o is not target and o.blocks_view and o.asset.kind != "ground"]
+        blockers = self.posed_mesh(time, others)
         if not len(blockers.faces):
             return np.zeros(len(eyes))
         origins = np.repeat(eyes, len(points), axis=0)

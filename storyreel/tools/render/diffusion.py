@@ -156,6 +156,9 @@ STYLE_PHRASES = {
     Style.TOON: "cel-shaded cartoon, clean bold outlines, flat vibrant colours",
     Style.CLAY: "claymation, plasticine figures, stop-motion film, soft studio light",
     Style.FLAT: "stylised 3D animation still, soft shading, simple shapes",
+    Style.WATERCOLOR: "watercolor painting, soft pastel washes, paper texture, light ink outlines",
+    Style.OIL: "oil painting, rich saturated colours, visible brush strokes, canvas texture",
+    Style.NEON: "neon-lit night scene, glowing saturated outlines, dark background, synthwave",
 }
 NEGATIVE_PROMPT = "blurry, low quality, distorted, deformed, extra limbs, duplicate, text, watermark"
 #: Added to the negative prompt by a tight prompt: what an identity failure looks like.
@@ -171,6 +174,7 @@ _WEATHER_PHRASES = {
     Weather.CLEAR: "",
     Weather.CLOUDY: "overcast",
     Weather.RAIN: "rain",
+    Weather.STORM: "storm, heavy rain, wind",
     Weather.SNOW: "snowfall",
     Weather.FOG: "fog",
 }

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from storyreel import geometry
 from storyreel.schema import CameraPath, Resolution, Style
 from storyreel.tools.render.frames import FrameSet
-from storyreel.world.world import World
+from storyreel.world.world import GLOW, World
 
 NEAR = 0.1
 FAR = 500.0
@@ -31,7 +31,23 @@ GEOMETRY_DTYPE = np.float16
 # y flip applied after the projection: GL's first row is then the top of the image.
 FLIP_Y = np.diag([1.0, -1.0, 1.0, 1.0])
 
-_LOOKS = {Style.FLAT: 0, Style.TOON: 1, Style.CLAY: 2}
+
+@dataclass(frozen=True)
+class _Look:
+    """A raster look: its index in the shaders (``LOOK``) and how bright it draws the sky."""
+
+    index: int
+    sky: float = 1.0
+
+
+_LOOKS = {
+    Style.FLAT: _Look(0),
+    Style.TOON: _Look(1),
+    Style.CLAY: _Look(2),
+    Style.WATERCOLOR: _Look(3),
+    Style.OIL: _Look(4),
+    Style.NEON: _Look(5, sky=0.03),
+}
 
 _SHADING = """
 #version 430
@@ -48,17 +64,36 @@ uniform float fog_exp2;           // -(fog density per metre) / ln 2: the share 
 uniform vec2 size;                // viewport in pixels
 
 const float GAMMA = 1.0 / 2.2;
+const float GLOW = {glow};  // vertex colours at or above it belong to glowing parts
+const vec3 LUMA = vec3(0.2126, 0.7152, 0.0722);
+
+float hash(vec2 p) {
+    return fract(sin(dot(p, vec2(12.9898, 78.233))) * 43758.5453);
+}
+
+// What a look does per pixel to a gamma-encoded colour: paper grain (watercolour), brush dabs (oil).
+vec3 finish(vec3 color, vec2 pixel) {
+#if LOOK == 3
+    return mix(color, vec3(0.97, 0.95, 0.9), 0.06) * (0.93 + 0.07 * hash(floor(pixel)));
+#elif LOOK == 4
+    vec2 dab = floor(vec2(pixel.x + pixel.y, pixel.y - pixel.x) * vec2(0.08, 0.3));  // 9 x 2.5 px, diagonal
+    return color * (0.88 + 0.24 * hash(dab));
+#else
+    return color;
+#endif
+}
 
 // Pixel position (x right, y down) of a clip-space point of the unflipped projection.
 vec2 to_pixels(vec4 clip) {
     vec2 ndc = clip.xy / clip.w;
     return vec2(ndc.x + 1.0, 1.0 - ndc.y) * 0.5 * size;
 }
-"""
+""".replace("{glow}", repr(GLOW))
 
 # Lighting and gamma run per vertex: normals are per face and the sun is directional, so only the view-dependent
-# rim term varies across a triangle, and it varies slowly. Per pixel are left only fog (blended in gamma space) and
-# the geometry outputs, which is what keeps a CPU rasteriser fast.
+# rim term varies across a triangle, and it varies slowly. Per pixel are left only fog (blended in gamma space), a
+# look's cheap finish (paper grain, brush dabs, the neon grid) and the geometry outputs, which is what keeps a CPU
+# rasteriser fast. A glowing part (colour raised by GLOW) is drawn unlit.
 _VERTEX_SHADER = (
     _SHADING
     + """
@@ -78,6 +113,8 @@ in float in_instance;
 
 out vec3 shaded;
 out vec4 next_clip;
+out vec3 world_position;
+out float upward;             // how level the surface is: 1 on the ground
 flat out float instance;
 
 vec3 shade(vec3 base, vec3 n, vec3 to_eye) {
@@ -89,12 +126,28 @@ vec3 shade(vec3 base, vec3 n, vec3 to_eye) {
     float band = lambert > 0.55 ? 1.0 : (lambert > 0.12 ? 0.62 : 0.3);
     float edge = 1.0 - abs(dot(n, to_eye));
     return base * (ambient + sun * band) * (1.0 - 0.55 * smoothstep(0.55, 0.8, edge));
-#else
-    float luma = dot(base, vec3(0.2126, 0.7152, 0.0722));
+#elif LOOK == 2
+    float luma = dot(base, LUMA);
     vec3 clay = mix(vec3(luma), vec3(0.78, 0.56, 0.42) * (0.55 + 0.6 * luma), 0.75);
     float soft = clamp((dot(n, sun_direction) + 0.35) / 1.35, 0.0, 1.0);
     vec3 hemisphere = ambient * mix(sky_horizon * 0.6, sky_top, 0.5 + 0.5 * n.y);
     return clay * (hemisphere + sun * 0.9 * soft);
+#elif LOOK == 3
+    // watercolour: pale washes, soft light, a light outline
+    vec3 wash = mix(max(mix(vec3(dot(base, LUMA)), base, 1.4), 0.0), vec3(0.8, 0.76, 0.68), 0.15);
+    float soft = clamp((dot(n, sun_direction) + 0.5) / 1.5, 0.0, 1.0);
+    float edge = 1.0 - abs(dot(n, to_eye));
+    return wash * (ambient + sun * (0.6 + 0.4 * soft)) * (1.0 - 0.25 * smoothstep(0.6, 0.85, edge));
+#elif LOOK == 4
+    // oil: rich saturated paint, strong light and shade
+    vec3 rich = max(mix(vec3(dot(base, LUMA)), base, 1.7), 0.0);
+    return rich * (0.9 * ambient + sun * (0.3 + 0.8 * lambert));
+#else
+    // neon: a dark scene whose upright edges glow in the surface's own colour, saturated (the ground gets a grid)
+    vec3 hue = base / max(max(base.r, max(base.g, base.b)), 1e-3);
+    vec3 vivid = max(mix(vec3(dot(hue, LUMA)), hue, 1.8), 0.0);
+    float edge = (1.0 - abs(dot(n, to_eye))) * (1.0 - n.y * n.y);
+    return base * 0.03 * (ambient + sun * lambert) + vivid * smoothstep(0.25, 0.85, edge);
 #endif
 }
 
@@ -104,8 +157,12 @@ void main() {
     vec4 world = model * vec4(in_position, 1.0);
     vec3 to_eye = normalize(eye - world.xyz);
     vec3 n = normalize(mat3(model) * in_normal);
-    shaded = pow(max(shade(in_color, dot(n, to_eye) < 0.0 ? -n : n, to_eye), 0.0), vec3(GAMMA));
+    bool glows = in_color.r >= GLOW;
+    vec3 lit = glows ? in_color - GLOW : shade(in_color, dot(n, to_eye) < 0.0 ? -n : n, to_eye);
+    shaded = pow(max(lit, 0.0), vec3(GAMMA));
     instance = in_instance;
+    world_position = world.xyz;
+    upward = n.y * n.y;
     next_clip = next_view_projection * (part_matrices[first_part + parts + part] * vec4(in_position, 1.0));
     gl_Position = view_projection * world;
 }
@@ -117,6 +174,8 @@ _SURFACE_SHADER = (
     + """
 in vec3 shaded;
 in vec4 next_clip;
+in vec3 world_position;
+in float upward;
 flat in float instance;
 
 layout(location = 0) out vec4 out_color;
@@ -124,7 +183,15 @@ layout(location = 1) out vec4 out_geometry;
 
 void main() {
     float depth = 1.0 / gl_FragCoord.w;
-    out_color = vec4(mix(encoded_sky_horizon, shaded, exp2(fog_exp2 * depth)), instance / 255.0);
+    vec3 color = shaded;
+#if LOOK == 5
+    // a glowing 4 m grid on level surfaces, lines a pixel wide at any distance
+    vec2 cells = world_position.xz / 4.0;
+    vec2 away = abs(fract(cells - 0.5) - 0.5) / max(fwidth(cells), vec2(1e-4));
+    color += vec3(1.0, 0.2, 0.8) * (1.0 - min(min(away.x, away.y), 1.0)) * upward;
+#endif
+    color = finish(mix(encoded_sky_horizon, color, exp2(fog_exp2 * depth)), gl_FragCoord.xy);
+    out_color = vec4(color, instance / 255.0);
     out_geometry = vec4(to_pixels(next_clip) - gl_FragCoord.xy, depth, next_clip.w);
 }
 """
@@ -164,7 +231,7 @@ layout(location = 1) out vec4 out_geometry;
 
 void main() {
     float up = max(direction.y * inversesqrt(dot(direction, direction)), 0.0);
-    out_color = vec4(mix(encoded_sky_horizon, encoded_sky_top, sqrt(up)), 0.0);
+    out_color = vec4(finish(mix(encoded_sky_horizon, encoded_sky_top, sqrt(up)), gl_FragCoord.xy), 0.0);
     vec2 flow = vec2(0.0);
     if (next_direction.z < -1e-6) {
         flow = to_pixels(vec4(next_direction.xy * next_focal, 0.0, -next_direction.z)) - gl_FragCoord.xy;
@@ -330,7 +397,7 @@ def _next_camera(path: CameraPath, frame: int, aspect: float) -> _Camera:
     return _Camera(view, last.projection, position, last.fov_y)
 
 
-def _encode(color: tuple[float, float, float]) -> NDArray[np.float64]:
+def _encode(color: NDArray[np.float64]) -> NDArray[np.float64]:
     """Linear RGB -> the gamma-encoded values the shaders write."""
     return np.clip(np.asarray(color, dtype=float), 0.0, None) ** (1 / 2.2)
 
@@ -375,15 +442,18 @@ class RasterRenderer:
         self._reductions: dict[int, _Reduction] = {}
         self._surface = {
             style: self.ctx.program(
-                vertex_shader=_VERTEX_SHADER.replace("{look}", str(look)),
-                fragment_shader=_SURFACE_SHADER.replace("{look}", str(look)),
+                vertex_shader=_VERTEX_SHADER.replace("{look}", str(look.index)),
+                fragment_shader=_SURFACE_SHADER.replace("{look}", str(look.index)),
             )
             for style, look in _LOOKS.items()
         }
-        self._sky = self.ctx.program(
-            vertex_shader=_SKY_VERTEX_SHADER, fragment_shader=_SKY_SHADER.replace("{look}", "0")
-        )
-        self._sky_vao = self.ctx.vertex_array(self._sky, [])
+        self._sky = {
+            style: self.ctx.program(
+                vertex_shader=_SKY_VERTEX_SHADER, fragment_shader=_SKY_SHADER.replace("{look}", str(look.index))
+            )
+            for style, look in _LOOKS.items()
+        }
+        self._sky_vao = {style: self.ctx.vertex_array(sky, []) for style, sky in self._sky.items()}
         self._kept: list[NDArray[np.uint8]] | None = None
         self._yuv: _YuvPass | None = None
 
@@ -478,7 +548,7 @@ class RasterRenderer:
         )
         part_buffer = self.ctx.buffer(columns.tobytes())
         try:
-            self._set_lighting(world)
+            self._set_lighting(world, style)
             self.ctx.enable_only(moderngl.DEPTH_TEST)
             self.ctx.depth_func = "<="
             program["parts"] = parts
@@ -486,30 +556,34 @@ class RasterRenderer:
             self.fbo.use()
             for frame in range(frames):
                 program["first_part"] = frame * parts
-                self._set_cameras(program, _Camera.at(path, frame, aspect), _next_camera(path, frame, aspect))
+                cameras = _Camera.at(path, frame, aspect), _next_camera(path, frame, aspect)
+                self._set_cameras(program, self._sky[style], *cameras)
                 self.fbo.clear(depth=1.0)
                 vao.render(moderngl.TRIANGLES)
-                self._sky_vao.render(moderngl.TRIANGLES, vertices=3)
+                self._sky_vao[style].render(moderngl.TRIANGLES, vertices=3)
                 yield frame
         finally:
             vao.release()
             vbo.release()
             part_buffer.release()
 
-    def _set_lighting(self, world: World) -> None:
-        """The world's sun, ambient, sky and fog, on every program (a uniform a program does not use is skipped)."""
+    def _set_lighting(self, world: World, style: Style) -> None:
+        """The world's sun, ambient, sky (as bright as the look draws it) and fog, on the look's programs (a uniform
+        a program does not use is skipped)."""
         sun = np.asarray(world.sun_direction, dtype=float)
         sun = sun / max(float(np.linalg.norm(sun)), 1e-9)
         size = (float(self.resolution.width), float(self.resolution.height))
-        for program in [*self._surface.values(), self._sky]:
+        gain = _LOOKS[style].sky
+        sky_top, sky_horizon = gain * np.asarray(world.sky_top), gain * np.asarray(world.sky_horizon)
+        for program in (self._surface[style], self._sky[style]):
             uniforms = {
                 "sun_direction": tuple(sun),
                 "sun_color": tuple(world.sun_color),
                 "ambient": float(world.ambient),
-                "sky_top": tuple(world.sky_top),
-                "sky_horizon": tuple(world.sky_horizon),
-                "encoded_sky_top": tuple(_encode(world.sky_top)),
-                "encoded_sky_horizon": tuple(_encode(world.sky_horizon)),
+                "sky_top": tuple(sky_top),
+                "sky_horizon": tuple(sky_horizon),
+                "encoded_sky_top": tuple(_encode(sky_top)),
+                "encoded_sky_horizon": tuple(_encode(sky_horizon)),
                 "fog_exp2": -float(world.fog) / float(np.log(2.0)),
                 "size": size,
             }
@@ -517,16 +591,18 @@ class RasterRenderer:
                 if name in program:
                     program[name] = value
 
-    def _set_cameras(self, program: moderngl.Program, camera: _Camera, following: _Camera) -> None:
+    def _set_cameras(
+        self, program: moderngl.Program, sky: moderngl.Program, camera: _Camera, following: _Camera
+    ) -> None:
         """This frame's camera for drawing and the next frame's for the flow, on the surface and sky programs."""
         program["view_projection"] = _mat(FLIP_Y @ camera.projection @ camera.view)
         program["next_view_projection"] = _mat(following.projection @ following.view)
         program["eye"] = tuple(camera.position)
         tan_y = float(np.tan(np.radians(camera.fov_y) / 2.0))
-        self._sky["camera_rotation"] = _mat(camera.view[:3, :3].T)
-        self._sky["next_world_to_camera"] = _mat(following.view[:3, :3])
-        self._sky["tan_half_fov"] = (tan_y * self.resolution.width / self.resolution.height, tan_y)
-        self._sky["next_focal"] = (float(following.projection[0, 0]), float(following.projection[1, 1]))
+        sky["camera_rotation"] = _mat(camera.view[:3, :3].T)
+        sky["next_world_to_camera"] = _mat(following.view[:3, :3])
+        sky["tan_half_fov"] = (tan_y * self.resolution.width / self.resolution.height, tan_y)
+        sky["next_focal"] = (float(following.projection[0, 0]), float(following.projection[1, 1]))
 
 
 def _frame_set(
