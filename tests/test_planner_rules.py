@@ -517,3 +517,23 @@ def test_capitalised_common_words_and_places_are_not_characters(text: str) -> No
 def test_a_name_bound_to_a_noun_the_lexicon_lacks_takes_its_wordnet_kind() -> None:
     board = plan_story("A koala named Bao eats leaves. Bao rolls down the hill.")
     assert [(c.id, c.name, c.kind) for c in board.cast] == [("bao", "Bao", "bear")]
+
+
+@pytest.mark.parametrize(
+    ("text", "look"),
+    [
+        ("an astronaut cat, watercolor", "watercolor"),
+        ("A neon city street at night with a taxi.", "neon"),
+        ("A fox in the snowy forest, oil painting", "oil"),
+        ("Claymation of a robot dancing", "clay"),
+        ("A dog runs in the park.", None),
+        ("Mia lights the oil lamp.", None),
+    ],
+)
+def test_a_style_word_asks_for_a_look_and_a_given_style_wins(text: str, look: str | None) -> None:
+    from storyreel.schema import DEFAULT_LOOK, RunOptions, Style
+
+    board = plan_story(text)
+    assert (board.look.value if board.look else None) == look
+    assert RunOptions().look(board) == (board.look or DEFAULT_LOOK)
+    assert RunOptions(style=Style.FLAT).look(board) is Style.FLAT

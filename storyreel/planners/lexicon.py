@@ -7,7 +7,7 @@ Everything here is data; ``rules.py`` holds the reading. Keys are lower-case sin
 
 from __future__ import annotations
 
-from storyreel.schema import LocationKind, Relation, TimeOfDay, Verb, Weather
+from storyreel.schema import LocationKind, Relation, Style, TimeOfDay, Verb, Weather
 
 
 def _words(text: str) -> frozenset[str]:
@@ -507,3 +507,14 @@ SENTENCE_OPENERS: frozenset[str] = _words(
 NOMINAL_ACTIONS: frozenset[str] = _words(
     "walk stroll run jog race sprint swim dive ride drive flight nap chat talk look glance jump leap hop"
 )
+
+#: Style words a prompt uses for the look it wants, as regular expressions over the lower-cased text -> the raster
+#: look that comes closest (the first one the text names wins).
+LOOK_PHRASES: dict[str, Style] = {
+    r"\bwatercolou?rs?\b|\baquarelle\b|\bink wash\b": Style.WATERCOLOR,
+    r"\boil[- ](painting|paint|on canvas)s?\b|\bin oils\b|\bimpasto\b|\bimpressionist\b": Style.OIL,
+    r"\bneon\b|\bcyberpunk\b|\bsynthwave\b|\bvaporwave\b": Style.NEON,
+    r"\bclaymation\b|\bplasticine\b|\bstop[- ]motion\b|\bclay\b": Style.CLAY,
+    r"\bcartoon\b|\banime\b|\bcel[- ]shaded\b|\bcomic\b": Style.TOON,
+    r"\bflat (design|colou?rs?|illustration)\b|\bminimalist\b|\blow[- ]poly\b": Style.FLAT,
+}

@@ -33,6 +33,7 @@ from storyreel.planners.lexicon import (
     IRREGULAR_PLURALS,
     IRREGULAR_VERBS,
     LOCATIVE_PREPOSITIONS,
+    LOOK_PHRASES,
     MALE_NOUNS,
     NOMINAL_ACTIONS,
     NOUN_KINDS,
@@ -66,6 +67,7 @@ from storyreel.schema import (
     Shot,
     ShotSize,
     Storyboard,
+    Style,
     TimeOfDay,
     Transition,
     Verb,
@@ -96,7 +98,16 @@ def plan_story(text: str, *, fps: int = DEFAULT_FPS, seed: int = 0, title: str |
     reader = _StoryReader(bindings, clauses, fps, random.Random(seed))
     for clause in clauses:
         reader.read(clause)
-    return reader.storyboard(title or _derive_title(tokenized[0]))
+    storyboard = reader.storyboard(title or _derive_title(tokenized[0]))
+    return storyboard.model_copy(update={"look": look_of(text)})
+
+
+def look_of(text: str) -> Style | None:
+    """The look a style word in ``text`` asks for ("an astronaut cat, watercolor"), the first one named; None
+    when it names none."""
+    lowered = text.lower()
+    found = [(match.start(), look) for pattern, look in LOOK_PHRASES.items() if (match := re.search(pattern, lowered))]
+    return min(found, key=lambda item: item[0])[1] if found else None
 
 
 # --------------------------------------------------------------------------------------------------- validation
