@@ -28,6 +28,7 @@ STILL_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # the camera
 MOVES = tuple(CameraMove)
 ORBIT_SWEEP = 1.2  # radians an orbit turns over the shot
 VERTICAL_ROOM = 0.9  # share of the frame's height the framed subjects may fill top to bottom
+LANDMARK_HEIGHT = 2.5  # metres: a still thing taller than this says where a shot is; it is not framed whole
 CRANE_RISE = 35.0  # degrees a crane rises over the shot, from 10 below the requested angle
 MIN_CAMERA_HEIGHT = 0.3
 MARGIN = 0.5  # metres the camera keeps from any object
@@ -198,9 +199,14 @@ def occlusion_field(world: World, subject: str, centres: Array, times: Array, di
 
 
 def framed_subjects(world: World, shot: Shot) -> list[str]:
-    """The shot's framed subjects that are in the world (else its first actor)."""
-    present = {obj.name for obj in world.objects}
+    """The shot's framed subjects that are in the world (else its first actor): its main subject, and the others
+    but for landmarks (a still thing over LANDMARK_HEIGHT, such as a tree or a house: it says where, and only has
+    to be seen, not held whole in the frame)."""
+    present = {obj.name: obj for obj in world.objects}
     names = [name for name in shot.framed_subjects() if name in present]
+    names = names[:1] + [
+        name for name in names[1:] if present[name].is_character or present[name].height() <= LANDMARK_HEIGHT
+    ]
     return names or [a.actor for a in shot.actions if a.actor in present][:1]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyreel import geometry
-from storyreel.envs.framing import vertical_span
+from storyreel.envs.framing import framed_subjects, vertical_span
 from storyreel.geometry import Array
 from storyreel.schema import (
     AIM_HEIGHT,
@@ -122,7 +122,7 @@ def direct_camera(
 def _facing(world: World, shot: Shot, times: Array, azimuth: float) -> float:
     """An azimuth in front of the main subject's face at mid-shot: FACING_OFFSET off its facing, on the side
     nearer ``azimuth`` (a face seen a little from the side reads better than dead on)."""
-    names = _subject_names(world, shot)
+    names = framed_subjects(world, shot)
     if not names:
         return azimuth
     _, yaws = world.object(names[0]).track.sample(times[len(times) // 2 : len(times) // 2 + 1])
@@ -151,15 +151,9 @@ def directed_shot(shot: Shot, direction: ShotDirection) -> Shot:
     return shot.model_copy(update={key: value for key, value in update.items() if value is not None})
 
 
-def _subject_names(world: World, shot: Shot) -> list[str]:
-    present = {obj.name for obj in world.objects}
-    names = [name for name in shot.framed_subjects() if name in present]
-    return names or [a.actor for a in shot.actions if a.actor in present][:1]
-
-
 def _framing(world: World, shot: Shot, times: Array, aspect: float) -> Framing:
     """Aim at the subjects' (smoothed) centre and back off until the requested size fills the frame."""
-    names = _subject_names(world, shot)
+    names = framed_subjects(world, shot)
     fov_y = FIELD_OF_VIEW[shot.size]
     half_tan = np.tan(np.radians(fov_y) / 2)
     if not names:
@@ -195,7 +189,7 @@ def _clearest_view(world: World, shot: Shot, framing: Framing, times: Array, see
     """Pick the viewing direction (azimuth on the +z side, the scene's front, and elevation) whose rays to the
     subject are least blocked and whose path hits nothing, preferring the requested angle and a view of the
     subject's front. Ties go to a seed-dependent azimuth so consecutive shots vary without crossing the line."""
-    names = _subject_names(world, shot)
+    names = framed_subjects(world, shot)
     rng = np.random.default_rng(seed)
     preference = float(rng.uniform(-0.35, 0.35))
     elevation = ELEVATION[shot.angle]

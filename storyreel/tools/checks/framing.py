@@ -80,14 +80,17 @@ RAISED_VIEW = 30.0  # degrees the camera rises when the suggestion weighs lookin
 SWUNG_VIEW = 45.0  # degrees the camera swings round the subject when it weighs another side
 
 
-def subjects_framed(frames: FrameSet, shot: Shot, heads_cut: NDArray[np.bool_] | None = None) -> CheckResult:
+def subjects_framed(
+    frames: FrameSet, shot: Shot, heads_cut: NDArray[np.bool_] | None = None, subjects: list[str] | None = None
+) -> CheckResult:
     """Share of frames in which every subject the shot must frame (``Shot.framed_subjects``) is visible and well
     inside the frame, and no head of theirs is cut off by the frame's edge (``heads_cut``, per frame, from the
-    world's exact head poses: a head cut off fails a frame whatever the subject's size).
+    world's exact head poses: a head cut off fails a frame whatever the subject's size). ``subjects`` are those the
+    camera frames (``envs.framing.framed_subjects``: landmarks only have to be seen), by default all the shot's.
 
     Per frame: 1 when all subjects are framed, else 0."""
     name, count = "subjects_framed", len(frames)
-    subjects = shot.framed_subjects()
+    subjects = shot.framed_subjects() if subjects is None else subjects
     if not subjects:
         return check_result(name, shot.id, 1.0, FRAMED_THRESHOLD, True, "no subjects to frame", "", np.ones(count))
     instance = analysis_frames(frames).instance

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storyreel.envs.framing import framed_subjects
 from storyreel.schema import CameraPath, CheckResult, Shot
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.framing import framing, not_blank, occlusion, subjects_framed
@@ -17,9 +18,9 @@ def check_shot(frames: FrameSet, path: CameraPath, shot: Shot, world: World, sta
     frames = analysis_frames(frames)
     aspect = frames.width / frames.height
     pairs = flow_pairs(frames)
-    framed = [name for name in shot.framed_subjects() if name in {obj.name for obj in world.objects}]
+    framed = framed_subjects(world, shot)
     return [
-        subjects_framed(frames, shot, heads_cut(path, framed, world, start, aspect)),
+        subjects_framed(frames, shot, heads_cut(path, framed, world, start, aspect), framed),
         all_subjects_shown(frames, shot),
         face_shown(path, shot, world, start, aspect),
         action_shown(path, shot, world, start, aspect),
