@@ -106,6 +106,9 @@ def test_stage_tools_each_alone_on_workspace_artifacts(tmp_path: Path) -> None:
         report = ShotReport.model_validate_json((run / "checks" / f"{shot}.json").read_text())
         assert [c.name for c in report.checks] == [
             "subjects_framed",
+            "all_subjects_shown",
+            "face_shown",
+            "action_shown",
             "framing",
             "occlusion",
             "not_blank",

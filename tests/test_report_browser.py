@@ -38,7 +38,7 @@ def test_the_report_opens_with_every_image_and_no_errors(tmp_path: Path) -> None
         browser.close()
     assert not errors
     assert images and all(width > 0 for _, width in images), images
-    assert {f"thumbs/{shot.shot_id}.png" for shot in report.shots} <= {src for src, _ in images}
+    assert {f"thumbs/{shot.shot_id}.marked.png" for shot in report.shots} <= {src for src, _ in images}
     assert all(any(shot.shot_id in heading for heading in headings) for shot in report.shots)
     assert plots >= sum(len(check.per_frame) > 1 for shot in report.shots for check in shot.checks)
     assert overflow <= 1  # nothing runs off a phone's screen sideways (wide tables scroll in their own box)
