@@ -171,3 +171,17 @@ def test_terminal_chat_end_to_end_in_a_pseudo_terminal(tmp_path: Path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_an_added_shot_reads_its_words_and_a_new_noun_joins_the_cast():
+    from storyreel.agent.chat import AddShot, add_shot
+    from storyreel.planners.rules import plan_story
+
+    board = plan_story("A girl named Mia sits on a chair in the room. She reads a book.")
+    added = add_shot(board, AddShot(description="a brown dog runs to the chair"), 24)
+    dog = next(c for c in added.cast if c.kind == "dog")
+    assert dog.appearance.color == "brown" and added.shots[-1].subjects == [dog.id, "chair"]
+    assert [(a.actor, a.verb.value, a.target) for a in added.shots[-1].actions] == [(dog.id, "run", "chair")]
+    again = add_shot(added, AddShot(description="Mia waves at the dog"), 24)
+    assert again.shots[-1].subjects == ["mia", dog.id] and len(again.cast) == len(added.cast)
+    assert add_shot(again, AddShot(description="she sleeps"), 24).shots[-1].subjects == ["mia"]

@@ -21,6 +21,7 @@ from storyreel.agent.run_store import RunStore, content_key
 from storyreel.atomic import write_model
 from storyreel.errors import UserError
 from storyreel.planners import PlannerSettings, plan
+from storyreel.planners.rules import plan_story
 from storyreel.planners.table import shot_table
 from storyreel.schema import (
     CHAT_RESOLUTION,
@@ -183,8 +184,14 @@ def add_shot(storyboard: Storyboard, add: AddShot, fps: int) -> Storyboard:
     after = find_shot(storyboard, add.after) if add.after is not None else len(storyboard.shots) - 1
     before = storyboard.shots[after]
     location = add.location or before.location
-    subjects = add.subjects or list(before.subjects[:1])
-    actions = [Action(actor=_main_subject(storyboard, subjects, after), verb=add.verb)] if add.verb else []
+    read = None if add.subjects else _read_description(storyboard, add.description, location)
+    if read is not None:  # "a brown dog runs to the chair": the words say who and what
+        storyboard, subjects, actions = read
+        if add.verb:
+            actions = [Action(actor=subjects[0], verb=add.verb)]
+    else:
+        subjects = add.subjects or list(before.subjects[:1])
+        actions = [Action(actor=_main_subject(storyboard, subjects, after), verb=add.verb)] if add.verb else []
     taken = {shot.id for shot in storyboard.shots}
     number = len(storyboard.shots) + 1
     while f"shot_{number:02d}" in taken:
@@ -204,6 +211,60 @@ def add_shot(storyboard: Storyboard, add: AddShot, fps: int) -> Storyboard:
     shots = list(storyboard.shots)
     shots.insert(after + 1, shot)
     return _rebuilt(storyboard, shots=shots)
+
+
+def _read_description(
+    storyboard: Storyboard, description: str, location: str
+) -> tuple[Storyboard, list[str], list[Action]] | None:
+    """Read an added shot's words with the rule planner: who and what they name (the cast and props already in the
+    storyboard by name, a new noun joining the cast or the location's props) and what they do. None when the words
+    name nothing (or cannot be read), so the shot keeps the previous shot's subject."""
+    try:
+        planned = plan_story(description)
+    except ValueError:
+        return None
+    shot = planned.shots[0]
+    named = [*shot.subjects, *(a.actor for a in shot.actions)]
+    if not named or any(c.id in named and c.name in PRONOUN_STANDINS for c in planned.cast):
+        return None
+    cast = list(storyboard.cast)
+    locations = [loc.model_copy(deep=True) for loc in storyboard.locations]
+    here = next(loc for loc in locations if loc.id == location)
+    taken = {c.id for c in cast} | {p.id for loc in locations for p in loc.props}
+    mapping: dict[str, str] = {}
+    for character in planned.cast:
+        same = next((c for c in cast if c.name.lower() == character.name.lower() or c.id == character.id), None)
+        if same is None:
+            same = character.model_copy(update={"id": _free_id(character.id, taken)})
+            cast.append(same)
+        mapping[character.id] = same.id
+    for prop in (p for loc in planned.locations for p in loc.props):
+        found = next((p for p in here.props if p.name.lower() == prop.name.lower()), None)
+        if found is None:
+            found = prop.model_copy(update={"id": _free_id(prop.id, taken)})
+            here.props.append(found)
+        mapping[prop.id] = found.id
+    subjects = [mapping[name] for name in shot.subjects if name in mapping]
+    actions = [
+        Action(actor=mapping[a.actor], verb=a.verb, target=mapping.get(a.target) if a.target else None)
+        for a in shot.actions
+        if a.actor in mapping
+    ]
+    if not subjects:
+        return None
+    return storyboard.model_copy(update={"cast": cast, "locations": locations}), subjects, actions
+
+
+#: The people the rule planner makes up for a pronoun that names no one yet: in an added shot, nobody new.
+PRONOUN_STANDINS = frozenset({"man", "woman"})
+
+
+def _free_id(base: str, taken: set[str]) -> str:
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}_{number}", number + 1
+    taken.add(candidate)
+    return candidate
 
 
 def remove_shot(storyboard: Storyboard, remove: RemoveShot) -> Storyboard:
