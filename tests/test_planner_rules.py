@@ -459,7 +459,7 @@ def test_style_words_adjectives_and_abstract_nouns_build_nothing(text: str) -> N
 
 def test_speech_is_not_scenery() -> None:
     board = plan_story('"Come with me, my friend," the old wizard said to the boy.')
-    assert _cast(board) == [("wizard", "person"), ("boy", "child")]
+    assert _cast(board) == [("wizard", "elder"), ("boy", "child")]
     board = plan_story('"Hello, Earth," said the robot as it landed in the field.')
     assert _cast(board) == [("robot", "robot")]
     assert ("robot", Verb.TALK, None) in _actions(board)
@@ -537,3 +537,9 @@ def test_a_style_word_asks_for_a_look_and_a_given_style_wins(text: str, look: st
     assert (board.look.value if board.look else None) == look
     assert RunOptions().look(board) == (board.look or DEFAULT_LOOK)
     assert RunOptions(style=Style.FLAT).look(board) is Style.FLAT
+
+
+def test_an_old_man_is_drawn_as_an_elder_and_still_answers_to_he():
+    board = plan_story("An old man sits on a bench in the park. He laughs.")
+    assert [(c.id, c.kind) for c in board.cast] == [("man", "elder")]
+    assert board.shots[-1].subjects[0] == "man"

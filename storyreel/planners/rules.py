@@ -800,7 +800,8 @@ _ACTION_SECONDS: dict[Verb, float] = {
 
 _OPENING_WORDS = 5
 _VEHICLES = frozenset({"car", "bus", "truck", "bicycle", "boat"})
-_HUMANS = frozenset({"person", "child"})
+_HUMANS = frozenset({"person", "child", "elder"})
+_OLD = frozenset({"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"})  # an old man is an elder
 _DEFINITE = frozenset({"the", "his", "her", "their", "its", "my", "our", "your", "this", "that", "'s"})
 
 
@@ -1002,6 +1003,7 @@ class _StoryReader:
 
     def _add_character(self, base: str, name: str, kind: str, lemma: str, modifiers: list[str]) -> str:
         entity = self._unique(_slug(base), self._ids)
+        kind = "elder" if kind == "person" and _OLD & set(modifiers) else kind
         self.cast.append(Character(id=entity, name=name, kind=kind, appearance=_appearance(modifiers)))
         self._kind[entity] = kind
         self._gender[entity] = "m" if lemma in MALE_NOUNS else "f" if lemma in FEMALE_NOUNS else None
