@@ -488,10 +488,6 @@ class RunOptions(FilmOptions):
         else the default look."""
         return self.style or storyboard.look or DEFAULT_LOOK
 
-    def film(self) -> FilmOptions:
-        """The options an agent may see and set."""
-        return FilmOptions.model_validate(self.model_dump(include=set(FilmOptions.model_fields)))
-
     def key(self) -> dict[str, object]:
         """What about the options decides how a shot looks (not how it is planned or revised)."""
         assets = (
