@@ -101,12 +101,12 @@ def renderer_alone_fps(storyboard: Storyboard, options: RunOptions) -> tuple[flo
     frames = sum(path.frames for _, _, path in shots)
     begin = time.perf_counter()
     for world, start, path in shots:
-        renderer.render(world, path, start=start, style=options.style)
+        renderer.render(world, path, start=start, style=options.look(storyboard))
     full = frames / (time.perf_counter() - begin)
     factor = analysis_factor(options.resolution.width)
     begin = time.perf_counter()
     for world, start, path in shots:
-        for _ in renderer.render_film(world, path, start=start, style=options.style, analysis_factor=factor):
+        for _ in renderer.render_film(world, path, start=start, style=options.look(storyboard), analysis_factor=factor):
             pass
     film = frames / (time.perf_counter() - begin)
     return full, film
