@@ -14,7 +14,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
@@ -97,15 +97,23 @@ def run_options(args: argparse.Namespace, defaults: dict[str, Any] | None = None
 
 
 def _choices(annotation: Any) -> list[str]:
-    return (
-        [member.value for member in annotation] if isinstance(annotation, type) and issubclass(annotation, Enum) else []
-    )
+    """The values of an enum-typed option (``Style | None`` too), for its metavar."""
+    for kind in (annotation, *get_args(annotation)):
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            return [member.value for member in kind]
+    return []
 
 
 def _shown(default: Any) -> str:
     if default is None:
         return ""
     return str(default.value if isinstance(default, Enum) else default)
+
+
+def _add_story_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the story comes from: as text, from a file, or (``-``) from standard input (see ``_read_story``)."""
+    parser.add_argument("story", nargs="?", help="the story text; '-' reads standard input")
+    parser.add_argument("-f", "--file", type=Path, help="read the story from a UTF-8 text file")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -123,8 +131,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=MAKE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    make.add_argument("story", nargs="?", help="the story text; '-' reads standard input")
-    make.add_argument("-f", "--file", type=Path, help="read the story from a UTF-8 text file")
+    _add_story_arguments(make)
     make.add_argument("-o", "--out", type=Path, help="run directory (default: runs/<title>)")
     make.add_argument(
         "--force",
@@ -162,8 +169,7 @@ def _add_plan_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         epilog=PLAN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    plan.add_argument("story", nargs="?", help="the story text; '-' reads standard input")
-    plan.add_argument("-f", "--file", type=Path, help="read the story from a UTF-8 text file")
+    _add_story_arguments(plan)
     plan.add_argument("-o", "--out", type=Path, help="write the storyboard JSON to this file instead of printing it")
     plan.add_argument("--format", choices=["json", "table"], default="json", help="JSON (default) or the shot table")
     add_run_options(plan, only=PLAN_OPTIONS)

@@ -167,3 +167,9 @@ def test_plan_prints_the_storyboard_without_filming(tmp_path: Path):
     assert written.returncode == 0 and str(out) in written.stdout
     assert Storyboard.model_validate_json(out.read_text()).cast[0].kind == "cat"
     assert_one_line_error(storyreel("plan", "Le chat dort sur le canapé rouge du salon."), "english")
+
+
+def test_help_lists_the_choices_of_every_enum_option():
+    result = storyreel("make", "--help")
+    assert "--style {flat,toon,clay,watercolor,oil,neon}" in result.stdout
+    assert "--camera {rl,baseline}" in result.stdout and "--renderer {raster,diffusion}" in result.stdout
