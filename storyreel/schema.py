@@ -25,7 +25,7 @@ from pydantic import (
 
 from storyreel.errors import UserError
 
-SCHEMA_VERSION = "1.1"  # 1.1: the run's fps, resolution and style left the storyboard for RunOptions
+SCHEMA_VERSION = "1.2"  # 1.1: fps, resolution and style left the storyboard; 1.2: a shot says what must be seen
 
 
 class _Model(BaseModel):
@@ -232,6 +232,23 @@ class Action(_Model):
     target: str | None = None
 
 
+class Seen(StrEnum):
+    """What a viewer must see of a subject for the shot's sentence to read."""
+
+    SHOWN = "shown"  # it is named or acted on: in frame and large enough to read
+    BODY = "body"  # it moves: the whole figure, and its motion in frame
+    FACE = "face"  # it speaks or reacts: its face turned to the camera
+
+
+class Coverage(StrEnum):
+    """How a shot holds the subjects its sentence names."""
+
+    SINGLE = "single"  # one subject (the others, if any, around it)
+    TWO_SHOT = "two-shot"  # the subjects side by side, at a size that holds them all
+    OVER_THE_SHOULDER = "over-the-shoulder"  # past the listener's shoulder onto the speaker's face
+    INSERT = "insert"  # a close shot of the thing the sentence is about
+
+
 class Shot(_Model):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     location: str
@@ -245,10 +262,23 @@ class Shot(_Model):
     move: CameraMove = CameraMove.STATIC
     angle: CameraAngle = CameraAngle.EYE
     transition: Transition = Transition.CUT
+    seen: dict[str, Seen] = Field(
+        default_factory=dict,
+        description="what must be seen of each subject: its body when it moves, its face when it speaks or reacts; "
+        "a subject not listed must be shown",
+    )
+    coverage: Coverage = Coverage.SINGLE
+
+    def must_see(self, subject: str) -> Seen:
+        """What a viewer must see of ``subject`` (``Seen.SHOWN`` unless the planner marked more)."""
+        return self.seen.get(subject, Seen.SHOWN)
 
     def framed_subjects(self) -> list[str]:
         """The subjects the camera must keep in frame: every one the sentence names (a viewer has to see who does
-        what to whom), the main one setting the size."""
+        what to whom), the main one setting the size; an over-the-shoulder shot's listener (its second subject)
+        only has to be seen, as a shoulder at the frame's edge."""
+        if self.coverage is Coverage.OVER_THE_SHOULDER and len(self.subjects) > 1:
+            return [self.subjects[0], *self.subjects[2:]]
         return list(self.subjects)
 
 
@@ -299,10 +329,12 @@ class Storyboard(_Model):
     @model_validator(mode="before")
     @classmethod
     def _drop_run_settings(cls, data: Any) -> Any:
-        """Storyboards of schema 1.0 carried the run's fps, resolution and style; those are :class:`RunOptions`."""
+        """Storyboards of schema 1.0 carried the run's fps, resolution and style; those are :class:`RunOptions`.
+        Those of 1.0 and 1.1 mark nothing to be seen (``Shot.seen``): they load as they are, with the new version."""
         if isinstance(data, dict) and data.get("schema_version") == "1.0":
             data = {key: value for key, value in data.items() if key not in ("fps", "resolution", "style")}
-            data["schema_version"] = SCHEMA_VERSION
+        if isinstance(data, dict) and data.get("schema_version") in ("1.0", "1.1"):
+            data = {**data, "schema_version": SCHEMA_VERSION}
         return data
 
     @model_validator(mode="after")
@@ -317,6 +349,9 @@ class Storyboard(_Model):
             for name in [*shot.subjects, *(a.actor for a in shot.actions), *(a.target for a in shot.actions)]:
                 if name is not None and name not in entities:
                     raise ValueError(f"shot {shot.id} names unknown entity {name!r}")
+            for name in shot.seen:
+                if name not in shot.subjects:
+                    raise ValueError(f"shot {shot.id} marks what must be seen of {name!r}, which it does not name")
         ids = [shot.id for shot in self.shots]
         if len(ids) != len(set(ids)):
             raise ValueError("shot ids must be unique")
