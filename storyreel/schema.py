@@ -97,6 +97,10 @@ ELEVATION: dict[CameraAngle, float] = {
 #: frame spans FRAME_SPAN heights, so the aim sits 0.43 of a frame below the subject's top).
 AIM_HEIGHT: dict[ShotSize, float] = {size: max(0.5, 1.0 - 0.43 * span) for size, span in FRAME_SPAN.items()}
 
+#: A still thing taller than this (metres: a tree, a house, a ship) says where a shot is: it is seen, not framed
+#: whole, and nobody walks up to it.
+LANDMARK_HEIGHT = 2.5
+
 #: The frame's width spans at least this many times the framed subjects' largest distance from their middle, so
 #: each one stands whole inside the frame (at 3.0 a subject's centre sits at two thirds of the half-width).
 FIT_SPREAD = 3.0
@@ -178,6 +182,10 @@ class Verb(StrEnum):
     TALK = "talk"
     LOOK = "look"
     ROLL = "roll"
+
+
+#: The verbs whose actor travels or moves its whole body: a viewer must see the body and its motion.
+MOVING_VERBS = frozenset({Verb.WALK, Verb.RUN, Verb.CHASE, Verb.JUMP, Verb.FLY, Verb.SWIM, Verb.DRIVE, Verb.ROLL})
 
 
 class Appearance(_Model):

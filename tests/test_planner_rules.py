@@ -9,11 +9,14 @@ import pytest
 
 from storyreel.planners.lexicon import NOUN_KINDS
 from storyreel.planners.rules import MAX_SHOTS, MAX_STORY_CHARS, StoryError, plan_story
+from storyreel.planners.coverage import CLOSE_SIZES
 from storyreel.schema import (
     CameraAngle,
     CameraMove,
+    Coverage,
     LocationKind,
     Relation,
+    Seen,
     ShotSize,
     Storyboard,
     TimeOfDay,
@@ -234,8 +237,12 @@ def test_shot_grammar() -> None:
         assert (before.size, before.angle) != (after.size, after.angle)
     assert len({shot.move for shot in shots}) >= 3
     assert len({shot.angle for shot in shots}) >= 2
-    talk = next(shot for shot in shots if shot.actions and shot.actions[0].verb == Verb.TALK)
-    assert talk.size in {ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP}
+    talks = [shot for shot in shots if shot.actions and shot.actions[0].verb == Verb.TALK]
+    assert talks and all(shot.must_see(shot.actions[0].actor) is Seen.FACE for shot in talks)
+    alone = [shot for shot in talks if len(shot.subjects) == 1]  # a close shot holds one face
+    assert all(shot.size in {ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP} for shot in alone)
+    together = [shot for shot in talks if len(shot.subjects) > 1]  # "Rex barked at the cat": both seen
+    assert together and all(shot.size in {ShotSize.MEDIUM, ShotSize.FULL, ShotSize.WIDE} for shot in together)
     chase = next(shot for shot in shots if shot.actions and shot.actions[0].verb == Verb.CHASE)
     assert chase.size in {ShotSize.FULL, ShotSize.WIDE} and chase.move in {CameraMove.TRACK, CameraMove.PAN}
     assert all(3.0 <= shot.duration <= 6.0 for shot in shots)
@@ -543,3 +550,25 @@ def test_an_old_man_is_drawn_as_an_elder_and_still_answers_to_he():
     board = plan_story("An old man sits on a bench in the park. He laughs.")
     assert [(c.id, c.kind) for c in board.cast] == [("man", "elder")]
     assert board.shots[-1].subjects[0] == "man"
+
+
+def test_a_shot_marks_what_must_be_seen_and_holds_every_subject() -> None:
+    board = plan_story(
+        "A young girl named Mia walks through a snowy forest at dusk. She finds a small fox sitting under a pine "
+        'tree. Anna meets Ben in the park. "Hello," Anna says to Ben. The cake rises. '
+        "The grandmother hands him a spoon."
+    )
+    walk, find, meet, hello, cake, spoon = board.shots
+    assert walk.must_see("mia") is Seen.BODY
+    assert find.must_see("mia") is Seen.FACE and find.must_see("fox") is Seen.SHOWN
+    assert find.coverage is Coverage.TWO_SHOT and find.size not in CLOSE_SIZES  # a close-up cannot hold the fox
+    assert meet.coverage is Coverage.OVER_THE_SHOULDER and meet.subjects[:2] == ["anna", "ben"]
+    assert cake.coverage is Coverage.INSERT and cake.subjects[0] == "cake"
+    assert spoon.size in {ShotSize.MEDIUM, ShotSize.FULL}  # a spoon spans under 8 % of a wider frame
+
+
+def test_a_bare_name_that_is_also_a_noun_is_a_name() -> None:
+    board = plan_story('Lily sits on the sofa with her cat. "Good night," she says.')
+    assert [member.id for member in board.cast] == ["lily", "cat"]
+    assert board.shots[1].subjects == ["lily"]
+    assert [member.id for member in plan_story("Dogs run in the park.").cast] == ["dog"]

@@ -22,6 +22,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import ValidationError
 
 from storyreel.planners import LLMSettings
+from storyreel.planners.coverage import marks
 from storyreel.planners.lexicon import COLORS
 from storyreel.planners.rules import MAX_SHOTS, MAX_STORY_CHARS, StoryError
 from storyreel.schema import DEFAULT_FPS, Storyboard
@@ -50,7 +51,14 @@ Shot grammar:
   and angle. Close-ups for emotion and detail, wide shots for action across space.
 - Keep the 180-degree rule: the camera stays on one side of the line between the main subjects, so screen direction
   is consistent from shot to shot; change sides only through a neutral (head-on or wide) shot.
-- subjects: the ids the camera must keep in frame, main subject first. actions: who does what (verb) to whom (target).
+- subjects: EVERY id the shot's sentence names (who, to whom, with what), main subject first. actions: who does
+  what (verb) to whom (target).
+- seen: what a viewer must see of each subject: "face" for one who speaks or reacts, "body" for one who moves; leave
+  out a subject that only has to be shown.
+- coverage and size must hold every subject at once: "two-shot" (medium or wider) for several subjects,
+  "over-the-shoulder" (medium or medium-close-up) for one character talking to another (speaker first, listener
+  second), "insert" (close-up) for a lone object, else "single". A small object (a ball, a spoon) needs a full shot
+  or closer to be seen.
 - duration 2-6 seconds per shot (longer for big actions); at most {MAX_SHOTS} shots.
 - transition: "fade" for the first shot, "dissolve" when the location or time changes, else "cut".
 - Every id a shot names must be in cast or in the props of a location.
@@ -159,6 +167,8 @@ def to_storyboard(data: Any, *, fps: int) -> Storyboard:
         if isinstance(shot, dict) and isinstance(shot.get("duration"), int | float):
             shot["duration"] = max(1, round(shot["duration"] * fps)) / fps
     storyboard = Storyboard.model_validate({**data, "unknown_nouns": sorted(set(unknown))})
+    for shot in storyboard.shots:  # what the model did not mark, the shot's actions say
+        shot.seen = {**marks(shot.subjects, shot.actions), **shot.seen}
     problems = [
         f"cast.{c.id}.kind: {c.kind!r} is not a character kind; use one of {', '.join(sorted(CHARACTER_KINDS))}"
         for c in storyboard.cast

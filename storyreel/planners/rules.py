@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from storyreel.planners.coverage import Subject, hold, marks
 from storyreel.planners.language import is_english, read
 from storyreel.planners.lexicon import (
     ADJECTIVE_SUFFIXES,
@@ -425,9 +426,13 @@ def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
         for index, token in enumerate(tokens):
             if not token.is_word or not token.text[0].isupper() or len(token.text) < 2 or token.text in names:
                 continue
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            after = tokens[index + 2] if index + 2 < len(tokens) else None
+            if _is_known(token.word) and _bare_name(token, following, after):  # "Lily sits", not "Lilies grow"
+                names.add(token.text)
+                continue
             if _is_known(token.word) or token.quoted or (token.pos == "NOUN" and is_noun(token.lemma)):
                 continue
-            following = tokens[index + 1] if index + 1 < len(tokens) else None
             if following is not None:
                 then = tokens[index + 2].word if index + 2 < len(tokens) else ""
                 unknown = following.word.isalpha() and not _is_known(following.word)
@@ -442,6 +447,18 @@ def _find_names(sentences: list[list[_Token]]) -> frozenset[str]:
                     continue
             names.add(token.text)
     return frozenset(names)
+
+
+def _bare_name(token: _Token, following: _Token | None, after: _Token | None) -> bool:
+    """Whether a word that is also a noun stands as a name: the tagger reads it as a proper noun, singular and with
+    no determiner, and a verb follows it ("Lily sits on the sofa", not "Drone shot of a lighthouse")."""
+    return (
+        token.pos == "PROPN"
+        and singular(token.word) == token.word
+        and following is not None
+        and following.pos in {"VERB", "AUX"}
+        and (after is None or after.word != "of")
+    )
 
 
 def _find_bindings(sentences: list[list[_Token]], names: frozenset[str]) -> dict[str, _Binding]:
@@ -812,15 +829,26 @@ class _Framing:
     move: CameraMove
 
 
-def _frame(verb: Verb, establishing: LocationKind | None, previous: _Framing | None, rng: random.Random) -> _Framing:
-    """Size, angle and move for a shot: preferred by the action, never the previous (size, angle) pair, and away
-    from the previous angle, size and move where an equally good choice exists; ``rng`` breaks exact ties."""
+def _frame(
+    verb: Verb,
+    establishing: LocationKind | None,
+    previous: _Framing | None,
+    rng: random.Random,
+    holding: list[ShotSize],
+) -> _Framing:
+    """Size, angle and move for a shot: preferred by the action among the sizes ``holding`` its subjects (else the
+    holding sizes nearest the preferred one), never the previous (size, angle) pair, and away from the previous
+    angle, size and move where an equally good choice exists; ``rng`` breaks exact ties."""
     sizes, angles, moves = _GRAMMAR[verb]
     if establishing is not None:
         vast = establishing in _VAST
         sizes = [S.EXTREME_WIDE, S.WIDE] if vast else [S.WIDE, S.EXTREME_WIDE]
         angles = [A.HIGH, A.EYE]
         moves = [M.CRANE, M.PAN, M.DOLLY_OUT] if vast else [M.PAN, M.STATIC, M.CRANE]
+    order = list(ShotSize)
+    sizes = [size for size in sizes if size in holding] or sorted(
+        holding, key=lambda size: abs(order.index(size) - order.index(sizes[0]))
+    )[:2]
     pairs: list[tuple[int, ShotSize, CameraAngle]] = []
     for i, size in enumerate(sizes):
         for j, angle in enumerate(angles):
@@ -1148,7 +1176,8 @@ class _StoryReader:
         new_location = location is not previous_location
         establishing = location.kind if (not self.shots or new_location) else None
         verb = next((a.verb for a in actions if a.verb != Verb.IDLE), actions[0].verb if actions else Verb.IDLE)
-        framing = _frame(verb, establishing, self._framing, self.rng)
+        coverage, holding = hold(subjects, actions, self._known(subjects))
+        framing = _frame(verb, establishing, self._framing, self.rng, holding)
         self._framing = framing
         words = sum(token.is_word for token in clause.tokens)
         seconds = min(6.0, max(3.0, 2.0 + 0.2 * words + _ACTION_SECONDS[verb] + (0.5 if establishing else 0.0)))
@@ -1165,8 +1194,17 @@ class _StoryReader:
                 move=framing.move,
                 angle=framing.angle,
                 transition=transition,
+                seen=marks(subjects, actions),
+                coverage=coverage,
             )
         )
+
+    def _known(self, names: list[str]) -> dict[str, Subject]:
+        """Each of ``names`` as :func:`~storyreel.planners.coverage.hold` sizes it: its kind and size class."""
+        looks = {c.id: c.appearance for c in self.cast} | {
+            prop.id: prop.appearance for location in self.locations for prop in location.props
+        }
+        return {name: Subject(self._kind.get(name, UNKNOWN), looks[name].size) for name in names if name in looks}
 
     def _actions(
         self, scan: _Scan, resolved: list[tuple[_Mention, str]]

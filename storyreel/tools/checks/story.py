@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyreel.geometry import Array
-from storyreel.schema import CameraPath, CheckResult, RevisionAction, Shot, ShotSize, Verb
+from storyreel.schema import MOVING_VERBS, CameraPath, CheckResult, RevisionAction, Shot, ShotSize, Verb
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.framing import MIN_SUBJECT_SHARE, MIN_SUBJECT_SPAN
 from storyreel.tools.checks.result import check_result, frames_text, suggest
@@ -52,7 +52,6 @@ HEAD_MARGIN = 0.0  # NDC the top of the head may not pass
 ACTION_MIN_HEIGHT = 0.04
 ACTION_MAX_SPEED = 0.15
 ACTION_THRESHOLD = 0.9
-MOVING_VERBS = frozenset({Verb.WALK, Verb.RUN, Verb.CHASE, Verb.JUMP, Verb.FLY, Verb.SWIM, Verb.DRIVE, Verb.ROLL})
 
 
 def legible(frames: FrameSet, name: str) -> NDArray[np.bool_]:
