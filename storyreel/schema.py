@@ -759,6 +759,10 @@ class ShotReport(_Model):
         default_factory=dict, description="each subject the sentence names: the share of frames that show it"
     )
     marked: str = Field(default="", description="the middle frame with the named subjects boxed, relative path")
+    must_see: dict[str, Seen] = Field(
+        default_factory=dict, description="what the sentence asks to be seen of each subject (Shot.seen)"
+    )
+    coverage: Coverage = Coverage.SINGLE
 
     @property
     def passed(self) -> bool:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from storyreel.planners.coverage import CLOSE_SIZES
 from storyreel.planners.lexicon import NOUN_KINDS
 from storyreel.planners.rules import MAX_SHOTS, MAX_STORY_CHARS, StoryError, plan_story
-from storyreel.planners.coverage import CLOSE_SIZES
 from storyreel.schema import (
     CameraAngle,
     CameraMove,
@@ -559,6 +559,7 @@ def test_a_shot_marks_what_must_be_seen_and_holds_every_subject() -> None:
         "The grandmother hands him a spoon."
     )
     walk, find, meet, hello, cake, spoon = board.shots
+    assert hello.coverage is Coverage.OVER_THE_SHOULDER and hello.must_see("anna") is Seen.FACE
     assert walk.must_see("mia") is Seen.BODY
     assert find.must_see("mia") is Seen.FACE and find.must_see("fox") is Seen.SHOWN
     assert find.coverage is Coverage.TWO_SHOT and find.size not in CLOSE_SIZES  # a close-up cannot hold the fox

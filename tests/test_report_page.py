@@ -14,11 +14,13 @@ from storyreel.schema import (
     Attempt,
     CameraMove,
     CheckResult,
+    Coverage,
     Drawn,
     Resolution,
     Revision,
     RevisionAction,
     RunReport,
+    Seen,
     ShotDirection,
     ShotOutcome,
     ShotReport,
@@ -489,11 +491,19 @@ def test_each_shot_says_what_draws_what_and_what_is_a_box(report: RunReport) -> 
 
 def test_each_shot_shows_its_sentence_and_who_is_seen(report: RunReport) -> None:
     shot = report.shots[0].model_copy(
-        update={"sentence": "Mia finds a fox.", "seen": {"mia": 1.0, "fox": 0.25}, "marked": "thumbs/s1.marked.png"}
+        update={
+            "sentence": "Mia finds a fox.",
+            "seen": {"mia": 1.0, "fox": 0.25},
+            "marked": "thumbs/s1.marked.png",
+            "must_see": {"mia": Seen.FACE},
+            "coverage": Coverage.TWO_SHOT,
+        }
     )
     root = parse(report_html(report.model_copy(update={"shots": [shot, *report.shots[1:]]})))
     section = shot_section(root, "s1")
     assert text(section.find(".//p[@class='sentence']")) == "Mia finds a fox."
-    assert facts(section.find(".//dl[@class='facts']"))["Named, and seen in"] == "mia 100%; fox 25%"
+    listed = facts(section.find(".//dl[@class='facts']"))
+    assert listed["Named, and seen in"] == "mia (its face) 100%; fox 25%"
+    assert listed["Held as"] == "two-shot"
     image = section.find(".//img")
     assert image.get("src") == "thumbs/s1.marked.png" and "mia, fox boxed" in image.get("alt", "")

@@ -429,6 +429,8 @@ class Agent:
             drawn=drawn(storyboard, shot),
             sentence=shot.description,
             seen=seen,
+            must_see=shot.seen,
+            coverage=shot.coverage,
             marked=marked_name(shot),
         )
         store.write_model(state_name(shot, "json"), report)

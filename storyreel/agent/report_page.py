@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from storyreel.atomic import write_text
-from storyreel.schema import Attempt, CheckResult, Drawn, RunReport, ShotDirection, ShotOutcome, ShotReport
+from storyreel.schema import Attempt, CheckResult, Drawn, RunReport, Seen, ShotDirection, ShotOutcome, ShotReport
 
 PAGE = "report.html"
 
@@ -255,6 +255,11 @@ def _plot(check: CheckResult, fps: int, frames: int) -> str:
     return "".join(parts) + "</svg>"
 
 
+def _owed(seen: Seen) -> str:
+    """What a viewer must see of a subject beyond the subject itself, as the report words it."""
+    return {Seen.SHOWN: "", Seen.FACE: " (its face)", Seen.BODY: " (its whole body)"}[seen]
+
+
 def _shot(shot: ShotReport, fps: int) -> str:
     outcome = shot_outcome(shot)
     name = escape(shot.shot_id)
@@ -279,8 +284,12 @@ def _shot(shot: ShotReport, fps: int) -> str:
         ("Attempts", str(len(shot.attempts)) if shot.attempts else "1"),
     ]
     if shot.seen:
-        seen = [f"{escape(subject)} {share:.0%}" for subject, share in shot.seen.items()]
+        seen = [
+            f"{escape(subject)}{_owed(shot.must_see.get(subject, Seen.SHOWN))} {share:.0%}"
+            for subject, share in shot.seen.items()
+        ]
         facts.append(("Named, and seen in", "; ".join(seen)))
+        facts.append(("Held as", shot.coverage.value))
     if shot.drawn:
         facts.append(("Drawn as", "; ".join(_drawn(item) for item in shot.drawn if not item.box) or "nothing"))
     boxes = [escape(item.name) for item in shot.drawn if item.box]
