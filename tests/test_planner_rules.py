@@ -573,3 +573,9 @@ def test_a_bare_name_that_is_also_a_noun_is_a_name() -> None:
     assert [member.id for member in board.cast] == ["lily", "cat"]
     assert board.shots[1].subjects == ["lily"]
     assert [member.id for member in plan_story("Dogs run in the park.").cast] == ["dog"]
+
+
+def test_looking_at_the_camera_turns_to_the_viewer() -> None:
+    board = plan_story("An astronaut floats beside the rocket. She waves at the camera.")
+    assert "camera" not in {prop.kind for location in board.locations for prop in location.props}
+    assert board.shots[1].subjects == ["astronaut"]

@@ -554,6 +554,10 @@ def _after_enclosing(tokens: list[_Token], index: int) -> bool:
     return False
 
 
+#: Phrases that turn to the viewer, not to a thing in the scene.
+_TO_THE_VIEWER = [[preposition, "the", "camera"] for preposition in ("at", "to", "into", "toward", "towards")]
+
+
 def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
     scan = _Scan()
     preposition_end = -1
@@ -615,6 +619,9 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
                     )
                 index += 1
                 continue
+        if [t.word for t in tokens[index : index + 3]] in _TO_THE_VIEWER:  # "waves at the camera": at us
+            index += 3
+            continue
         nominal = token.pos in {"NOUN", "PROPN", "ADJ"} or (_noun_lemma(word) in NOUN_KINDS and token.pos != "VERB")
         if word in DETERMINERS or word == "'s" or _looks_adjective(word) or nominal:
             bare = not (word in DETERMINERS or word == "'s")
