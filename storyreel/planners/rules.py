@@ -808,7 +808,7 @@ _GRAMMAR: dict[Verb, tuple[list[ShotSize], list[CameraAngle], list[CameraMove]]]
     Verb.CHASE: ([S.WIDE, S.FULL], [A.EYE, A.HIGH, A.LOW], [M.TRACK, M.PAN]),
     Verb.WALK: ([S.FULL, S.MEDIUM, S.WIDE], [A.EYE, A.HIGH], [M.TRACK, M.PAN, M.DOLLY_OUT]),
     Verb.FLY: ([S.WIDE, S.FULL], [A.LOW, A.EYE], [M.CRANE, M.TILT, M.PAN]),
-    Verb.JUMP: ([S.FULL, S.MEDIUM], [A.LOW, A.EYE], [M.TILT, M.STATIC]),
+    Verb.JUMP: ([S.FULL, S.MEDIUM], [A.LOW, A.EYE], [M.STATIC, M.TILT]),
     Verb.SWIM: ([S.WIDE, S.FULL], [A.HIGH, A.EYE], [M.TRACK, M.PAN]),
     Verb.DRIVE: ([S.WIDE, S.FULL], [A.EYE, A.HIGH, A.LOW], [M.TRACK, M.PAN]),
     Verb.SIT: ([S.MEDIUM, S.FULL, S.MEDIUM_CLOSE_UP], [A.EYE, A.HIGH, A.OVERHEAD], [M.STATIC, M.ORBIT, M.DOLLY_IN]),
