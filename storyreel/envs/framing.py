@@ -22,13 +22,13 @@ from numpy.typing import NDArray
 from storyreel import geometry
 from storyreel.geometry import Array
 from storyreel.schema import AIM_HEIGHT, ELEVATION, FIELD_OF_VIEW, FIT_SPREAD, FRAME_SPAN, CameraMove, Shot
+from storyreel.world.layout import LANDMARK_HEIGHT
 from storyreel.world.world import World
 
 STILL_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # the camera stands; it only turns
 MOVES = tuple(CameraMove)
 ORBIT_SWEEP = 1.2  # radians an orbit turns over the shot
 VERTICAL_ROOM = 0.9  # share of the frame's height the framed subjects may fill top to bottom
-LANDMARK_HEIGHT = 2.5  # metres: a still thing taller than this says where a shot is; it is not framed whole
 CRANE_RISE = 35.0  # degrees a crane rises over the shot, from 10 below the requested angle
 MIN_CAMERA_HEIGHT = 0.3
 MARGIN = 0.5  # metres the camera keeps from any object
