@@ -28,6 +28,7 @@ DRIVE_SPEED = 6.0
 SWIM_SPEED = 1.0
 ROLL_SPEED = 4.0
 STEP = 0.1  # seconds between motion keyframes
+CUT_GAP = 1e-3  # seconds between the last key before a cut and a jump at it
 GAP = 0.3  # metres between footprints placed by a relation
 TURN_RATE = 5.0  # rad/s a body turns at most
 LANDMARK_HEIGHT = 2.5  # metres: a still thing taller than this says where a shot is; one does not walk up to it
@@ -36,6 +37,9 @@ MACHINES = frozenset({"car", "bus", "truck", "boat", "ship", "train", "submarine
 #: (gap between footprints beyond which the actor first walks up to its target, gap it stops at) by verb.
 APPROACH = {Verb.TALK: (1.0, 0.5), Verb.LOOK: (0.5, 0.3), Verb.IDLE: (0.5, 0.3)}
 ACTION_HOLD = 1.0  # seconds of the action itself an approach leaves at the end of its time, where it can
+#: Seconds of walk an approach that opens a shot shows at most: the rest of the way passes in the cut, and it comes
+#: in from behind, diagonally towards the front, face seen.
+CUT_WALK = 1.0
 CHEAT = np.radians(50.0)  # most one turned to someone or something turns away from the front (+z, the camera)
 CHEAT_ALONE = np.radians(35.0)  # most one talking or looking with nobody to turn to turns away from the front
 CHEAT_TURN = 0.5  # seconds that turn takes
@@ -464,7 +468,8 @@ def _act(
     else:  # talk, look, idle: walk up to the target if need be, and turn to it cheated towards the front
         begin = t0
         if target is not None:
-            begin += _approach(actor, target, verb, movers, t0, duration, half)
+            cut = t0 == storyboard.shot_start(shot_id)
+            begin += _approach(actor, target, verb, movers, t0, duration, half, cut)
             _face(actor, target.position, begin, cheat=True)
             if verb is Verb.TALK and _idle_in_shot(storyboard, shot_id, action.target):
                 _face(target, actor.position, begin + 0.3, cheat=True)  # the listener turns to the speaker
@@ -475,10 +480,18 @@ def _act(
 
 
 def _approach(
-    actor: _Mover, target: _Mover, verb: Verb, movers: dict[str, _Mover], t0: float, duration: float, half: float
+    actor: _Mover,
+    target: _Mover,
+    verb: Verb,
+    movers: dict[str, _Mover],
+    t0: float,
+    duration: float,
+    half: float,
+    cut: bool,
 ) -> float:
     """Walk up beside ``target`` when it stands farther than the verb's conversational gap (not to a landmark,
-    nor for what flies or swims, nor off what the actor stands on). Returns how long the walk took."""
+    nor for what flies or swims, nor off what the actor stands on); at a ``cut`` (``t0`` opens the shot) most of a
+    long way passes in the cut (:data:`CUT_WALK`). Returns how long the walk took."""
     far, stop = APPROACH[verb]
     afloat = any(HABITATS.get(m.asset.kind) is not None for m in (actor, target))
     grounded = not afloat and abs(actor.floor - actor.rest) < 1e-6
@@ -487,12 +500,24 @@ def _approach(
     if is_landmark(target.asset) or not grounded or gap <= far:
         return 0.0
     goal = _standing_point(actor, target, stop, movers, half)
+    if cut and np.linalg.norm(goal - actor.position[[0, 2]]) > WALK_SPEED * CUT_WALK:
+        _enter(actor, target, goal, t0, half)
     distance = float(np.linalg.norm(goal - actor.position[[0, 2]]))
     speed = float(np.clip(distance / max(duration - ACTION_HOLD, 1e-3), WALK_SPEED, RUN_SPEED))
     facing = _cheated(yaw_towards(target.position - np.array([goal[0], 0.0, goal[1]])))
     moving = _walk_to(actor, goal, t0, speed, duration, facing)
     actor.clips.append(Clip(t0, t0 + moving, Verb.WALK, rate=speed / (0.8 * max(actor.asset.height, 0.3))))
     return moving
+
+
+def _enter(actor: _Mover, target: _Mover, goal: Array, t0: float, half: float) -> None:
+    """Put ``actor`` at ``t0`` where :data:`CUT_WALK` of walk brings it to ``goal``: behind it, on the side away
+    from ``target``, so it walks in diagonally towards the front and the target."""
+    side = 1.0 if goal[0] >= target.position[0] else -1.0
+    entry = goal + WALK_SPEED * CUT_WALK * np.array([side, -1.0]) / np.sqrt(2.0)
+    entry = np.clip(entry, -(half - actor.asset.radius), half - actor.asset.radius)
+    actor.key(t0 - CUT_GAP, actor.position, actor.yaw)
+    actor.key(t0, np.array([entry[0], actor.position[1], entry[1]]), _yaw2(goal - entry))
 
 
 def _standing_point(actor: _Mover, target: _Mover, stop: float, movers: dict[str, _Mover], half: float) -> Array:
