@@ -5,8 +5,8 @@ relations relative to the scene's front (the default camera stands on +z looking
 "in front of" is +z) and keeps footprints apart; a held prop rides in its holder's hand. :func:`build_tracks`
 turns each shot's actions at this location, on the one story timeline, into root keyframes and action clips; an
 object ends one shot where it starts its next one here, and stays put while the story is elsewhere. One who talks
-to or looks at something first walks up beside it (side by side as the front sees them), and turns to it cheated
-towards the front.
+to or looks at something first walks up beside it (side by side as the front sees them; a long way passes in the
+cut before the shot) and turns to it cheated towards the front.
 """
 
 from __future__ import annotations
