@@ -165,6 +165,7 @@ class Relation(StrEnum):
     ON = "on"
     LEFT_OF = "left-of"
     RIGHT_OF = "right-of"
+    HELD_BY = "held-by"  # the subject rides in the reference's hand
 
 
 class Verb(StrEnum):

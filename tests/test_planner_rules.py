@@ -221,6 +221,28 @@ def test_spatial_phrases_become_placements(phrase: str, relation: Relation) -> N
     assert placements == [("cat", relation, "bench")]
 
 
+@pytest.mark.parametrize(
+    ("story", "held"),
+    [
+        ("A man stands in a field. A boy runs to him with a kite.", ("kite", "boy")),
+        ("A girl with a red balloon walks in the park.", ("balloon", "girl")),
+        ("Tom carries a bag.", ("bag", "tom")),
+        ("She holds a lamp.", ("lamp", "woman")),
+        ("Tom brings a ball to the dog.", ("ball", "tom")),
+    ],
+)
+def test_props_with_someone_or_carried_are_held(story: str, held: tuple[str, str]) -> None:
+    board = plan_story(story)
+    placements = [(p.subject, p.reference) for p in board.locations[0].placements if p.relation is Relation.HELD_BY]
+    assert placements == [held]
+    assert all(action.target != held[0] for shot in board.shots for action in shot.actions)
+
+
+def test_a_dog_with_a_ball_holds_nothing() -> None:
+    board = plan_story("A dog with a ball runs in the park.")
+    assert not board.locations[0].placements
+
+
 def test_thing_before_a_spatial_phrase_is_placed() -> None:
     board = plan_story("The girl waited at a bench next to an oak tree.")
     placements = [(p.subject, p.relation, p.reference) for p in board.locations[0].placements]

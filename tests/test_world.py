@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import trimesh
 
+from storyreel.geometry import rotation_y
+from storyreel.planners.rules import plan_story
 from storyreel.schema import (
     Action,
     Appearance,
@@ -23,6 +25,7 @@ from storyreel.schema import (
 )
 from storyreel.world import animation
 from storyreel.world.assets import build_asset, load_user_assets
+from storyreel.world.build import build_world
 from storyreel.world.environment import KEEP_CLEAR, build_environment
 from storyreel.world.kinds import KINDS
 from storyreel.world.layout import build_tracks, place, top_height
@@ -286,3 +289,47 @@ def test_sitting_person_lowers_and_bends_legs() -> None:
     angles = animation.joint_angles(entities["ann"], tracks["ann"], np.array([3.0]))
     leg = next(i for i, part in enumerate(entities["ann"].parts) if part.role == "leg_l")
     assert angles[0, leg] < -1.2
+
+
+def _world(story: str, location: str) -> tuple[Storyboard, dict[str, WorldObject]]:
+    board = plan_story(story)
+    return board, {obj.name: obj for obj in build_world(board, location).objects}
+
+
+def test_finding_someone_walks_up_beside_it() -> None:
+    board, objects = _world(
+        "A young girl named Mia walks through a snowy forest at dusk. She finds a small fox sitting under a pine tree.",
+        "forest",
+    )
+    shot = board.shots[1]
+    end = np.array([board.shot_start(shot.id) + shot.duration - 0.05])
+    mia, fox = (objects[name].track.sample(end)[0][0] for name in ("mia", "fox"))
+    gap = np.linalg.norm((mia - fox)[[0, 2]]) - objects["mia"].asset.radius - objects["fox"].asset.radius
+    assert gap < 1.5
+    yaw = objects["mia"].track.sample(end)[1][0]
+    assert abs(np.degrees(np.arctan2(np.sin(yaw), np.cos(yaw)))) <= 60  # her face turned to the front
+
+
+def test_talkers_stand_side_by_side_facing_the_front() -> None:
+    tracks, entities = _tracks(_board([Action(actor="ann", verb=Verb.TALK, target="bob")], duration=5.0))
+    times = np.array([4.0, 4.9])
+    (ann, ann_yaw), (bob, bob_yaw) = (tracks[name].sample(times) for name in ("ann", "bob"))
+    offset = (bob - ann)[-1]
+    assert abs(offset[2]) < 0.3 * abs(offset[0])
+    assert abs(offset[0]) - entities["ann"].radius - entities["bob"].radius < 1.0
+    assert np.all(np.abs(np.degrees(np.concatenate([ann_yaw, bob_yaw]))) <= 60)  # yaw 0 faces +z, the camera
+    assert np.all(np.sign(ann_yaw) == np.sign(offset[0]))  # each towards the other
+
+
+def test_a_held_kite_rides_in_the_boys_hand() -> None:
+    board, objects = _world("A man stands in a field. A boy runs to him with a kite.", "field")
+    boy, kite = objects["boy"], objects["kite"]
+    times = np.linspace(0.0, board.duration, 23)
+    roots, yaws = boy.track.sample(times)
+    hands = roots + np.stack(
+        [rotation_y(yaw)[:3, :3] @ np.array([-0.16, 0.45, 0.08]) * boy.asset.height for yaw in yaws]
+    )
+    middles = kite.track.sample(times)[0] + [0.0, kite.asset.height / 2, 0.0]
+    assert np.linalg.norm(roots[-1] - roots[0]) > 1.0  # he ran, and it came along
+    assert np.linalg.norm(middles - hands, axis=1).max() < 1.0
+    assert (middles[:, 1] + kite.asset.height / 2).max() <= boy.asset.height + 1.0

@@ -524,6 +524,7 @@ class _Scan:
     weathers: list[tuple[int, Weather]] = field(default_factory=list)
     clothing: list[tuple[int, list[str]]] = field(default_factory=list)
     speech_tags: list[int] = field(default_factory=list)  # verbs right after a quotation: '"Hi," said Tom'
+    withs: list[int] = field(default_factory=list)  # where "with" stands: "a girl with a balloon"
 
     @property
     def says_something(self) -> bool:
@@ -630,6 +631,8 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
                 index = _read_phrase(scan, tokens, bindings, phrase, index, None if bare else word, after_preposition)
                 continue
         if word in _PREPOSITIONS:
+            if word == "with":
+                scan.withs.append(index)
             preposition_end = index + 1
             index += 1
             continue
@@ -782,6 +785,7 @@ def _merge_scans(first: _Clause, second: _Clause) -> _Scan:
         a.weathers + [(p + shift, weather) for p, weather in b.weathers],
         a.clothing + [(p + shift, modifiers) for p, modifiers in b.clothing],
         a.speech_tags + [p + shift for p in b.speech_tags],
+        a.withs + [p + shift for p in b.withs],
     )
 
 
@@ -825,6 +829,8 @@ _ACTION_SECONDS: dict[Verb, float] = {
 _OPENING_WORDS = 5
 _VEHICLES = frozenset({"car", "bus", "truck", "bicycle", "boat"})
 _HUMANS = frozenset({"person", "child", "elder"})
+_HOLDERS = _HUMANS | {"robot"}  # kinds with hands to hold a prop in
+_HOLD_VERBS = frozenset({"hold", "carry", "bring", "fetch"})  # whose object the doer holds: "she carries a bag"
 _OLD = frozenset({"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"})  # an old man is an elder
 _DEFINITE = frozenset({"the", "his", "her", "their", "its", "my", "our", "your", "this", "that", "'s"})
 
@@ -1235,14 +1241,14 @@ class _StoryReader:
                 actors = self._last_actors or [e for m, e in resolved if m.position < position][:1]
             if not actors:
                 continue
-            target = next(
-                (
-                    entity
-                    for mention, entity in resolved
-                    if position < mention.position < until and entity not in actors and not mention.possessor
-                ),
-                None,
-            )
+            after = [
+                entity
+                for mention, entity in resolved
+                if position < mention.position < until and entity not in actors and not mention.possessor
+            ]
+            if lemma in _HOLD_VERBS and after and self._kind.get(after[0]) not in CHARACTER_KINDS:
+                after = after[1:]  # what one carries is in hand: "brings a ball to the dog" goes to the dog
+            target = next(iter(after), None)
             for actor in dict.fromkeys(actors):
                 kind = self._kind.get(actor, "generic")
                 if lemma in TRANSFER_VERBS:
@@ -1286,6 +1292,38 @@ class _StoryReader:
             placement = Placement(subject=subject, relation=relation, reference=after[0])
             if placement not in location.placements:
                 location.placements.append(placement)
+        for prop, holder in self._held(scan, resolved, doers, location):
+            placement = Placement(subject=prop, relation=Relation.HELD_BY, reference=holder)
+            if placement not in location.placements:
+                location.placements.append(placement)
+
+    def _held(
+        self,
+        scan: _Scan,
+        resolved: list[tuple[_Mention, str]],
+        doers: list[tuple[int, list[str]]],
+        location: Location,
+    ) -> list[tuple[str, str]]:
+        """(prop, holder) pairs: the object of hold, carry, bring or fetch is in its doer's hand, and so is a prop
+        "with" whom it follows ("a girl with a red balloon", "Tom sees a girl with a balloon") or else the doer of
+        the verb before ("a boy runs to him with a kite"). Only people and robots hold things."""
+        props = {prop.id for prop in location.props} | set(self._carried.values())
+        pairs: list[tuple[int, list[str]]] = [
+            (at, actors) for at, actors in doers if any(p == at and lemma in _HOLD_VERBS for p, lemma, _ in scan.verbs)
+        ]
+        for at in scan.withs:
+            adjacent = [e for m, e in resolved if m.end == at and not m.after_preposition and e in self._gender]
+            before = [actors for verb, actors in doers if verb < at][-1:]
+            pairs.append((at, adjacent or (before[0] if before else [])))
+        verbs = [at for at, _, _ in scan.verbs]
+        held: list[tuple[str, str]] = []
+        for at, holders in pairs:
+            until = min([verb for verb in verbs if verb > at], default=10**9)
+            things = [e for m, e in resolved if at < m.position < until and not m.possessor]
+            holder = next(iter(holders), None)
+            if things and things[0] in props and holder is not None and self._kind.get(holder) in _HOLDERS:
+                held.append((things[0], holder))
+        return held
 
     def _subjects(self, actions: list[Action], resolved: list[tuple[_Mention, str]], location: Location) -> list[str]:
         """Who the camera keeps framed, main first: actors, their targets, then whoever else the clause names;

@@ -2,9 +2,11 @@
 
 :func:`place` puts every entity on the ground (or on top of another prop), honours the location's spatial
 relations relative to the scene's front (the default camera stands on +z looking at -z, so "left of" is -x and
-"in front of" is +z) and keeps footprints apart. :func:`build_tracks` turns each shot's actions at this location,
-on the one story timeline, into root keyframes and action clips; an object ends one shot where it starts its next
-one here, and stays put while the story is elsewhere.
+"in front of" is +z) and keeps footprints apart; a held prop rides in its holder's hand. :func:`build_tracks`
+turns each shot's actions at this location, on the one story timeline, into root keyframes and action clips; an
+object ends one shot where it starts its next one here, and stays put while the story is elsewhere. One who talks
+to or looks at something first walks up beside it (side by side as the front sees them; a long way passes in the
+cut before the shot) and turns to it cheated towards the front.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyreel.geometry import Array, smoothstep, yaw_towards
-from storyreel.schema import Action, Location, LocationKind, Relation, Storyboard, Verb
+from storyreel.schema import LANDMARK_HEIGHT, Action, Location, LocationKind, Relation, Storyboard, Verb
 from storyreel.world.environment import SEA_EDGE, SEA_LEVEL
 from storyreel.world.kinds import CHARACTER_KINDS, HABITATS, PEOPLE_KINDS
 from storyreel.world.rig import Asset, Clip, Track
@@ -26,8 +28,22 @@ DRIVE_SPEED = 6.0
 SWIM_SPEED = 1.0
 ROLL_SPEED = 4.0
 STEP = 0.1  # seconds between motion keyframes
+CUT_GAP = 1e-3  # seconds between the last key before a cut and a jump at it
 GAP = 0.3  # metres between footprints placed by a relation
 TURN_RATE = 5.0  # rad/s a body turns at most
+#: Big machines that stand for a place when tall, like a still thing (a ship at the quay, a train at the station).
+MACHINES = frozenset({"car", "bus", "truck", "boat", "ship", "train", "submarine", "plane", "helicopter"})
+#: (gap between footprints beyond which the actor first walks up to its target, gap it stops at) by verb.
+APPROACH = {Verb.TALK: (1.0, 0.5), Verb.LOOK: (0.5, 0.3), Verb.IDLE: (0.5, 0.3)}
+ACTION_HOLD = 1.0  # seconds of the action itself an approach leaves at the end of its time, where it can
+#: Seconds of walk an approach that opens a shot shows at most: the rest of the way passes in the cut, and it comes
+#: in from behind, diagonally towards the front, face seen.
+CUT_WALK = 1.0
+CHEAT = np.radians(50.0)  # most one turned to someone or something turns away from the front (+z, the camera)
+CHEAT_ALONE = np.radians(35.0)  # most one talking or looking with nobody to turn to turns away from the front
+CHEAT_TURN = 0.5  # seconds that turn takes
+#: A holder's right hand, as shares of its height in its own frame (facing +z, its right is -x).
+HAND = np.array([-0.16, 0.45, 0.08])
 #: Seat height as a share of the asset's height, for what one sits on.
 SEAT_SHARE = {
     "chair": 0.51,
@@ -105,7 +121,8 @@ def place(
     """Positions for ``entities`` (id -> asset, in a stable order): relations from ``location.placements`` first
     come first, footprints (``Asset.radius``) never overlap, everything inside the ``half``-wide action area."""
     rng = np.random.default_rng(seed)
-    relations = {p.subject: p for p in reversed(location.placements) if p.subject in entities}
+    ordered = sorted(reversed(location.placements), key=lambda p: p.relation is Relation.HELD_BY)  # held-by wins
+    relations = {p.subject: p for p in ordered if p.subject in entities}
     placed: dict[str, Placed] = {}
     characters = [name for name, asset in entities.items() if asset.kind in CHARACTER_KINDS]
 
@@ -135,6 +152,30 @@ def place(
     return {name: placed[name] for name in entities}
 
 
+def is_landmark(asset: Asset) -> bool:
+    """Whether ``asset`` is a landmark: a still thing (or a big machine) taller than :data:`LANDMARK_HEIGHT`."""
+    return asset.height > LANDMARK_HEIGHT and (asset.kind not in CHARACTER_KINDS or asset.kind in MACHINES)
+
+
+def holders(location: Location, entities: dict[str, Asset]) -> dict[str, str]:
+    """Held prop -> its holder, for the location's ``held-by`` placements among ``entities`` (the first for each
+    prop; none whose holder is itself held)."""
+    pairs: dict[str, str] = {}
+    for p in location.placements:
+        if p.relation is Relation.HELD_BY and {p.subject, p.reference} <= entities.keys():
+            pairs.setdefault(p.subject, p.reference)
+    return {prop: holder for prop, holder in pairs.items() if holder not in pairs}
+
+
+def hand_offset(holder: Asset, prop: Asset) -> Array:
+    """Where ``prop``'s root rides relative to its holder's root, in the holder's frame: its middle at the right
+    hand, clear of the body; never below the holder's feet (a prop taller than the holder is held lower)."""
+    offset = HAND * holder.height
+    offset[0] -= float(np.ptp(prop.bounds[:, 0])) / 2
+    offset[1] = max(offset[1] - prop.height / 2, 0.0)
+    return offset
+
+
 def _related(
     asset: Asset,
     relation: Relation,
@@ -146,6 +187,9 @@ def _related(
     half: float,
     location: LocationKind,
 ) -> Placed:
+    if relation is Relation.HELD_BY:
+        hand = _rotate(hand_offset(anchor_asset, asset), anchor.yaw)
+        return Placed(anchor.position + hand, anchor.yaw, support=anchor_name)
     if relation is Relation.ON:
         ahead = STAND_AHEAD.get(anchor_asset.kind, 0.0) * anchor_asset.height
         spot = anchor.position + ahead * np.array([np.sin(anchor.yaw), 0.0, np.cos(anchor.yaw)])
@@ -309,8 +353,10 @@ def build_tracks(
     seed: int = 0,
 ) -> dict[str, Track]:
     """A :class:`Track` per entity covering the whole story: the actions of each shot at ``location_id`` run on
-    ``[shot_start, shot_start + duration)``; several actions of one actor in a shot run one after another."""
+    ``[shot_start, shot_start + duration)``; several actions of one actor in a shot run one after another. A held
+    prop does nothing of its own: it rides in its holder's hand, and what turns to it turns to its holder."""
     rng = np.random.default_rng(seed)
+    held = holders(storyboard.location(location_id), entities)
     movers = {
         name: _Mover(
             entities[name],
@@ -321,6 +367,7 @@ def build_tracks(
             max_z=SEA_EDGE - entities[name].radius if p.support == "water" else np.inf,
         )
         for name, p in placed.items()
+        if name not in held
     }
     for mover in movers.values():
         mover.key(0.0, mover.position, mover.yaw)
@@ -329,9 +376,10 @@ def build_tracks(
             continue
         start = storyboard.shot_start(shot.id)
         end = start + shot.duration
-        actions = [a for a in shot.actions if a.actor in movers and (a.target is None or a.target in movers)]
+        unheld = [_unheld(a, held) for a in shot.actions]
+        actions = [a for a in unheld if a.actor in movers and (a.target is None or a.target in movers)]
         busy = {a.target for a in actions if a.verb is Verb.CHASE and a.target is not None}
-        for action in sorted(actions, key=lambda a: a.verb is not Verb.CHASE):
+        for action in sorted(actions, key=_order):
             if action.actor in busy and action.verb is not Verb.CHASE:
                 continue  # it is fleeing from a chaser this shot
             own = [a for a in actions if a.actor == action.actor]
@@ -341,7 +389,33 @@ def build_tracks(
         if shot.actions:
             for mover in movers.values():  # hold still to the end of the shot
                 mover.key(max(end, mover.times[-1]), mover.position, mover.yaw)
-    return {name: mover.track() for name, mover in movers.items()}
+    tracks = {name: mover.track() for name, mover in movers.items()}
+    for prop, holder in held.items():
+        tracks[prop] = _in_hand(tracks[holder], hand_offset(entities[holder], entities[prop]))
+    return {name: tracks[name] for name in placed}
+
+
+def _unheld(action: Action, held: dict[str, str]) -> Action:
+    """``action`` turned to the holder of a held target; to nothing when the actor holds it itself."""
+    if action.target not in held:
+        return action
+    holder = held[action.target]
+    return action.model_copy(update={"target": None if holder == action.actor else holder})
+
+
+def _order(action: Action) -> tuple[bool, bool]:
+    """Chasers first; those who turn to someone last, once it has gone where it goes this shot."""
+    return action.verb is not Verb.CHASE, action.verb in APPROACH and action.target is not None
+
+
+def _in_hand(holder: Track, offset: Array) -> Track:
+    """The track of a prop riding at ``offset`` (in the holder's frame) from the root of ``holder``'s track, keyed
+    at its keys and every :data:`STEP` between them; it hops with the holder."""
+    last = float(holder.times[-1])
+    times = np.union1d(holder.times, np.arange(0.0, last, STEP))
+    positions, yaws = Track(holder.times, holder.positions, holder.yaws).sample(times)
+    riding = positions + np.stack([_rotate(offset, yaw) for yaw in yaws])
+    return Track(times, riding, yaws, hops=list(holder.hops))
 
 
 def _act(
@@ -390,13 +464,79 @@ def _act(
             _roll(actor, t0, duration, actor.yaw, half)
     elif verb is Verb.SIT:
         _sit(actor, target, t0, duration, half, rng)
-    else:  # talk, look, idle: stay, turned to the target
+    else:  # talk, look, idle: walk up to the target if need be, and turn to it cheated towards the front
+        begin = t0
         if target is not None:
-            _face(actor, target.position, t0)
+            cut = t0 == storyboard.shot_start(shot_id)
+            begin += _approach(actor, target, verb, movers, t0, duration, half, cut)
+            _face(actor, target.position, begin, cheat=True)
             if verb is Verb.TALK and _idle_in_shot(storyboard, shot_id, action.target):
-                _face(target, actor.position, t0 + 0.3)  # the listener turns to the speaker
-        _settle(actor, t0, min(0.5, duration))
-        actor.clips.append(Clip(t0, t1, verb, rate=1.0))
+                _face(target, actor.position, begin + 0.3, cheat=True)  # the listener turns to the speaker
+        elif verb in (Verb.TALK, Verb.LOOK):
+            _turn(actor, float(np.clip(_wrap(actor.yaw), -CHEAT_ALONE, CHEAT_ALONE)), t0, CHEAT_TURN)
+        _settle(actor, begin, min(0.5, duration))
+        actor.clips.append(Clip(begin, t1, verb, rate=1.0))
+
+
+def _approach(
+    actor: _Mover,
+    target: _Mover,
+    verb: Verb,
+    movers: dict[str, _Mover],
+    t0: float,
+    duration: float,
+    half: float,
+    cut: bool,
+) -> float:
+    """Walk up beside ``target`` when it stands farther than the verb's conversational gap (not to a landmark,
+    nor for what flies or swims, nor off what the actor stands on); at a ``cut`` (``t0`` opens the shot) most of a
+    long way passes in the cut (:data:`CUT_WALK`). Returns how long the walk took."""
+    far, stop = APPROACH[verb]
+    afloat = any(HABITATS.get(m.asset.kind) is not None for m in (actor, target))
+    grounded = not afloat and abs(actor.floor - actor.rest) < 1e-6
+    gap = float(np.linalg.norm(target.position[[0, 2]] - actor.position[[0, 2]]))
+    gap -= actor.asset.radius + target.asset.radius
+    if is_landmark(target.asset) or not grounded or gap <= far:
+        return 0.0
+    goal = _standing_point(actor, target, stop, movers, half)
+    if cut and np.linalg.norm(goal - actor.position[[0, 2]]) > WALK_SPEED * CUT_WALK:
+        _enter(actor, target, goal, t0, half)
+    distance = float(np.linalg.norm(goal - actor.position[[0, 2]]))
+    speed = float(np.clip(distance / max(duration - ACTION_HOLD, 1e-3), WALK_SPEED, RUN_SPEED))
+    facing = _cheated(yaw_towards(target.position - np.array([goal[0], 0.0, goal[1]])))
+    moving = _walk_to(actor, goal, t0, speed, duration, facing)
+    actor.clips.append(Clip(t0, t0 + moving, Verb.WALK, rate=speed / (0.8 * max(actor.asset.height, 0.3))))
+    return moving
+
+
+def _enter(actor: _Mover, target: _Mover, goal: Array, t0: float, half: float) -> None:
+    """Put ``actor`` at ``t0`` where :data:`CUT_WALK` of walk brings it to ``goal``: behind it, on the side away
+    from ``target``, so it walks in diagonally towards the front and the target."""
+    side = 1.0 if goal[0] >= target.position[0] else -1.0
+    entry = goal + WALK_SPEED * CUT_WALK * np.array([side, -1.0]) / np.sqrt(2.0)
+    entry = np.clip(entry, -(half - actor.asset.radius), half - actor.asset.radius)
+    actor.key(t0 - CUT_GAP, actor.position, actor.yaw)
+    actor.key(t0, np.array([entry[0], actor.position[1], entry[1]]), _yaw2(goal - entry))
+
+
+def _standing_point(actor: _Mover, target: _Mover, stop: float, movers: dict[str, _Mover], half: float) -> Array:
+    """Where (x, z) ``actor`` stands beside ``target``: ``stop`` apart along x, on the side nearer the actor (the
+    two read side by side from the front), else the other side, farther out when something stands there."""
+    base = target.position[[0, 2]]
+    side = 1.0 if actor.position[0] >= base[0] else -1.0
+    radius = actor.asset.radius
+    reach = radius + target.asset.radius + stop
+    others = [
+        (m.position[[0, 2]], m.asset.radius)
+        for m in movers.values()
+        if m is not actor and m is not target and abs(m.position[1] - actor.floor) < actor.asset.height
+    ]
+    candidates = [base + np.array([s * (reach + extra), 0.0]) for extra in (0.0, 0.5, 1.0, 2.0) for s in (side, -side)]
+    for spot in candidates:
+        inside = bool(np.all(np.abs(spot) <= max(half - radius, 0.0)))
+        if inside and all(np.linalg.norm(spot - where) >= radius + r + 0.05 for where, r in others):
+            return spot
+    return candidates[0]
 
 
 def _idle_in_shot(storyboard: Storyboard, shot_id: str, name: str | None) -> bool:
@@ -404,14 +544,23 @@ def _idle_in_shot(storyboard: Storyboard, shot_id: str, name: str | None) -> boo
     return name is not None and all(a.actor != name for a in shot.actions)
 
 
-def _face(mover: _Mover, point: Array, t0: float) -> None:
+def _face(mover: _Mover, point: Array, t0: float, *, cheat: bool = False) -> None:
+    """Turn to ``point`` from ``t0``; cheated, at most :data:`CHEAT` away from the front (+z) on its side."""
     direction = point - mover.position
     if np.hypot(direction[0], direction[2]) < 1e-6:
         return
-    yaw = yaw_towards(direction)
-    turn = abs(_wrap(yaw - mover.yaw))
+    yaw = _cheated(yaw_towards(direction)) if cheat else yaw_towards(direction)
+    _turn(mover, yaw, t0, max(abs(_wrap(yaw - mover.yaw)) / TURN_RATE * 2, 0.1))
+
+
+def _cheated(yaw: float) -> float:
+    """``yaw`` turned towards the front (+z) to at most :data:`CHEAT` from it, on its side."""
+    return float(np.clip(_wrap(yaw), -CHEAT, CHEAT))
+
+
+def _turn(mover: _Mover, yaw: float, t0: float, seconds: float) -> None:
     mover.key(t0, mover.position, mover.yaw)
-    mover.key(t0 + max(turn / TURN_RATE * 2, 0.1), mover.position, yaw)
+    mover.key(t0 + seconds, mover.position, yaw)
 
 
 def _settle(mover: _Mover, t0: float, ease: float) -> None:
@@ -437,16 +586,10 @@ def _travel(
     start = np.array([mover.position[0], mover.position[2]])
     floor = mover.floor = mover.rest
     if target is not None:
-        goal = target.position[[0, 2]]
-        offset = goal - start
+        offset = target.position[[0, 2]] - start
         distance = float(np.linalg.norm(offset))
         stop = max(distance - (mover.asset.radius + target.asset.radius + GAP) * 0.8, 0.0)
-        moving = min(stop / speed, duration)
-        offsets = np.arange(1, int(np.ceil(moving / STEP)) + 1) * STEP
-        offsets = np.minimum(offsets, moving)
-        direction = offset / max(distance, 1e-9)
-        ground = start + np.outer(offsets * speed, direction)
-        mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], floor, 0.5))
+        moving = _walk_to(mover, start + offset / max(distance, 1e-9) * stop, t0, speed, duration)
         if distance > 1e-6:
             _face(mover, target.position, t0 + moving)
         return moving
@@ -454,6 +597,27 @@ def _travel(
     offsets, ground, headings = _steer(start, mover.yaw, np.full(_steps(duration), speed), half, bend, 1.5)
     mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], floor, 0.5), headings)
     return duration
+
+
+def _walk_to(
+    mover: _Mover, goal: Array, t0: float, speed: float, duration: float, arrive_yaw: float | None = None
+) -> float:
+    """Go straight towards ``goal`` (x, z) at ``speed`` for at most ``duration``, easing onto the resting height;
+    facing the way it goes, or turning to ``arrive_yaw`` in time to arrive facing it. Returns how long it moved."""
+    start = mover.position[[0, 2]]
+    offset = goal - start
+    distance = float(np.linalg.norm(offset))
+    moving = min(distance / speed, duration)
+    offsets = np.minimum(np.arange(1, int(np.ceil(moving / STEP)) + 1) * STEP, moving)
+    ground = start + np.outer(offsets * speed, offset / max(distance, 1e-9))
+    headings = None
+    if arrive_yaw is not None and distance > 1e-6:
+        travel = _yaw2(offset)
+        lead = abs(_wrap(arrive_yaw - travel)) / TURN_RATE + STEP
+        headings = np.where(offsets >= moving - lead, arrive_yaw, travel)
+    mover.floor = mover.rest
+    mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], mover.floor, 0.5), headings)
+    return moving
 
 
 def _chase(chaser: _Mover, target: _Mover, t0: float, duration: float, half: float, rng: np.random.Generator) -> None:
@@ -623,6 +787,12 @@ def _headings(points: Array, yaw: float) -> Array:
     if len(points) > 1:
         headings[0] = headings[1]
     return np.array(headings)
+
+
+def _rotate(offset: Array, yaw: float) -> Array:
+    """``offset`` (x, y, z) in a frame turned by ``yaw`` about +y, in the world's axes."""
+    c, s = np.cos(yaw), np.sin(yaw)
+    return np.array([c * offset[0] + s * offset[2], offset[1], c * offset[2] - s * offset[0]])
 
 
 def _yaw2(direction: Array) -> float:
