@@ -25,7 +25,7 @@ from pydantic import (
 
 from storyreel.errors import UserError
 
-SCHEMA_VERSION = "1.2"  # 1.1: fps, resolution and style left the storyboard; 1.2: a shot says what must be seen
+SCHEMA_VERSION = "1.2"  # 1.1: fps, resolution, style left the storyboard; 1.2: what must be seen, held props
 
 
 class _Model(BaseModel):
