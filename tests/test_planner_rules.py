@@ -11,6 +11,7 @@ from storyreel.planners.coverage import CLOSE_SIZES
 from storyreel.planners.lexicon import NOUN_KINDS
 from storyreel.planners.rules import MAX_SHOTS, MAX_STORY_CHARS, StoryError, plan_story
 from storyreel.schema import (
+    Action,
     CameraAngle,
     CameraMove,
     Coverage,
@@ -240,7 +241,13 @@ def test_props_with_someone_or_carried_are_held(story: str, held: tuple[str, str
 
 def test_a_dog_with_a_ball_holds_nothing() -> None:
     board = plan_story("A dog with a ball runs in the park.")
-    assert not board.locations[0].placements
+    assert all(p.relation is not Relation.HELD_BY for p in board.locations[0].placements)
+
+
+def test_what_a_sentence_names_together_stands_together() -> None:
+    board = plan_story("The old woman feeds the bird bread at the table. A dragon flies over the tower.")
+    placements = {(p.subject, p.relation, p.reference) for p in board.locations[0].placements}
+    assert placements == {("bread", Relation.NEXT_TO, "woman"), ("table", Relation.NEXT_TO, "woman")}
 
 
 def test_thing_before_a_spatial_phrase_is_placed() -> None:
@@ -601,3 +608,8 @@ def test_looking_at_the_camera_turns_to_the_viewer() -> None:
     board = plan_story("An astronaut floats beside the rocket. She waves at the camera.")
     assert "camera" not in {prop.kind for location in board.locations for prop in location.props}
     assert board.shots[1].subjects == ["astronaut"]
+
+
+def test_a_thrown_ball_rolls_to_whom_it_is_thrown() -> None:
+    actions = plan_story("A boy throws a red ball to his dog in the garden.").shots[0].actions
+    assert Action(actor="ball", verb=Verb.ROLL, target="dog") in actions

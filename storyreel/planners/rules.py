@@ -1253,9 +1253,19 @@ class _StoryReader:
                 kind = self._kind.get(actor, "generic")
                 if lemma in TRANSFER_VERBS:
                     if target is not None:
+                        recipient = next(  # "throws a ball to his dog": the ball rolls to the dog
+                            (
+                                entity
+                                for mention, entity in resolved
+                                if position < mention.position < until
+                                and entity not in (*actors, target)
+                                and not mention.possessor
+                            ),
+                            None,
+                        )
                         actions += [
                             Action(actor=actor, verb=Verb.LOOK, target=target),
-                            Action(actor=target, verb=Verb.ROLL),
+                            Action(actor=target, verb=Verb.ROLL, target=recipient),
                         ]
                     else:
                         actions.append(Action(actor=actor, verb=Verb.JUMP))
@@ -1296,6 +1306,25 @@ class _StoryReader:
             placement = Placement(subject=prop, relation=Relation.HELD_BY, reference=holder)
             if placement not in location.placements:
                 location.placements.append(placement)
+        for prop, doer in self._at_hand(resolved, doers, location):
+            location.placements.append(Placement(subject=prop, relation=Relation.NEXT_TO, reference=doer))
+
+    def _at_hand(
+        self, resolved: list[tuple[_Mention, str]], doers: list[tuple[int, list[str]]], location: Location
+    ) -> list[tuple[str, str]]:
+        """(prop, doer) pairs: a prop the clause brings in that nothing places stands by the clause's first doer (or
+        its first character, when no verb the planner acts names one), so that what a sentence names together is
+        filmed together ("eats his soup at the table", "feeds it bread"). Landmarks (a tower, a house) stay where
+        the layout puts them."""
+        named = [actors[0] for _, actors in doers] + [entity for _, entity in resolved]  # "feeds it bread": no verb
+        doer = next((entity for entity in named if self._kind.get(entity) in CHARACTER_KINDS), None)
+        if doer is None:
+            return []
+        placed = {p.subject for p in location.placements} | {p.reference for p in location.placements}
+        filmed = {entity for shot in self.shots if shot.location == location.id for entity in shot.subjects}
+        kinds = {prop.id: prop.kind for prop in location.props}
+        fresh = dict.fromkeys(entity for _, entity in resolved if entity in kinds)
+        return [(prop, doer) for prop in fresh if prop not in placed | filmed and not Subject(kinds[prop]).landmark]
 
     def _held(
         self,
