@@ -42,7 +42,7 @@ A = RevisionAction
 ACTIONS: dict[str, tuple[RevisionAction, ...]] = {
     "face_shown": (A.FACE_SUBJECT, A.MOVE_CAMERA, A.RESEED_CAMERA),
     "rule_180": (A.CROSS_BACK,),
-    "all_subjects_shown": (A.WIDER_SHOT, A.STAND_BACK, A.RESEED_CAMERA),
+    "all_subjects_shown": (A.WIDER_SHOT, A.STAND_BACK, A.TIGHTER_SHOT, A.RESEED_CAMERA),
     "action_shown": (A.FOLLOW_SUBJECT, A.WIDER_SHOT, A.TIGHTER_SHOT, A.RESEED_CAMERA),
     "framing": (A.RESEED_CAMERA, A.STAND_BACK, A.WIDER_SHOT, A.TIGHTER_SHOT, A.STEADY_CAMERA, A.FOLLOW_SUBJECT),
     "occlusion": (A.RAISE_CAMERA, A.MOVE_CAMERA, A.RESEED_CAMERA),

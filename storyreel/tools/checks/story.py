@@ -19,7 +19,7 @@ from storyreel.schema import MOVING_VERBS, CameraPath, CheckResult, RevisionActi
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.framing import MIN_SUBJECT_SHARE, MIN_SUBJECT_SPAN
 from storyreel.tools.checks.result import check_result, frames_text, suggest
-from storyreel.tools.checks.screen import extent, project, wider
+from storyreel.tools.checks.screen import extent, project, tighter, wider
 from storyreel.tools.render.frames import FrameSet
 from storyreel.world.world import World, WorldObject
 
@@ -122,6 +122,10 @@ def all_subjects_shown(frames: FrameSet, shot: Shot) -> CheckResult:
         )
     elif out >= small:
         suggestion = suggest(RevisionAction.STAND_BACK, f"give the frame room for {worst}")
+    elif tighter(shot.size) != shot.size:
+        suggestion = suggest(
+            RevisionAction.TIGHTER_SHOT, f"film {tighter(shot.size).value} so that {worst} is large enough to read"
+        )
     else:
         suggestion = suggest(RevisionAction.RESEED_CAMERA, f"film from another view where {worst} reads")
     return check_result(name, shot.id, score, SHOWN_THRESHOLD, True, detail, suggestion, missing)
