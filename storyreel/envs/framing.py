@@ -22,12 +22,17 @@ from numpy.typing import NDArray
 from storyreel import geometry
 from storyreel.geometry import Array
 from storyreel.schema import AIM_HEIGHT, ELEVATION, FIELD_OF_VIEW, FIT_SPREAD, FRAME_SPAN, CameraMove, Shot
-from storyreel.world.world import World
+from storyreel.world.world import World, WorldObject
 
 STILL_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # the camera stands; it only turns
 MOVES = tuple(CameraMove)
 ORBIT_SWEEP = 1.2  # radians an orbit turns over the shot
 VERTICAL_ROOM = 0.9  # share of the frame's height the framed subjects may fill top to bottom
+# Legibility: the baseline director's frame closes in until the smallest framed subject (its height; a flat thing,
+# lower than FLAT_RATIO of its largest dimension, by that dimension) spans LEGIBLE_SPAN of the frame's height;
+# subjects_framed and all_subjects_shown need 0.05, the rest is room for a subject off the aim's depth.
+LEGIBLE_SPAN = 0.08
+FLAT_RATIO = 0.5
 LANDMARK_HEIGHT = 2.5  # metres: a still thing taller than this says where a shot is; it is not framed whole
 CRANE_RISE = 35.0  # degrees a crane rises over the shot, from 10 below the requested angle
 MIN_CAMERA_HEIGHT = 0.3
@@ -223,6 +228,25 @@ def vertical_span(world: World, names: list[str], aim: Array, times: Array) -> f
         if index:
             reach = max(reach, float(np.max(aim[:, 1] - (centres - half))))
     return 2 * reach / VERTICAL_ROOM
+
+
+def legible_size(obj: WorldObject) -> float:
+    """The size (metres) by which ``obj`` reads on screen: its height, or a flat thing's largest dimension."""
+    extents = (obj.asset.bounds[1] - obj.asset.bounds[0]) * obj.scale
+    largest = float(np.max(extents))
+    return largest if extents[1] < FLAT_RATIO * largest else float(extents[1])
+
+
+def frame_height(world: World, shot: Shot, names: list[str], fit: float) -> float:
+    """The height (metres at the aim) of the baseline director's frame of ``names``, the first the main subject:
+    the one the shot's size asks for (``FRAME_SPAN`` of the main subject), closer while the smallest subject would
+    not read (``LEGIBLE_SPAN``) as long as the main subject still fits whole (or at its size, in a medium or closer
+    shot), and never tighter than ``fit``, the height that keeps every subject inside the frame."""
+    height = world.object(names[0]).height()
+    span = FRAME_SPAN[shot.size] * height
+    legible = min(legible_size(world.object(name)) for name in names) / LEGIBLE_SPAN
+    whole = min(span, height / VERTICAL_ROOM)
+    return max(min(span, legible), whole, fit)
 
 
 def object_centres(world: World, name: str, times: Array) -> Array:

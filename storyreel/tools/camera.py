@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyreel import geometry
-from storyreel.envs.framing import VERTICAL_ROOM, framed_subjects, vertical_span
+from storyreel.envs.framing import frame_height, framed_subjects, vertical_span
 from storyreel.geometry import Array
 from storyreel.schema import (
     AIM_HEIGHT,
@@ -26,7 +26,6 @@ from storyreel.schema import (
     ELEVATION,
     FIELD_OF_VIEW,
     FIT_SPREAD,
-    FRAME_SPAN,
     CameraMove,
     CameraPath,
     Coverage,
@@ -63,11 +62,6 @@ FACE_WEIGHT = 1.2
 FACE_SAMPLES = 7
 FACE_AIMS = np.radians([-20.0, 20.0])  # besides the fixed candidates, views this far either side of an owed face
 FRONT_SIDE = np.pi / 2  # radians an azimuth may lie off +z: the camera stays on the scene's front (180-degree rule)
-# Legibility: the distance keeps the smallest framed subject (its height; a flat thing, lower than FLAT_RATIO of its
-# largest dimension, by that dimension) at LEGIBLE_SPAN of the frame's height at least; subjects_framed and
-# all_subjects_shown need 0.05, the rest is room for a subject off the aim's depth and for the lens's edges.
-LEGIBLE_SPAN = 0.08
-FLAT_RATIO = 0.5
 # Over the shoulder: the camera looks past the listener, its line to the speaker passing OTS_BESIDE metres beside
 # the listener's head (clear of head and shoulder, whose half-width is about 0.25 m) and standing at least
 # OTS_BEHIND metres behind it, so the listener is a shoulder at the frame's edge.
@@ -242,32 +236,20 @@ def _framing(world: World, shot: Shot, times: Array, aspect: float) -> Framing:
         return Framing(aim=aim, distance=12.0, fov_y=fov_y)
     objects = [world.object(name) for name in names]
     centres = np.stack([[obj.center(t) for t in times] for obj in objects])  # (S, N, 3)
-    height = objects[0].height()  # the main subject sets the size; the others only have to fit
+    height = objects[0].height()  # the main subject sets the size; the others have to fit and read
     aim = centres.mean(axis=0)
     aim[:, 1] += (AIM_HEIGHT[shot.size] - 0.5) * height  # medium and closer shots keep the head's room
     # Two passes of a moving average about a second long (a triangular filter): starts, stops and hops of the
     # subject reach the camera as smooth curves, not as jolts.
     window = max(3, min(len(times) // 3, round(1.0 / max(times[1] - times[0], 1e-6)) if len(times) > 1 else 3)) | 1
     aim = geometry.smooth_series(geometry.smooth_series(aim, window), window)
-    span = FRAME_SPAN[shot.size] * height
     spread = float(np.max(np.linalg.norm(centres - centres.mean(axis=0), axis=2))) if len(objects) > 1 else 0.0
     fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical_span(world, names, aim, times))
-    legible = min(_legible_size(obj) for obj in objects) / LEGIBLE_SPAN
-    whole = min(span, height / VERTICAL_ROOM)  # tighter than this the main subject would overflow its size
-    # Every subject stays inside the frame (fit) and the main one at its size, except that the frame closes in
-    # until the smallest subject reads, as far as the main subject and the fit allow.
-    needed = max(min(span, legible), whole, fit)
+    needed = frame_height(world, shot, names, fit)
     distance = needed / (2 * half_tan)
     if distance < MIN_DISTANCE:  # a close shot of a small subject: a longer lens, not a camera in its face
         fov_y = float(np.degrees(2 * np.arctan(needed / (2 * MIN_DISTANCE))))
     return Framing(aim=aim, distance=float(np.clip(distance, MIN_DISTANCE, 80.0)), fov_y=fov_y)
-
-
-def _legible_size(obj: WorldObject) -> float:
-    """The size (metres) by which ``obj`` reads on screen: its height, or a flat thing's largest dimension."""
-    extents = (obj.asset.bounds[1] - obj.asset.bounds[0]) * obj.scale
-    largest = float(np.max(extents))
-    return largest if extents[1] < FLAT_RATIO * largest else float(extents[1])
 
 
 def _offset(azimuth: float, elevation_deg: float, distance: float) -> Array:
