@@ -30,10 +30,10 @@ ORBIT_SWEEP = 1.2  # radians an orbit turns over the shot
 VERTICAL_ROOM = 0.9  # share of the frame's height the framed subjects may fill top to bottom
 # Legibility: the baseline director's frame closes in until the smallest framed subject (its height; a flat thing,
 # lower than FLAT_RATIO of its largest dimension, by that dimension) spans LEGIBLE_SPAN of the frame's height.
-# subjects_framed and all_subjects_shown need 0.05; the 30 % over it holds a subject a metre behind the aim of a
-# wide shot. More (0.08) tightens the calibration park's wide shot of a 0.45 m dog so far that the cut to the
-# medium shot after it changes the size too little for rule_30.
-LEGIBLE_SPAN = 0.065
+# subjects_framed and all_subjects_shown need 0.05; the 20 % over it is for the subject's own turns and the lens's
+# edges (its depth behind the aim is allowed for apart). More (0.08) tightens the calibration park's wide shot of
+# a 0.45 m dog so far that the cut to the medium shot after it changes the size too little for rule_30.
+LEGIBLE_SPAN = 0.06
 FLAT_RATIO = 0.5
 LANDMARK_HEIGHT = 2.5  # metres: a still thing taller than this says where a shot is; it is not framed whole
 CRANE_RISE = 35.0  # degrees a crane rises over the shot, from 10 below the requested angle
@@ -239,14 +239,21 @@ def legible_size(obj: WorldObject) -> float:
     return largest if extents[1] < FLAT_RATIO * largest else float(extents[1])
 
 
-def frame_height(world: World, shot: Shot, names: list[str], fit: float) -> float:
+def frame_height(world: World, shot: Shot, names: list[str], fit: float, depths: Array | None = None) -> float:
     """The height (metres at the aim) of the baseline director's frame of ``names``, the first the main subject:
     the one the shot's size asks for (``FRAME_SPAN`` of the main subject), closer while the smallest subject would
     not read (``LEGIBLE_SPAN``) as long as the main subject still fits whole (or at its size, in a medium or closer
-    shot), and never tighter than ``fit``, the height that keeps every subject inside the frame."""
+    shot), and never tighter than ``fit``, the height that keeps every subject inside the frame. ``depths``: how
+    far (metres) each subject stands behind the aim along the view, once the view is known (farther reads
+    smaller)."""
     height = world.object(names[0]).height()
     span = FRAME_SPAN[shot.size] * height
-    legible = min(legible_size(world.object(name)) for name in names) / LEGIBLE_SPAN
+    depths = np.zeros(len(names)) if depths is None else depths
+    widening = 2 * np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2)  # frame height per metre of distance
+    legible = min(
+        legible_size(world.object(name)) / LEGIBLE_SPAN - widening * float(depth)
+        for name, depth in zip(names, depths, strict=True)
+    )
     whole = min(span, height / VERTICAL_ROOM)
     return max(min(span, legible), whole, fit)
 

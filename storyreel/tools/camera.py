@@ -138,14 +138,17 @@ def _view(
 ) -> tuple[Framing, float, float]:
     """The framing and the view (azimuth, elevation) the shot's coverage asks for: over the listener's shoulder
     where that view lies on the front side (else a two-shot of both), otherwise the clearest view of the framed
-    subjects. ``distance_scale`` backs the camera off (or in) from the framing's distance."""
+    subjects, framed again once the view says how far behind the aim each subject stands. ``distance_scale``
+    backs the camera off (or in) from the framing's distance."""
     if shot.coverage is Coverage.OVER_THE_SHOULDER and len(shot.subjects) > 1:
         view = _over_the_shoulder(world, shot, _scaled(_framing(world, shot, times, aspect), distance_scale), times)
         if view is not None:
             return view
         shot = shot.model_copy(update={"coverage": Coverage.TWO_SHOT})
     framing = _scaled(_framing(world, shot, times, aspect), distance_scale)
-    return (framing, *_clearest_view(world, shot, framing, times, seed))
+    azimuth, elevation = _clearest_view(world, shot, framing, times, seed)
+    framing = _scaled(_framing(world, shot, times, aspect, (azimuth, elevation)), distance_scale)
+    return framing, azimuth, elevation
 
 
 def _scaled(framing: Framing, distance_scale: float) -> Framing:
@@ -226,8 +229,10 @@ def directed_shot(shot: Shot, direction: ShotDirection) -> Shot:
     return shot.model_copy(update={key: value for key, value in update.items() if value is not None})
 
 
-def _framing(world: World, shot: Shot, times: Array, aspect: float) -> Framing:
-    """Aim at the subjects' (smoothed) centre and back off until the requested size fills the frame."""
+def _framing(world: World, shot: Shot, times: Array, aspect: float, view: tuple[float, float] | None = None) -> Framing:
+    """Aim at the subjects' (smoothed) centre and back off until the requested size fills the frame and every
+    subject reads (``envs.framing.frame_height``); with the ``view`` (azimuth, elevation) known, a subject behind
+    the aim brings the camera closer."""
     names = framed_subjects(world, shot)
     fov_y = FIELD_OF_VIEW[shot.size]
     half_tan = np.tan(np.radians(fov_y) / 2)
@@ -245,7 +250,11 @@ def _framing(world: World, shot: Shot, times: Array, aspect: float) -> Framing:
     aim = geometry.smooth_series(geometry.smooth_series(aim, window), window)
     spread = float(np.max(np.linalg.norm(centres - centres.mean(axis=0), axis=2))) if len(objects) > 1 else 0.0
     fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical_span(world, names, aim, times))
-    needed = frame_height(world, shot, names, fit)
+    depths = None
+    if view is not None:  # the farthest each subject gets behind the aim along the view
+        forward = -_offset(view[0], view[1], 1.0)
+        depths = np.max((centres - aim[None]) @ forward, axis=1)
+    needed = frame_height(world, shot, names, fit, depths)
     distance = needed / (2 * half_tan)
     if distance < MIN_DISTANCE:  # a close shot of a small subject: a longer lens, not a camera in its face
         fov_y = float(np.degrees(2 * np.arctan(needed / (2 * MIN_DISTANCE))))
