@@ -249,11 +249,19 @@ def _framing(world: World, shot: Shot, times: Array, aspect: float, view: tuple[
     window = max(3, min(len(times) // 3, round(1.0 / max(times[1] - times[0], 1e-6)) if len(times) > 1 else 3)) | 1
     aim = geometry.smooth_series(geometry.smooth_series(aim, window), window)
     spread = float(np.max(np.linalg.norm(centres - centres.mean(axis=0), axis=2))) if len(objects) > 1 else 0.0
-    fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical_span(world, names, aim, times))
+    vertical = vertical_span(world, names, aim, times)
+    fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical)
     depths = None
-    if view is not None:  # the farthest each subject gets behind the aim along the view
+    if view is not None:
+        # Along the view a subject behind the aim reads smaller, and one in front of it needs more room: the
+        # frame at its depth is narrower by 2 tan(fov / 2) per metre.
         forward = -_offset(view[0], view[1], 1.0)
-        depths = np.max((centres - aim[None]) @ forward, axis=1)
+        right = np.array([forward[2], 0.0, -forward[0]]) / max(float(np.hypot(forward[0], forward[2])), 1e-9)
+        along = (centres - aim[None]) @ forward  # (S, N): metres behind the aim
+        depths = np.max(along, axis=1)
+        nearer = 2 * half_tan * np.max(-along, axis=1)
+        across = FIT_SPREAD * np.max(np.abs((centres - aim[None]) @ right), axis=1) / max(aspect, 1e-3)
+        fit = max(fit, float(np.max(across + nearer)), vertical + float(np.max(nearer)))
     needed = frame_height(world, shot, names, fit, depths)
     distance = needed / (2 * half_tan)
     if distance < MIN_DISTANCE:  # a close shot of a small subject: a longer lens, not a camera in its face
