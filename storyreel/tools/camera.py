@@ -1,14 +1,18 @@
-"""Camera direction: turn a shot's request (size, angle, move) into a per-frame :class:`CameraPath`.
+"""Camera direction: turn a shot's request (size, angle, move, coverage) into a per-frame :class:`CameraPath`.
 
 ``direct_camera`` is the one entry point; a :class:`ShotDirection` carries the agent's revisions on top of the
 shot (another seed, size or move, a raised or swung or backed-off camera, a side of the line of action).
 ``director="rl"`` runs the shipped RL policy (``camera_policy.py``);
 ``director="baseline"`` (the run's default) runs the baseline below (it still scores better than the
-policy on the held-out benchmark, ``bench/bench_camera.py``, so it directs until a policy beats it): a director
-that frames the shot's subjects at the requested size, places the camera on the scene's front side (so cuts
-between shots of one location respect the 180-degree rule), picks among a few candidate views the one with the
-fewest occluded rays that runs into nothing and sees the subject's front, then plays the requested move with
-eased starts and stops.
+policy on the held-out benchmark, ``bench/bench_camera.py``, so it directs until a policy beats it). It frames the
+shot's subjects at the requested size, closer where the smallest of them would not read
+(``envs.framing.frame_height``), and places the camera on the scene's front side (so cuts between shots of one
+location respect the 180-degree rule). Among a few candidate views, and views beside each face the shot owes
+(``world.faces.faces_owed``), it picks the one that keeps every owed face turned to the camera over the shot, with
+the fewest occluded rays, a path that runs into nothing, and a view of the subject's front; a two-shot holds its
+subjects side by side, an over-the-shoulder shot looks past the listener onto the speaker (a two-shot where no
+such view lies on the front side). With the view chosen it frames again, allowing for each subject's depth along
+the view, then plays the requested move with eased starts and stops.
 """
 
 from __future__ import annotations
