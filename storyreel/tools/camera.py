@@ -189,8 +189,8 @@ def _over_the_shoulder(world: World, shot: Shot, framing: Framing, times: Array)
             views.append((blocked + 0.1 * (1.0 - np.cos(azimuth)), azimuth))
     if not views:
         return None
-    frame_height = 2 * framing.distance * np.tan(np.radians(framing.fov_y) / 2)
-    fov_y = float(np.degrees(2 * np.arctan(frame_height / (2 * distance))))
+    at_aim = 2 * framing.distance * np.tan(np.radians(framing.fov_y) / 2)  # the frame's height the size asks for
+    fov_y = float(np.degrees(2 * np.arctan(at_aim / (2 * distance))))
     return Framing(aim=framing.aim, distance=distance, fov_y=fov_y), min(views)[1], elevation
 
 
@@ -236,7 +236,7 @@ def directed_shot(shot: Shot, direction: ShotDirection) -> Shot:
 def _framing(world: World, shot: Shot, times: Array, aspect: float, view: tuple[float, float] | None = None) -> Framing:
     """Aim at the subjects' (smoothed) centre and back off until the requested size fills the frame and every
     subject reads (``envs.framing.frame_height``); with the ``view`` (azimuth, elevation) known, a subject behind
-    the aim brings the camera closer."""
+    the aim brings the camera closer and one in front of it takes more room."""
     names = framed_subjects(world, shot)
     fov_y = FIELD_OF_VIEW[shot.size]
     half_tan = np.tan(np.radians(fov_y) / 2)
