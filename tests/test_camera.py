@@ -221,3 +221,16 @@ def test_over_the_shoulder_without_a_front_side_view_falls_back_to_a_two_shot():
     for name in ("mia", "ben"):
         pixel, depth = _project(path, 12, world.object(name).center(1.0))
         assert depth > 0 and 0 <= pixel[0] <= WIDTH and 0 <= pixel[1] <= HEIGHT
+
+
+def test_an_insert_frames_a_thing_whole_and_close():
+    ball = Prop(id="ball", name="ball", kind="ball")
+    shot = _shot(size=ShotSize.CLOSE_UP, subjects=["ball"], coverage=Coverage.INSERT)
+    world = _world(shot, [ball], [Placement(subject="ball", relation=Relation.NEXT_TO, reference="mia")])
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, director="baseline")
+    obj = world.object("ball")
+    centre, half = obj.center(1.0), np.array([0.0, obj.height() / 2, 0.0])
+    top, _ = _project(path, 12, centre + half)
+    bottom, _ = _project(path, 12, centre - half)
+    assert top[1] >= 0 and bottom[1] <= HEIGHT  # whole, not cropped to a "head"
+    assert (bottom[1] - top[1]) / HEIGHT > 0.5

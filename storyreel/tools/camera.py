@@ -22,10 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyreel import geometry
-from storyreel.envs.framing import frame_height, framed_subjects, vertical_span
+from storyreel.envs.framing import aim_lift, frame_height, framed_subjects, vertical_span
 from storyreel.geometry import Array
 from storyreel.schema import (
-    AIM_HEIGHT,
     DEFAULT_DIRECTOR,
     ELEVATION,
     FIELD_OF_VIEW,
@@ -245,9 +244,8 @@ def _framing(world: World, shot: Shot, times: Array, aspect: float, view: tuple[
         return Framing(aim=aim, distance=12.0, fov_y=fov_y)
     objects = [world.object(name) for name in names]
     centres = np.stack([[obj.center(t) for t in times] for obj in objects])  # (S, N, 3)
-    height = objects[0].height()  # the main subject sets the size; the others have to fit and read
     aim = centres.mean(axis=0)
-    aim[:, 1] += (AIM_HEIGHT[shot.size] - 0.5) * height  # medium and closer shots keep the head's room
+    aim[:, 1] += aim_lift(world, shot, names[0])  # medium and closer shots keep the head's room
     # Two passes of a moving average about a second long (a triangular filter): starts, stops and hops of the
     # subject reach the camera as smooth curves, not as jolts.
     window = max(3, min(len(times) // 3, round(1.0 / max(times[1] - times[0], 1e-6)) if len(times) > 1 else 3)) | 1

@@ -13,10 +13,16 @@ import trimesh
 from numpy.typing import NDArray
 
 from storyreel import geometry
-from storyreel.envs.framing import distance_factor, frame_height, framed_subjects, object_centres, vertical_span
+from storyreel.envs.framing import (
+    aim_lift,
+    distance_factor,
+    frame_height,
+    framed_subjects,
+    object_centres,
+    vertical_span,
+)
 from storyreel.geometry import Array
 from storyreel.schema import (
-    AIM_HEIGHT,
     FIT_SPREAD,
     CameraMove,
     CameraPath,
@@ -194,7 +200,7 @@ def framing(
     height = world.object(names[0]).height()
     aim = centres.mean(axis=0)
     spread = float(np.max(np.linalg.norm(centres - aim[None], axis=2)))
-    aim[:, 1] += (AIM_HEIGHT[shot.size] - 0.5) * height
+    aim[:, 1] += aim_lift(world, shot, names[0])
     fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical_span(world, names, aim, times))
     share = height / frame_height(world, shot, names, fit)  # of the frame's height the main subject fills
     half = np.array([0.0, height / 2, 0.0])
