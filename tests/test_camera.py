@@ -18,6 +18,7 @@ from storyreel.schema import (
     Placement,
     Prop,
     Relation,
+    Seen,
     Shot,
     ShotSize,
     Storyboard,
@@ -25,7 +26,7 @@ from storyreel.schema import (
 from storyreel.tools import camera
 from storyreel.tools.camera import direct_camera
 from storyreel.tools.scene import build_world
-from storyreel.world.faces import face_angles, head_poses
+from storyreel.world.faces import face_angles, faces_owed, head_poses
 from storyreel.world.rig import Track
 
 WIDTH, HEIGHT = 320, 180
@@ -234,3 +235,14 @@ def test_an_insert_frames_a_thing_whole_and_close():
     bottom, _ = _project(path, 12, centre - half)
     assert top[1] >= 0 and bottom[1] <= HEIGHT  # whole, not cropped to a "head"
     assert (bottom[1] - top[1]) / HEIGHT > 0.5
+
+
+def test_faces_owed_by_speech_close_size_or_a_face_mark():
+    wide = _shot(size=ShotSize.WIDE)
+    world = _world(wide)
+    assert faces_owed(wide, world) == []
+    assert faces_owed(_shot(size=ShotSize.MEDIUM), world) == ["mia"]
+    assert faces_owed(_shot(size=ShotSize.WIDE, actions=[Action(actor="mia", verb="talk")]), world) == ["mia"]
+    assert faces_owed(_shot(size=ShotSize.WIDE, seen={"mia": Seen.FACE}), world) == ["mia"]
+    assert faces_owed(_shot(size=ShotSize.WIDE, seen={"mia": Seen.BODY}), world) == []
+    assert faces_owed(_shot(size=ShotSize.MEDIUM, description="Mia walks away."), world) == []
