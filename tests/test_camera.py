@@ -1,4 +1,5 @@
-"""The baseline camera director: framing at the requested size, moves, occlusion avoidance, determinism."""
+"""The baseline camera director: framing at the requested size, moves, occlusion avoidance, determinism, owed
+faces, legible props, over-the-shoulder coverage."""
 
 from __future__ import annotations
 
@@ -11,17 +12,22 @@ from storyreel.schema import (
     CameraAngle,
     CameraMove,
     Character,
+    Coverage,
     Location,
     LocationKind,
     Placement,
     Prop,
     Relation,
+    Seen,
     Shot,
     ShotSize,
     Storyboard,
 )
+from storyreel.tools import camera
 from storyreel.tools.camera import direct_camera
 from storyreel.tools.scene import build_world
+from storyreel.world.faces import face_angles, faces_owed, head_poses
+from storyreel.world.rig import Track
 
 WIDTH, HEIGHT = 320, 180
 
@@ -126,3 +132,117 @@ def test_same_seed_same_path_and_ground_never_entered():
     two = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, seed=4, director="baseline")
     assert one == two
     assert min(p[1] for p in one.positions) >= 0.3
+
+
+def _two_people(shot: Shot):
+    board = Storyboard(
+        title="t",
+        cast=[Character(id="mia", name="Mia", kind="person"), Character(id="ben", name="Ben", kind="person")],
+        locations=[Location(id="park", name="park", kind=LocationKind.FIELD)],
+        shots=[shot],
+    )
+    return build_world(board, "park", seed=0)
+
+
+def _stand(world, name: str, x: float, z: float, yaw_degrees: float) -> None:
+    """Put ``name`` still at (x, z), facing ``yaw_degrees`` (0 faces +z, 90 faces +x)."""
+    obj = world.object(name)
+    ground = float(obj.track.positions[0, 1])
+    obj.track = Track.still(np.array([x, ground, z]), np.radians(yaw_degrees))
+
+
+def _face_angles(path, world, name: str, start: float = 0.0) -> np.ndarray:
+    times = start + np.arange(path.frames) / path.fps
+    centres, forwards, _ = head_poses(world.object(name), times)
+    return face_angles(centres, forwards, np.array(path.positions))
+
+
+def test_camera_sees_the_face_of_a_speaker_turned_to_the_side():
+    shot = _shot(size=ShotSize.FULL, duration=3.0, actions=[Action(actor="mia", verb="talk")])
+    world = _world(shot)
+    _stand(world, "mia", 0.0, 0.0, 90.0)  # faces +x, across the scene's front
+    for seed in range(4):
+        path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, seed=seed, director="baseline")
+        assert np.mean(_face_angles(path, world, "mia") < 70.0) >= 0.8
+    # what the face term adds: a camera straight in front of the scene (azimuth 0) loses her face in every frame,
+    # one beside her face keeps it
+    times = np.arange(36) / 12
+    framing = camera._framing(world, shot, times, WIDTH / HEIGHT)
+    lost = camera._faces_lost(world, shot, framing, ["mia"], np.radians([0.0, 75.0]), np.array([4.0, 4.0]), times)
+    assert lost.tolist() == [1.0, 0.0]
+
+
+def test_a_small_prop_beside_a_person_is_framed_large_enough_to_read():
+    ball = Prop(id="ball", name="ball", kind="ball")
+    shot = _shot(size=ShotSize.WIDE, subjects=["mia", "ball"])
+    world = _world(shot, [ball], [Placement(subject="ball", relation=Relation.NEXT_TO, reference="mia")])
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, director="baseline")
+    obj = world.object("ball")
+    half = np.array([0.0, obj.height() / 2, 0.0])
+    for frame in range(0, path.frames, 6):
+        centre = obj.center(frame / 12)
+        top, _ = _project(path, frame, centre + half)
+        bottom, _ = _project(path, frame, centre - half)
+        assert abs(bottom[1] - top[1]) / HEIGHT >= 0.05
+    assert _subject_height_share(path, world, 12, 1.0) < 0.9  # mia still whole
+
+
+def test_over_the_shoulder_looks_past_the_listener_onto_the_speaker():
+    shot = _shot(
+        size=ShotSize.MEDIUM,
+        subjects=["mia", "ben"],
+        actions=[Action(actor="mia", verb="talk", target="ben")],
+        coverage=Coverage.OVER_THE_SHOULDER,
+    )
+    world = _two_people(shot)
+    _stand(world, "mia", 0.0, 0.0, 90.0)
+    _stand(world, "ben", 1.6, 0.0, -90.0)  # they face each other across the scene's front
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, director="baseline")
+    eye = np.array(path.positions[12])
+    speaker, listener = world.object("mia").center(1.0), world.object("ben").center(1.0)
+    assert np.linalg.norm(eye - listener) < np.linalg.norm(eye - speaker)
+    assert eye[2] > 0  # the listener's shoulder on the scene's front side
+    times = np.arange(path.frames) / 12
+    heads, _, _ = head_poses(world.object("mia"), times)
+    for frame in range(path.frames):
+        pixel, depth = _project(path, frame, heads[frame])
+        assert depth > 0 and 0 <= pixel[0] <= WIDTH and 0 <= pixel[1] <= HEIGHT
+    assert np.all(_face_angles(path, world, "mia") < 70.0)
+    assert world.occlusion(eye[None], "mia", 1.0)[0] < 0.3  # the listener does not hide her
+
+
+def test_over_the_shoulder_without_a_front_side_view_falls_back_to_a_two_shot():
+    shot = _shot(size=ShotSize.MEDIUM, subjects=["mia", "ben"], coverage=Coverage.OVER_THE_SHOULDER)
+    world = _two_people(shot)
+    _stand(world, "mia", 0.0, 0.0, 180.0)
+    _stand(world, "ben", 0.0, -1.6, 0.0)  # behind her: past his shoulder the camera would stand at the back
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, director="baseline")
+    middle = (world.object("mia").center(1.0) + world.object("ben").center(1.0)) / 2
+    assert path.positions[12][2] > middle[2]  # on the scene's front side
+    for name in ("mia", "ben"):
+        pixel, depth = _project(path, 12, world.object(name).center(1.0))
+        assert depth > 0 and 0 <= pixel[0] <= WIDTH and 0 <= pixel[1] <= HEIGHT
+
+
+def test_an_insert_frames_a_thing_whole_and_close():
+    ball = Prop(id="ball", name="ball", kind="ball")
+    shot = _shot(size=ShotSize.CLOSE_UP, subjects=["ball"], coverage=Coverage.INSERT)
+    world = _world(shot, [ball], [Placement(subject="ball", relation=Relation.NEXT_TO, reference="mia")])
+    path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, director="baseline")
+    obj = world.object("ball")
+    centre, half = obj.center(1.0), np.array([0.0, obj.height() / 2, 0.0])
+    top, _ = _project(path, 12, centre + half)
+    bottom, _ = _project(path, 12, centre - half)
+    assert top[1] >= 0 and bottom[1] <= HEIGHT  # whole, not cropped to a "head"
+    assert (bottom[1] - top[1]) / HEIGHT > 0.5
+
+
+def test_faces_owed_by_speech_close_size_or_a_face_mark():
+    wide = _shot(size=ShotSize.WIDE)
+    world = _world(wide)
+    assert faces_owed(wide, world) == []
+    assert faces_owed(_shot(size=ShotSize.MEDIUM), world) == ["mia"]
+    assert faces_owed(_shot(size=ShotSize.WIDE, actions=[Action(actor="mia", verb="talk")]), world) == ["mia"]
+    assert faces_owed(_shot(size=ShotSize.WIDE, seen={"mia": Seen.FACE}), world) == ["mia"]
+    assert faces_owed(_shot(size=ShotSize.WIDE, seen={"mia": Seen.BODY}), world) == []
+    assert faces_owed(_shot(size=ShotSize.MEDIUM, description="Mia walks away."), world) == []

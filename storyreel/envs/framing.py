@@ -28,15 +28,19 @@ from storyreel.schema import (
     FIT_SPREAD,
     FRAME_SPAN,
     LANDMARK_HEIGHT,
+    LEGIBLE_SPAN,
     CameraMove,
     Shot,
 )
-from storyreel.world.world import World
+from storyreel.world.world import World, WorldObject
 
 STILL_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # the camera stands; it only turns
 MOVES = tuple(CameraMove)
 ORBIT_SWEEP = 1.2  # radians an orbit turns over the shot
 VERTICAL_ROOM = 0.9  # share of the frame's height the framed subjects may fill top to bottom
+# Legibility: the baseline director's frame closes in until the smallest framed subject (its height; a flat thing,
+# lower than FLAT_RATIO of its largest dimension, by that dimension) spans schema.LEGIBLE_SPAN of the frame's height.
+FLAT_RATIO = 0.5
 CRANE_RISE = 35.0  # degrees a crane rises over the shot, from 10 below the requested angle
 MIN_CAMERA_HEIGHT = 0.3
 MARGIN = 0.5  # metres the camera keeps from any object
@@ -231,6 +235,42 @@ def vertical_span(world: World, names: list[str], aim: Array, times: Array) -> f
         if index:
             reach = max(reach, float(np.max(aim[:, 1] - (centres - half))))
     return 2 * reach / VERTICAL_ROOM
+
+
+def legible_size(obj: WorldObject) -> float:
+    """The size (metres) by which ``obj`` reads on screen: its height, or a flat thing's largest dimension."""
+    extents = (obj.asset.bounds[1] - obj.asset.bounds[0]) * obj.scale
+    largest = float(np.max(extents))
+    return largest if extents[1] < FLAT_RATIO * largest else float(extents[1])
+
+
+def aim_lift(world: World, shot: Shot, name: str) -> float:
+    """How far (metres) above the main subject ``name``'s centre the baseline director aims: in medium and closer
+    sizes a figure keeps its head's room (``AIM_HEIGHT``); a thing is framed whole, about its centre."""
+    obj = world.object(name)
+    return (AIM_HEIGHT[shot.size] - 0.5) * obj.height() if obj.is_character else 0.0
+
+
+def frame_height(world: World, shot: Shot, names: list[str], fit: float, depths: Array | None = None) -> float:
+    """The height (metres at the aim) of the baseline director's frame of ``names``, the first the main subject:
+    the one the shot's size asks for (``FRAME_SPAN`` of the main subject; a thing, not a character, whole), closer
+    while the smallest subject would not read (``LEGIBLE_SPAN``) as long as the main subject still fits whole (or
+    at its size, in a medium or closer shot), and never tighter than ``fit``, the height that keeps every subject
+    inside the frame. ``depths``: how far (metres) each subject stands behind the aim along the view, once the view
+    is known (farther reads smaller)."""
+    main = world.object(names[0])
+    height = main.height()
+    span = FRAME_SPAN[shot.size] * height
+    if not main.is_character:  # close sizes crop a figure to its head; a thing (an insert of a ball) stays whole
+        span = max(span, height / VERTICAL_ROOM)
+    depths = np.zeros(len(names)) if depths is None else depths
+    widening = 2 * np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2)  # frame height per metre of distance
+    legible = min(
+        legible_size(world.object(name)) / LEGIBLE_SPAN - widening * float(depth)
+        for name, depth in zip(names, depths, strict=True)
+    )
+    whole = min(span, height / VERTICAL_ROOM)
+    return max(min(span, legible), whole, fit)
 
 
 def object_centres(world: World, name: str, times: Array) -> Array:

@@ -17,6 +17,7 @@ import numpy as np
 from storyreel.schema import (
     FRAME_SPAN,
     LANDMARK_HEIGHT,
+    LEGIBLE_SPAN,
     MOVING_VERBS,
     Action,
     Coverage,
@@ -29,9 +30,6 @@ from storyreel.world.kinds import CHARACTER_KINDS, KINDS, PEOPLE_KINDS
 
 #: Verbs whose actor a viewer reads by the face: speech, and looking (finding, smiling, waving: a reaction).
 FACE_VERBS = frozenset({Verb.TALK, Verb.LOOK})
-#: The share of the frame's height the smallest subject should span at the shot's size (the checks ask 5 %; the
-#: margin leaves room for the camera's move and the subject's turns).
-LEGIBLE_SPAN = 0.08
 #: Sizes too close to hold two subjects side by side.
 CLOSE_SIZES = frozenset({ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP})
 OVER_THE_SHOULDER_SIZES = (ShotSize.MEDIUM_CLOSE_UP, ShotSize.MEDIUM)

@@ -1,14 +1,18 @@
-"""Camera direction: turn a shot's request (size, angle, move) into a per-frame :class:`CameraPath`.
+"""Camera direction: turn a shot's request (size, angle, move, coverage) into a per-frame :class:`CameraPath`.
 
 ``direct_camera`` is the one entry point; a :class:`ShotDirection` carries the agent's revisions on top of the
 shot (another seed, size or move, a raised or swung or backed-off camera, a side of the line of action).
 ``director="rl"`` runs the shipped RL policy (``camera_policy.py``);
 ``director="baseline"`` (the run's default) runs the baseline below (it still scores better than the
-policy on the held-out benchmark, ``bench/bench_camera.py``, so it directs until a policy beats it): a director
-that frames the shot's subjects at the requested size, places the camera on the scene's front side (so cuts
-between shots of one location respect the 180-degree rule), picks among a few candidate views the one with the
-fewest occluded rays that runs into nothing and sees the subject's front, then plays the requested move with
-eased starts and stops.
+policy on the held-out benchmark, ``bench/bench_camera.py``, so it directs until a policy beats it). It frames the
+shot's subjects at the requested size, closer where the smallest of them would not read
+(``envs.framing.frame_height``), and places the camera on the scene's front side (so cuts between shots of one
+location respect the 180-degree rule). Among a few candidate views, and views beside each face the shot owes
+(``world.faces.faces_owed``), it picks the one that keeps every owed face turned to the camera over the shot, with
+the fewest occluded rays, a path that runs into nothing, and a view of the subject's front; a two-shot holds its
+subjects side by side, an over-the-shoulder shot looks past the listener onto the speaker (a two-shot where no
+such view lies on the front side). With the view chosen it frames again, allowing for each subject's depth along
+the view, then plays the requested move with eased starts and stops.
 """
 
 from __future__ import annotations
@@ -18,17 +22,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyreel import geometry
-from storyreel.envs.framing import framed_subjects, vertical_span
+from storyreel.envs.framing import aim_lift, frame_height, framed_subjects, vertical_span
 from storyreel.geometry import Array
 from storyreel.schema import (
-    AIM_HEIGHT,
     DEFAULT_DIRECTOR,
     ELEVATION,
     FIELD_OF_VIEW,
     FIT_SPREAD,
-    FRAME_SPAN,
     CameraMove,
     CameraPath,
+    Coverage,
     Director,
     LineOfAction,
     Shot,
@@ -37,7 +40,8 @@ from storyreel.schema import (
 )
 from storyreel.tools.camera_policy import film_with_policy
 from storyreel.tools.line_of_action import line_of_action
-from storyreel.world.world import World
+from storyreel.world.faces import face_angles, faces_owed, head_index, head_poses
+from storyreel.world.world import World, WorldObject
 
 #: How much showing the subject's back costs against other views (a share of occluded rays), per shot size.
 FRONT_WEIGHT: dict[ShotSize, float] = {
@@ -51,6 +55,21 @@ FRONT_WEIGHT: dict[ShotSize, float] = {
 }
 RAISED_ELEVATION = 30.0  # degrees a blocked view may rise to see over what is in the way
 TWO_SHOT_WEIGHT = 0.4  # what seeing two subjects one behind the other costs against other views
+COVERED_TWO_SHOT_WEIGHT = 1.0  # the same in a shot the planner asked to hold as a two-shot: as bad as a blocked view
+# Owed faces (world.faces.faces_owed): a view loses a face in a frame where it points more than FACE_MARGIN degrees
+# off the camera (face_shown allows 70: 10 degrees spare for the sway of the head between sampled frames); losing
+# every owed face in every sampled frame costs FACE_WEIGHT, more than a fully blocked view, so a face is all but a
+# must. The director reads the faces at FACE_SAMPLES frames spread over the shot.
+FACE_MARGIN = 60.0
+FACE_WEIGHT = 1.2
+FACE_SAMPLES = 7
+FACE_AIMS = np.radians([-20.0, 20.0])  # besides the fixed candidates, views this far either side of an owed face
+FRONT_SIDE = np.pi / 2  # radians an azimuth may lie off +z: the camera stays on the scene's front (180-degree rule)
+# Over the shoulder: the camera looks past the listener, its line to the speaker passing OTS_BESIDE metres beside
+# the listener's head (clear of head and shoulder, whose half-width is about 0.25 m) and standing at least
+# OTS_BEHIND metres behind it, so the listener is a shoulder at the frame's edge.
+OTS_BESIDE = 0.45
+OTS_BEHIND = 0.6
 FACING_OFFSET = 25.0  # degrees off a face's direction a camera asked to face it stands
 MIN_CAMERA_HEIGHT = 0.3
 MIN_DISTANCE = 1.2  # metres the camera keeps from what it frames; closer framings narrow the lens instead
@@ -93,9 +112,7 @@ def direct_camera(
         return film_with_policy(world, shot, start=start, fps=fps, aspect=aspect, seed=seed)
     frames = max(1, round(shot.duration * fps))
     times = start + np.arange(frames) / fps
-    framing = _framing(world, shot, times, aspect)
-    framing = Framing(aim=framing.aim, distance=framing.distance * direction.distance_scale, fov_y=framing.fov_y)
-    azimuth, elevation = _clearest_view(world, shot, framing, times, seed)
+    framing, azimuth, elevation = _view(world, shot, times, aspect, seed, direction.distance_scale)
     if direction.face:
         azimuth = _facing(world, shot, times, azimuth)
     azimuth += np.radians(direction.azimuth_offset)
@@ -117,6 +134,70 @@ def direct_camera(
         orientations=[tuple(map(float, q)) for q in orientations],
         fov_y=[framing.fov_y] * frames,
     )
+
+
+def _view(
+    world: World, shot: Shot, times: Array, aspect: float, seed: int, distance_scale: float
+) -> tuple[Framing, float, float]:
+    """The framing and the view (azimuth, elevation) the shot's coverage asks for: over the listener's shoulder
+    where that view lies on the front side (else a two-shot of both), otherwise the clearest view of the framed
+    subjects, framed again once the view says how far behind the aim each subject stands. ``distance_scale``
+    backs the camera off (or in) from the framing's distance."""
+    if shot.coverage is Coverage.OVER_THE_SHOULDER and len(shot.subjects) > 1:
+        view = _over_the_shoulder(world, shot, _scaled(_framing(world, shot, times, aspect), distance_scale), times)
+        if view is not None:
+            return view
+        shot = shot.model_copy(update={"coverage": Coverage.TWO_SHOT})
+    framing = _scaled(_framing(world, shot, times, aspect), distance_scale)
+    azimuth, elevation = _clearest_view(world, shot, framing, times, seed)
+    framing = _scaled(_framing(world, shot, times, aspect, (azimuth, elevation)), distance_scale)
+    return framing, azimuth, elevation
+
+
+def _scaled(framing: Framing, distance_scale: float) -> Framing:
+    return Framing(aim=framing.aim, distance=framing.distance * distance_scale, fov_y=framing.fov_y)
+
+
+def _over_the_shoulder(world: World, shot: Shot, framing: Framing, times: Array) -> tuple[Framing, float, float] | None:
+    """Film the speaker (the shot's first subject, framed at the shot's size) past the listener's (second) shoulder:
+    the camera behind the listener, its line to the speaker OTS_BESIDE beside the listener's head, on whichever side
+    sees the speaker clearer and lies nearer +z. None when the listener is missing or no such view lies on the front
+    side. The lens narrows where the camera stands farther than the framing's distance, so the size holds."""
+    present = {obj.name: obj for obj in world.objects}
+    listener = present.get(shot.subjects[1])
+    if listener is None or shot.subjects[0] not in present:
+        return None
+    middle = len(times) // 2
+    aim = framing.aim[middle]
+    head = _head_centre(listener, float(times[middle]))
+    apart = (head - aim) * np.array([1.0, 0.0, 1.0])
+    length = float(np.linalg.norm(apart))
+    if length < 1e-3:
+        return None
+    along = apart / length
+    beside = np.array([along[2], 0.0, -along[0]])
+    elevation = ELEVATION[shot.angle]
+    distance = max(framing.distance, (length + OTS_BEHIND) / np.cos(np.radians(elevation)))
+    views = []
+    for side in (1.0, -1.0):
+        shoulder = apart + side * OTS_BESIDE * beside
+        azimuth = float(np.arctan2(shoulder[0], shoulder[2]))
+        if abs(azimuth) <= FRONT_SIDE:
+            eye = aim + _offset(azimuth, elevation, distance)
+            blocked = float(world.occlusion(eye[None], shot.subjects[0], float(times[middle]), samples=8)[0])
+            views.append((blocked + 0.1 * (1.0 - np.cos(azimuth)), azimuth))
+    if not views:
+        return None
+    at_aim = 2 * framing.distance * np.tan(np.radians(framing.fov_y) / 2)  # the frame's height the size asks for
+    fov_y = float(np.degrees(2 * np.arctan(at_aim / (2 * distance))))
+    return Framing(aim=framing.aim, distance=distance, fov_y=fov_y), min(views)[1], elevation
+
+
+def _head_centre(obj: WorldObject, time: float) -> Array:
+    """Where ``obj``'s head is at ``time`` (its centre when it has no head)."""
+    if head_index(obj) is None:
+        return obj.center(time)
+    return head_poses(obj, np.array([time]))[0][0]
 
 
 def _facing(world: World, shot: Shot, times: Array, azimuth: float) -> float:
@@ -151,8 +232,10 @@ def directed_shot(shot: Shot, direction: ShotDirection) -> Shot:
     return shot.model_copy(update={key: value for key, value in update.items() if value is not None})
 
 
-def _framing(world: World, shot: Shot, times: Array, aspect: float) -> Framing:
-    """Aim at the subjects' (smoothed) centre and back off until the requested size fills the frame."""
+def _framing(world: World, shot: Shot, times: Array, aspect: float, view: tuple[float, float] | None = None) -> Framing:
+    """Aim at the subjects' (smoothed) centre and back off until the requested size fills the frame and every
+    subject reads (``envs.framing.frame_height``); with the ``view`` (azimuth, elevation) known, a subject behind
+    the aim brings the camera closer and one in front of it takes more room."""
     names = framed_subjects(world, shot)
     fov_y = FIELD_OF_VIEW[shot.size]
     half_tan = np.tan(np.radians(fov_y) / 2)
@@ -161,17 +244,27 @@ def _framing(world: World, shot: Shot, times: Array, aspect: float) -> Framing:
         return Framing(aim=aim, distance=12.0, fov_y=fov_y)
     objects = [world.object(name) for name in names]
     centres = np.stack([[obj.center(t) for t in times] for obj in objects])  # (S, N, 3)
-    height = objects[0].height()  # the main subject sets the size; the others only have to fit
     aim = centres.mean(axis=0)
-    aim[:, 1] += (AIM_HEIGHT[shot.size] - 0.5) * height  # medium and closer shots keep the head's room
+    aim[:, 1] += aim_lift(world, shot, names[0])  # medium and closer shots keep the head's room
     # Two passes of a moving average about a second long (a triangular filter): starts, stops and hops of the
     # subject reach the camera as smooth curves, not as jolts.
     window = max(3, min(len(times) // 3, round(1.0 / max(times[1] - times[0], 1e-6)) if len(times) > 1 else 3)) | 1
     aim = geometry.smooth_series(geometry.smooth_series(aim, window), window)
-    span = FRAME_SPAN[shot.size] * height
     spread = float(np.max(np.linalg.norm(centres - centres.mean(axis=0), axis=2))) if len(objects) > 1 else 0.0
     vertical = vertical_span(world, names, aim, times)
-    needed = max(span, FIT_SPREAD * spread / max(aspect, 1e-3), vertical)  # every subject stays inside the frame
+    fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical)
+    depths = None
+    if view is not None:
+        # Along the view a subject behind the aim reads smaller, and one in front of it needs more room: the
+        # frame at its depth is narrower by 2 tan(fov / 2) per metre.
+        forward = -_offset(view[0], view[1], 1.0)
+        right = np.array([forward[2], 0.0, -forward[0]]) / max(float(np.hypot(forward[0], forward[2])), 1e-9)
+        along = (centres - aim[None]) @ forward  # (S, N): metres behind the aim
+        depths = np.max(along, axis=1)
+        nearer = 2 * half_tan * np.max(-along, axis=1)
+        across = FIT_SPREAD * np.max(np.abs((centres - aim[None]) @ right), axis=1) / max(aspect, 1e-3)
+        fit = max(fit, float(np.max(across + nearer)), vertical + float(np.max(nearer)))
+    needed = frame_height(world, shot, names, fit, depths)
     distance = needed / (2 * half_tan)
     if distance < MIN_DISTANCE:  # a close shot of a small subject: a longer lens, not a camera in its face
         fov_y = float(np.degrees(2 * np.arctan(needed / (2 * MIN_DISTANCE))))
@@ -186,35 +279,74 @@ def _offset(azimuth: float, elevation_deg: float, distance: float) -> Array:
 
 
 def _clearest_view(world: World, shot: Shot, framing: Framing, times: Array, seed: int) -> tuple[float, float]:
-    """Pick the viewing direction (azimuth on the +z side, the scene's front, and elevation) whose rays to the
-    subject are least blocked and whose path hits nothing, preferring the requested angle and a view of the
-    subject's front. Ties go to a seed-dependent azimuth so consecutive shots vary without crossing the line."""
+    """Pick the viewing direction (azimuth on the +z side, the scene's front, and elevation) that sees every owed
+    face, whose rays to the subject are least blocked and whose path hits nothing, preferring the requested angle
+    and a view of the subject's front. Ties go to a seed-dependent azimuth so consecutive shots vary without
+    crossing the line."""
     names = framed_subjects(world, shot)
     rng = np.random.default_rng(seed)
     preference = float(rng.uniform(-0.35, 0.35))
     elevation = ELEVATION[shot.angle]
     if not names:
         return preference, elevation
-    azimuths = np.tile(preference + CANDIDATE_AZIMUTHS, 2)
-    elevations = np.repeat([elevation, min(elevation + RAISED_ELEVATION, 80.0)], len(CANDIDATE_AZIMUTHS))
+    middle = float(times[len(times) // 2])
+    owed = faces_owed(shot, world)
+    candidates = np.r_[preference + CANDIDATE_AZIMUTHS, _face_azimuths(world, owed, middle)]
+    azimuths = np.tile(candidates, 2)
+    elevations = np.repeat([elevation, min(elevation + RAISED_ELEVATION, 80.0)], len(candidates))
     offsets = np.stack([_offset(a, e, framing.distance) for a, e in zip(azimuths, elevations, strict=True)])
     samples = np.linspace(0, len(times) - 1, 5).astype(int)
     occluded = np.zeros(len(azimuths))
     for i in samples:
         occluded += world.occlusion(framing.aim[i] + offsets, names[0], float(times[i]), samples=8) / len(samples)
     collisions = _collisions(world, names, framing.aim + offsets[:, None], times)
-    _, yaws = world.object(names[0]).track.sample(times[len(times) // 2 : len(times) // 2 + 1])
+    _, yaws = world.object(names[0]).track.sample(np.array([middle]))
     back_view = 0.5 * (1.0 - np.cos(azimuths - yaws[0]))  # 0 facing the camera, 1 showing its back
+    two_shot = COVERED_TWO_SHOT_WEIGHT if shot.coverage is Coverage.TWO_SHOT else TWO_SHOT_WEIGHT
     cost = (
         occluded
         + collisions
+        + FACE_WEIGHT * _faces_lost(world, shot, framing, owed, azimuths, elevations, times)
         + FRONT_WEIGHT[shot.size] * back_view
-        + TWO_SHOT_WEIGHT * _depth_skew(world, names, azimuths, float(times[len(times) // 2]))
-        + 0.05 * np.abs(azimuths - preference)
+        + two_shot * _depth_skew(world, names, azimuths, middle)
+        + 0.05 * np.abs(_wrapped(azimuths - preference))
         + 0.15 * (elevations != elevation)
     )
     best = int(np.argmin(cost))
     return float(azimuths[best]), float(elevations[best])
+
+
+def _wrapped(angles: Array) -> Array:
+    """Angles (radians) brought into [-pi, pi)."""
+    return (angles + np.pi) % (2 * np.pi) - np.pi
+
+
+def _face_azimuths(world: World, owed: list[str], time: float) -> Array:
+    """Candidate azimuths FACE_AIMS either side of where each owed face points at ``time``, those on the front
+    side."""
+    azimuths: list[float] = []
+    for name in owed:
+        _, forwards, _ = head_poses(world.object(name), np.array([time]))
+        azimuths.extend(_wrapped(np.arctan2(forwards[0, 0], forwards[0, 2]) + FACE_AIMS))
+    return np.array([azimuth for azimuth in azimuths if abs(azimuth) <= FRONT_SIDE])
+
+
+def _faces_lost(
+    world: World, shot: Shot, framing: Framing, owed: list[str], azimuths: Array, elevations: Array, times: Array
+) -> Array:
+    """Per candidate view, the share of FACE_SAMPLES frames over the shot (the camera playing its move) in which
+    some owed face points more than FACE_MARGIN degrees off the camera; 0 when no face is owed."""
+    if not owed:
+        return np.zeros(len(azimuths))
+    samples = np.linspace(0, len(times) - 1, min(FACE_SAMPLES, len(times))).astype(int)
+    eyes = np.stack(
+        [_move(shot, framing, a, e, len(times))[samples] for a, e in zip(azimuths, elevations, strict=True)]
+    )  # (C, K, 3)
+    lost = np.zeros((len(azimuths), len(samples)), dtype=bool)
+    for name in owed:
+        centres, forwards, _ = head_poses(world.object(name), times[samples])
+        lost |= face_angles(centres, forwards, eyes) > FACE_MARGIN
+    return lost.mean(axis=1)
 
 
 def _depth_skew(world: World, names: list[str], azimuths: Array, time: float) -> Array:

@@ -13,12 +13,17 @@ import trimesh
 from numpy.typing import NDArray
 
 from storyreel import geometry
-from storyreel.envs.framing import distance_factor, framed_subjects, object_centres, vertical_span
+from storyreel.envs.framing import (
+    aim_lift,
+    distance_factor,
+    frame_height,
+    framed_subjects,
+    object_centres,
+    vertical_span,
+)
 from storyreel.geometry import Array
 from storyreel.schema import (
-    AIM_HEIGHT,
     FIT_SPREAD,
-    FRAME_SPAN,
     CameraMove,
     CameraPath,
     CheckResult,
@@ -181,8 +186,9 @@ def framing(
 ) -> CheckResult:
     """Share of frames framed as the shot asks: the framed subjects' aim point (their mean centre, raised for close
     sizes as the camera director raises it) near ``screen_x`` across the frame and mid-height, and the main
-    subject's projected height near the share of the frame its shot size asks for (``FRAME_SPAN``; dollies move
-    through 1.6 to 1 times the distance). Measured on the world's exact positions, seen by the camera path.
+    subject's projected height near the share of the frame its shot size asks for (``FRAME_SPAN``; less where the
+    subjects need room, more where the smallest would not read: ``envs.framing.frame_height``; dollies move through
+    1.6 to 1 times the distance). Measured on the world's exact positions, seen by the camera path.
 
     Per frame: the larger of the position and the size error, each over its tolerance (1 = at the tolerance)."""
     name, count = "framing", path.frames
@@ -194,10 +200,9 @@ def framing(
     height = world.object(names[0]).height()
     aim = centres.mean(axis=0)
     spread = float(np.max(np.linalg.norm(centres - aim[None], axis=2)))
-    fitting = height * aspect / (FIT_SPREAD * spread) if spread > 0 else np.inf
-    aim[:, 1] += (AIM_HEIGHT[shot.size] - 0.5) * height
-    vertical = vertical_span(world, names, aim, times)
-    fitting = min(fitting, height / vertical) if vertical > 0 else fitting
+    aim[:, 1] += aim_lift(world, shot, names[0])
+    fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical_span(world, names, aim, times))
+    share = height / frame_height(world, shot, names, fit)  # of the frame's height the main subject fills
     half = np.array([0.0, height / 2, 0.0])
     position_error, size_ratio = np.zeros(count), np.zeros(count)
     for frame in range(count):
@@ -208,7 +213,7 @@ def framing(
             continue
         position_error[frame] = float(np.linalg.norm(ndc[0] - [2 * screen_x - 1.0, 0.0]))
         progress = float(geometry.smoothstep(frame / max(count - 1, 1)))
-        wanted = min(1.0 / FRAME_SPAN[shot.size], fitting) / distance_factor(shot.move, progress)
+        wanted = share / distance_factor(shot.move, progress)
         size_ratio[frame] = float(np.log(max(abs(ndc[1, 1] - ndc[2, 1]) / 2, 1e-3) / wanted))
     cost = np.maximum(position_error / POSITION_TOLERANCE, np.abs(size_ratio) / SIZE_TOLERANCE)
     framed = cost <= 1.0

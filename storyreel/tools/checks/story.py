@@ -8,20 +8,18 @@ the world's exact poses (each head's position and facing) seen by the camera pat
 
 from __future__ import annotations
 
-import re
-
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from storyreel.geometry import Array
-from storyreel.schema import MOVING_VERBS, CameraPath, CheckResult, RevisionAction, Shot, ShotSize, Verb
+from storyreel.schema import MOVING_VERBS, CameraPath, CheckResult, RevisionAction, Shot
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.framing import MIN_SUBJECT_SHARE, MIN_SUBJECT_SPAN
 from storyreel.tools.checks.result import check_result, frames_text, suggest
 from storyreel.tools.checks.screen import extent, project, tighter, wider
 from storyreel.tools.render.frames import FrameSet
-from storyreel.world.world import World, WorldObject
+from storyreel.world.faces import BACK_VIEW, face_angles, faces_owed, head_index, head_poses
+from storyreel.world.world import World
 
 # all_subjects_shown: per frame, every subject the shot names is visible and legible, as subjects_framed sees a
 # subject: it covers MIN_SUBJECT_SHARE of the frame or spans MIN_SUBJECT_SPAN of its height (a dog across a wide
@@ -30,15 +28,13 @@ from storyreel.world.world import World, WorldObject
 SHOWN_THRESHOLD = 0.9
 MARK_COLOURS = ((255, 210, 0), (0, 200, 255), (255, 80, 160), (120, 255, 80))  # RGB, one per subject in turn
 
-# face_shown: per frame, the face of each character whose face the shot owes (a speaker; the main subject of a
-# medium or closer shot) points within FACE_ANGLE degrees of the camera and its head is in frame; the shot passes
-# when FACE_THRESHOLD of its frames show every such face. A sentence that asks for a back view ("walks away",
-# "from behind") owes no face. Clean renders of the calibration park: 1.0 (the speaker 10-25 degrees off the
-# camera); the camera swung behind her: 0.
+# face_shown: per frame, the face of each character whose face the shot owes (world.faces.faces_owed: a speaker;
+# the main subject of a medium or closer shot; a subject marked Seen.FACE) points within FACE_ANGLE degrees of the
+# camera and its head is in frame; the shot passes when FACE_THRESHOLD of its frames show every such face. A
+# sentence that asks for a back view ("walks away", "from behind") owes no face. Clean renders of the calibration
+# park: 1.0 (the speaker 10-25 degrees off the camera); the camera swung behind her: 0.
 FACE_ANGLE = 70.0
 FACE_THRESHOLD = 0.8
-FACE_SIZES = (ShotSize.MEDIUM, ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP)
-BACK_VIEW = re.compile(r"\b(away|from behind|behind (him|her|them)|(his|her|their) back|leaves?|leaving)\b", re.I)
 
 # heads cut (a reason subjects_framed fails): a head whose top reaches past the frame's top, or whose centre lies
 # outside the frame, in a frame where its body shows.
@@ -131,18 +127,6 @@ def all_subjects_shown(frames: FrameSet, shot: Shot) -> CheckResult:
     return check_result(name, shot.id, score, SHOWN_THRESHOLD, True, detail, suggestion, missing)
 
 
-def faces_owed(shot: Shot, world: World) -> list[str]:
-    """The characters whose faces the shot owes a viewer: whoever speaks, and in a medium or closer shot its main
-    subject; none when the sentence asks for a back view. Only those with a head count."""
-    if BACK_VIEW.search(shot.description):
-        return []
-    speakers = [action.actor for action in shot.actions if action.verb is Verb.TALK]
-    main = shot.subjects[:1] if shot.size in FACE_SIZES else []
-    present = {obj.name: obj for obj in world.objects}
-    owed = [name for name in dict.fromkeys([*speakers, *main]) if name in present]
-    return [name for name in owed if present[name].is_character and _head(present[name]) is not None]
-
-
 def face_shown(path: CameraPath, shot: Shot, world: World, start: float, aspect: float) -> CheckResult:
     """Share of frames in which every face the shot owes (:func:`faces_owed`) is turned to the camera (within
     FACE_ANGLE degrees, from the head's exact pose) with the head in frame.
@@ -158,11 +142,8 @@ def face_shown(path: CameraPath, shot: Shot, world: World, start: float, aspect:
     worst = np.zeros(count)
     inside = np.ones(count, dtype=bool)
     for subject in owed:
-        centres, forwards, _ = _head_poses(world.object(subject), times)
-        to_camera = eyes - centres
-        to_camera /= np.maximum(np.linalg.norm(to_camera, axis=1, keepdims=True), 1e-9)
-        angle = np.degrees(np.arccos(np.clip(np.sum(forwards * to_camera, axis=1), -1.0, 1.0)))
-        worst = np.maximum(worst, angle)
+        centres, forwards, _ = head_poses(world.object(subject), times)
+        worst = np.maximum(worst, face_angles(centres, forwards, eyes))
         for frame in range(count):
             ndc, depth = project(path, frame, aspect, centres[frame : frame + 1])
             inside[frame] &= bool(depth[0] > 0.05 and np.all(np.abs(ndc[0]) <= 1.0))
@@ -187,9 +168,9 @@ def heads_cut(path: CameraPath, names: list[str], world: World, start: float, as
     cut = np.zeros(count, dtype=bool)
     for subject in names:
         obj = world.object(subject)
-        if _head(obj) is None:
+        if head_index(obj) is None:
             continue
-        centres, _, tops = _head_poses(obj, times)
+        centres, _, tops = head_poses(obj, times)
         for frame in range(count):
             ndc, depth = project(path, frame, aspect, np.stack([centres[frame], tops[frame]]))
             if np.all(depth > 0.05):
@@ -242,27 +223,3 @@ def action_shown(path: CameraPath, shot: Shot, world: World, start: float, aspec
     else:
         suggestion = suggest(RevisionAction.FOLLOW_SUBJECT, f"follow {actors[0]}: it crosses the frame in a blur")
     return check_result(name, shot.id, score, ACTION_THRESHOLD, True, f"{detail} ({why} most)", suggestion, speed)
-
-
-# ------------------------------------------------------------------------------------------------------ geometry
-
-
-def _head(obj: WorldObject) -> int | None:
-    """The index of an object's head part, if it has one."""
-    return next((index for index, part in enumerate(obj.asset.parts) if part.role == "head"), None)
-
-
-def _head_poses(obj: WorldObject, times: Array) -> tuple[Array, Array, Array]:
-    """Per time: the head's centre, the unit direction its face points (the part's +z) and the top of the head."""
-    index = _head(obj)
-    assert index is not None
-    part = obj.asset.parts[index]
-    matrices = obj.part_matrices(times)[:, index]  # (N, 4, 4)
-    low, high = part.mesh.bounds
-    middle = np.r_[(low + high) / 2, 1.0]
-    top = np.r_[(low[0] + high[0]) / 2, high[1], (low[2] + high[2]) / 2, 1.0]
-    centres = (matrices @ middle)[:, :3]
-    tops = (matrices @ top)[:, :3]
-    forwards = matrices[:, :3, 2]
-    forwards = forwards / np.maximum(np.linalg.norm(forwards, axis=1, keepdims=True), 1e-9)
-    return centres, forwards, tops
