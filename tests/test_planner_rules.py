@@ -247,7 +247,7 @@ def test_a_dog_with_a_ball_holds_nothing() -> None:
 def test_what_a_sentence_names_together_stands_together() -> None:
     board = plan_story("The old woman feeds the bird bread at the table. A dragon flies over the tower.")
     placements = {(p.subject, p.relation, p.reference) for p in board.locations[0].placements}
-    assert placements == {("bread", Relation.NEXT_TO, "woman"), ("table", Relation.NEXT_TO, "woman")}
+    assert placements == {("bread", Relation.HELD_BY, "woman"), ("table", Relation.NEXT_TO, "woman")}
 
 
 def test_thing_before_a_spatial_phrase_is_placed() -> None:

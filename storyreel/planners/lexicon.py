@@ -178,7 +178,7 @@ VERBS: dict[str, Verb] = {
     **dict.fromkeys(_words("run sprint dash race jog rush hurry flee escape bolt gallop scamper charge"), Verb.RUN),
     **dict.fromkeys(_words("chase follow pursue hunt track catch tail"), Verb.CHASE),
     **dict.fromkeys(_words("jump leap hop bounce skip spring vault dance play celebrate cheer"), Verb.JUMP),
-    **dict.fromkeys(_words("sit kneel squat lie lay settle perch crouch"), Verb.SIT),
+    **dict.fromkeys(_words("sit kneel squat lie lay settle perch crouch land"), Verb.SIT),
     **dict.fromkeys(_words("fly soar glide hover flutter flap swoop float launch orbit drift circle"), Verb.FLY),
     **dict.fromkeys(_words("swim dive paddle splash surf wade"), Verb.SWIM),
     **dict.fromkeys(_words("drive ride sail steer cruise row zoom honk pedal"), Verb.DRIVE),
@@ -199,7 +199,7 @@ VERBS: dict[str, Verb] = {
     **dict.fromkeys(
         _words(
             "idle sleep rest wait stand stay nap doze relax pause stop park hide eat drink think dream hold cook "
-            "bake write paint knit"
+            "bake write paint knit give hand offer feed put show"
         ),
         Verb.IDLE,
     ),

@@ -830,7 +830,8 @@ _OPENING_WORDS = 5
 _VEHICLES = frozenset({"car", "bus", "truck", "bicycle", "boat"})
 _HUMANS = frozenset({"person", "child", "elder"})
 _HOLDERS = _HUMANS | {"robot"}  # kinds with hands to hold a prop in
-_HOLD_VERBS = frozenset({"hold", "carry", "bring", "fetch"})  # whose object the doer holds: "she carries a bag"
+#: Verbs whose object the doer holds: "she carries a bag", "hands him a spoon".
+_HOLD_VERBS = frozenset({"hold", "carry", "bring", "fetch", "give", "hand", "offer", "feed", "put", "show"})
 _OLD = frozenset({"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"})  # an old man is an elder
 _DEFINITE = frozenset({"the", "his", "her", "their", "its", "my", "our", "your", "this", "that", "'s"})
 
@@ -1333,10 +1334,11 @@ class _StoryReader:
         doers: list[tuple[int, list[str]]],
         location: Location,
     ) -> list[tuple[str, str]]:
-        """(prop, holder) pairs: the object of hold, carry, bring or fetch is in its doer's hand, and so is a prop
+        """(prop, holder) pairs: the object of a verb of holding or handing over is in its doer's hand, and so is a prop
         "with" whom it follows ("a girl with a red balloon", "Tom sees a girl with a balloon") or else the doer of
         the verb before ("a boy runs to him with a kite"). Only people and robots hold things."""
-        props = {prop.id for prop in location.props} | set(self._carried.values())
+        placed = {placement.subject for placement in location.placements}  # already stands somewhere
+        props = ({prop.id for prop in location.props} | set(self._carried.values())) - placed
         pairs: list[tuple[int, list[str]]] = [
             (at, actors) for at, actors in doers if any(p == at and lemma in _HOLD_VERBS for p, lemma, _ in scan.verbs)
         ]
@@ -1348,9 +1350,9 @@ class _StoryReader:
         held: list[tuple[str, str]] = []
         for at, holders in pairs:
             until = min([verb for verb in verbs if verb > at], default=10**9)
-            things = [e for m, e in resolved if at < m.position < until and not m.possessor]
-            holder = next(iter(holders), None)
-            if things and things[0] in props and holder is not None and self._kind.get(holder) in _HOLDERS:
+            things = [e for m, e in resolved if at < m.position < until and not m.possessor and e in props]
+            holder = next(iter(holders), None)  # "gives the fox a ball": the first prop, not whom it goes to
+            if things and holder is not None and self._kind.get(holder) in _HOLDERS:
                 held.append((things[0], holder))
         return held
 
