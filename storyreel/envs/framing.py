@@ -32,6 +32,7 @@ from storyreel.schema import (
     CameraMove,
     Shot,
 )
+from storyreel.world.kinds import PEOPLE_KINDS
 from storyreel.world.world import World, WorldObject
 
 STILL_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # the camera stands; it only turns
@@ -251,18 +252,24 @@ def aim_lift(world: World, shot: Shot, name: str) -> float:
     return (AIM_HEIGHT[shot.size] - 0.5) * obj.height() if obj.is_character else 0.0
 
 
-def frame_height(world: World, shot: Shot, names: list[str], fit: float, depths: Array | None = None) -> float:
+def frame_height(
+    world: World, shot: Shot, names: list[str], fit: float, aspect: float, depths: Array | None = None
+) -> float:
     """The height (metres at the aim) of the baseline director's frame of ``names``, the first the main subject:
     the one the shot's size asks for (``FRAME_SPAN`` of the main subject; a thing, not a character, whole), closer
     while the smallest subject would not read (``LEGIBLE_SPAN``) as long as the main subject still fits whole (or
     at its size, in a medium or closer shot), and never tighter than ``fit``, the height that keeps every subject
-    inside the frame. ``depths``: how far (metres) each subject stands behind the aim along the view, once the view
-    is known (farther reads smaller)."""
+    inside the frame. An animal or a machine, longer than it stands tall, is held across its length (a medium
+    shot of a dog shows its head). ``depths``: how far (metres) each subject stands behind the aim along the view,
+    once the view is known (farther reads smaller)."""
     main = world.object(names[0])
     height = main.height()
     span = FRAME_SPAN[shot.size] * height
     if not main.is_character:  # close sizes crop a figure to its head; a thing (an insert of a ball) stays whole
         span = max(span, height / VERTICAL_ROOM)
+    elif main.asset.kind not in PEOPLE_KINDS:
+        length = float(np.max(np.ptp(main.asset.bounds[:, [0, 2]], axis=0))) * main.scale
+        span = max(span, length / max(aspect, 1e-3) / VERTICAL_ROOM)
     depths = np.zeros(len(names)) if depths is None else depths
     widening = 2 * np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2)  # frame height per metre of distance
     legible = min(

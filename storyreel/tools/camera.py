@@ -264,7 +264,7 @@ def _framing(world: World, shot: Shot, times: Array, aspect: float, view: tuple[
         nearer = 2 * half_tan * np.max(-along, axis=1)
         across = FIT_SPREAD * np.max(np.abs((centres - aim[None]) @ right), axis=1) / max(aspect, 1e-3)
         fit = max(fit, float(np.max(across + nearer)), vertical + float(np.max(nearer)))
-    needed = frame_height(world, shot, names, fit, depths)
+    needed = frame_height(world, shot, names, fit, aspect, depths)
     distance = needed / (2 * half_tan)
     if distance < MIN_DISTANCE:  # a close shot of a small subject: a longer lens, not a camera in its face
         fov_y = float(np.degrees(2 * np.arctan(needed / (2 * MIN_DISTANCE))))

@@ -202,7 +202,7 @@ def framing(
     spread = float(np.max(np.linalg.norm(centres - aim[None], axis=2)))
     aim[:, 1] += aim_lift(world, shot, names[0])
     fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical_span(world, names, aim, times))
-    share = height / frame_height(world, shot, names, fit)  # of the frame's height the main subject fills
+    share = height / frame_height(world, shot, names, fit, aspect)  # of the frame's height the main subject fills
     half = np.array([0.0, height / 2, 0.0])
     position_error, size_ratio = np.zeros(count), np.zeros(count)
     for frame in range(count):
