@@ -167,11 +167,19 @@ def holders(location: Location, entities: dict[str, Asset]) -> dict[str, str]:
     return {prop: holder for prop, holder in pairs.items() if holder not in pairs}
 
 
+def held_turn(prop: Asset) -> float:
+    """The yaw (radians) a held prop turns by against its holder's: a quarter for a prop longer front to back than
+    across (a spoon, a sword), so that its length shows to whom the holder faces."""
+    width, _, depth = np.ptp(prop.bounds, axis=0)
+    return np.pi / 2 if depth > width else 0.0
+
+
 def hand_offset(holder: Asset, prop: Asset) -> Array:
     """Where ``prop``'s root rides relative to its holder's root, in the holder's frame: its middle at the right
     hand, clear of the body; never below the holder's feet (a prop taller than the holder is held lower)."""
     offset = HAND * holder.height
-    offset[0] -= float(np.ptp(prop.bounds[:, 0])) / 2
+    width, _, depth = np.ptp(prop.bounds, axis=0)
+    offset[0] -= float(max(width, depth) if held_turn(prop) else width) / 2
     offset[1] = max(offset[1] - prop.height / 2, 0.0)
     return offset
 
@@ -189,7 +197,7 @@ def _related(
 ) -> Placed:
     if relation is Relation.HELD_BY:
         hand = _rotate(hand_offset(anchor_asset, asset), anchor.yaw)
-        return Placed(anchor.position + hand, anchor.yaw, support=anchor_name)
+        return Placed(anchor.position + hand, anchor.yaw + held_turn(asset), support=anchor_name)
     if relation is Relation.ON:
         ahead = STAND_AHEAD.get(anchor_asset.kind, 0.0) * anchor_asset.height
         spot = anchor.position + ahead * np.array([np.sin(anchor.yaw), 0.0, np.cos(anchor.yaw)])
@@ -391,7 +399,7 @@ def build_tracks(
                 mover.key(max(end, mover.times[-1]), mover.position, mover.yaw)
     tracks = {name: mover.track() for name, mover in movers.items()}
     for prop, holder in held.items():
-        tracks[prop] = _in_hand(tracks[holder], hand_offset(entities[holder], entities[prop]))
+        tracks[prop] = _in_hand(tracks[holder], hand_offset(entities[holder], entities[prop]), entities[prop])
     return {name: tracks[name] for name in placed}
 
 
@@ -408,14 +416,14 @@ def _order(action: Action) -> tuple[bool, bool]:
     return action.verb is not Verb.CHASE, action.verb in APPROACH and action.target is not None
 
 
-def _in_hand(holder: Track, offset: Array) -> Track:
-    """The track of a prop riding at ``offset`` (in the holder's frame) from the root of ``holder``'s track, keyed
-    at its keys and every :data:`STEP` between them; it hops with the holder."""
+def _in_hand(holder: Track, offset: Array, prop: Asset) -> Track:
+    """The track of ``prop`` riding at ``offset`` (in the holder's frame) from the root of ``holder``'s track, keyed
+    at its keys and every :data:`STEP` between them, turned by :func:`held_turn`; it hops with the holder."""
     last = float(holder.times[-1])
     times = np.union1d(holder.times, np.arange(0.0, last, STEP))
     positions, yaws = Track(holder.times, holder.positions, holder.yaws).sample(times)
     riding = positions + np.stack([_rotate(offset, yaw) for yaw in yaws])
-    return Track(times, riding, yaws, hops=list(holder.hops))
+    return Track(times, riding, yaws + held_turn(prop), hops=list(holder.hops))
 
 
 def _act(

@@ -19,8 +19,9 @@ def check_shot(frames: FrameSet, path: CameraPath, shot: Shot, world: World, sta
     aspect = frames.width / frames.height
     pairs = flow_pairs(frames)
     framed = framed_subjects(world, shot)
+    cast = [name for name in framed if world.object(name).is_character]
     return [
-        subjects_framed(frames, shot, heads_cut(path, framed, world, start, aspect), framed),
+        subjects_framed(frames, shot, heads_cut(path, framed, world, start, aspect), framed, cast),
         all_subjects_shown(frames, shot),
         face_shown(path, shot, world, start, aspect),
         action_shown(path, shot, world, start, aspect),
