@@ -280,6 +280,18 @@ def frame_height(
     return max(min(span, legible), whole, fit)
 
 
+def standing_distance(move: CameraMove, distance: float, aim: Array, fov_y: float) -> float:
+    """How far from the middle of ``aim`` (N, 3) the baseline director stands a camera that does not move (static,
+    pan, tilt) to frame at ``distance``: a static camera far enough back to hold all the subject's travel, a
+    turning one far enough that following it never whips the camera round. Other moves keep ``distance``."""
+    if move not in STILL_MOVES:
+        return distance
+    travel = float(np.max(np.linalg.norm(aim - aim.mean(axis=0), axis=1)))
+    if move is CameraMove.STATIC:
+        return distance + 1.5 * travel / np.tan(np.radians(fov_y) / 2)
+    return max(distance, 0.75 * travel)
+
+
 def object_centres(world: World, name: str, times: Array) -> Array:
     """(N, 3) world centre of ``name``'s rest bounds at each time."""
     obj = world.object(name)

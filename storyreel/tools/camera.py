@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyreel import geometry
-from storyreel.envs.framing import aim_lift, frame_height, framed_subjects, vertical_span
+from storyreel.envs.framing import aim_lift, frame_height, framed_subjects, standing_distance, vertical_span
 from storyreel.geometry import Array
 from storyreel.schema import (
     DEFAULT_DIRECTOR,
@@ -403,13 +403,8 @@ def _move(shot: Shot, framing: Framing, azimuth: float, elevation: float, frames
             )
         case CameraMove.TRACK:
             return framing.aim + _offset(azimuth, elevation, distance)
-        case _:  # static, pan and tilt keep the camera still and stand back from the action: a static camera
-            # to hold all of it, a panning one far enough that following it never whips the camera round
-            travel = float(np.max(np.linalg.norm(framing.aim - mean_aim, axis=1)))
-            if shot.move == CameraMove.STATIC:
-                distance += 1.5 * travel / np.tan(np.radians(framing.fov_y) / 2)
-            else:
-                distance = max(distance, 0.75 * travel)
+        case _:  # static, pan and tilt keep the camera still and stand back from the action
+            distance = standing_distance(shot.move, distance, framing.aim, framing.fov_y)
             return np.tile(mean_aim + _offset(azimuth, elevation, distance), (frames, 1))
 
 

@@ -19,10 +19,12 @@ from storyreel.envs.framing import (
     frame_height,
     framed_subjects,
     object_centres,
+    standing_distance,
     vertical_span,
 )
 from storyreel.geometry import Array
 from storyreel.schema import (
+    FIELD_OF_VIEW,
     FIT_SPREAD,
     CameraMove,
     CameraPath,
@@ -193,8 +195,9 @@ def framing(
     """Share of frames framed as the shot asks: the framed subjects' aim point (their mean centre, raised for close
     sizes as the camera director raises it) near ``screen_x`` across the frame and mid-height, and the main
     subject's projected height near the share of the frame its shot size asks for (``FRAME_SPAN``; less where the
-    subjects need room, more where the smallest would not read: ``envs.framing.frame_height``; dollies move through
-    1.6 to 1 times the distance). Measured on the world's exact positions, seen by the camera path.
+    subjects need room, more where the smallest would not read: ``envs.framing.frame_height``; less where a camera
+    that stands holds the subject's travel: ``envs.framing.standing_distance``; dollies move through 1.6 to 1 times
+    the distance). Measured on the world's exact positions, seen by the camera path.
 
     Per frame: the larger of the position and the size error, each over its tolerance (1 = at the tolerance)."""
     name, count = "framing", path.frames
@@ -208,7 +211,10 @@ def framing(
     spread = float(np.max(np.linalg.norm(centres - aim[None], axis=2)))
     aim[:, 1] += aim_lift(world, shot, names[0])
     fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical_span(world, names, aim, times))
-    share = height / frame_height(world, shot, names, fit, aspect)  # of the frame's height the main subject fills
+    frame = frame_height(world, shot, names, fit, aspect)
+    share = height / frame  # of the frame's height the main subject fills
+    nominal = frame / (2 * np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2))
+    share *= nominal / standing_distance(shot.move, nominal, aim, FIELD_OF_VIEW[shot.size])  # holds its travel
     half = np.array([0.0, height / 2, 0.0])
     position_error, size_ratio = np.zeros(count), np.zeros(count)
     for frame in range(count):
