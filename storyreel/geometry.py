@@ -144,11 +144,15 @@ def smoothstep(t: Array | float) -> Array:
 
 
 def smooth_series(values: Array, window: int) -> Array:
-    """Centred moving average along axis 0 with edge padding; ``window`` <= 1 returns a copy."""
+    """Centred moving average along axis 0, the ends padded by point reflection (a steady motion runs on through
+    them, so the average does not slow down and kink near the ends); ``window`` <= 1 returns a copy."""
     if window <= 1 or len(values) < 3:
         return np.array(values, dtype=float)
+    values = np.asarray(values, dtype=float)
     window = min(window, len(values) if len(values) % 2 else len(values) - 1)
     pad = window // 2
-    padded = np.concatenate([np.repeat(values[:1], pad, 0), values, np.repeat(values[-1:], pad, 0)])
+    head = 2 * values[:1] - values[pad:0:-1]
+    tail = 2 * values[-1:] - values[-2 : -pad - 2 : -1]
+    padded = np.concatenate([head, values, tail])
     kernel = np.ones(window) / window
     return np.apply_along_axis(lambda column: np.convolve(column, kernel, mode="valid"), 0, padded)
