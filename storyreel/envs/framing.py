@@ -252,6 +252,44 @@ def aim_lift(world: World, shot: Shot, name: str) -> float:
     return (AIM_HEIGHT[shot.size] - 0.5) * obj.height() if obj.is_character else 0.0
 
 
+def smoothed_aim(aim: Array, times: Array) -> Array:
+    """The aim (N, 3) as the baseline camera follows it: two passes of a moving average about a second long (a
+    triangular filter), so starts, stops and hops of the subject reach the camera as smooth curves, not jolts."""
+    step = times[1] - times[0] if len(times) > 1 else 1.0
+    window = max(3, min(len(times) // 3, round(1.0 / max(step, 1e-6)))) | 1
+    return geometry.smooth_series(geometry.smooth_series(aim, window), window)
+
+
+def fit_height(
+    world: World,
+    shot: Shot,
+    names: list[str],
+    centres: Array,
+    aim: Array,
+    times: Array,
+    aspect: float,
+    forward: Array | None = None,
+) -> tuple[float, Array | None]:
+    """The frame height (metres at the aim) that keeps every one of ``names`` (their centres (S, N, 3) about the
+    camera's ``aim`` (N, 3), see :func:`smoothed_aim`) inside the frame: across, FIT_SPREAD times their spread; top
+    to bottom, ``vertical_span``. With the view's unit ``forward`` known, a subject in front of the aim takes more
+    room (the frame at its depth is narrower by 2 tan(fov / 2) per metre), and so does the lag of the aim behind a
+    fast subject; also returns how far (metres) each stands behind the aim, else None."""
+    spread = float(np.max(np.linalg.norm(centres - centres.mean(axis=0), axis=2))) if len(names) > 1 else 0.0
+    vertical = vertical_span(world, names, aim, times)
+    fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical)
+    if forward is None:
+        return fit, None
+    widening = 2 * np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2)
+    right = np.array([forward[2], 0.0, -forward[0]]) / max(float(np.hypot(forward[0], forward[2])), 1e-9)
+    offsets = centres - aim[None]  # the subjects, and how far a smoothed aim lags a fast one, must fit
+    along = offsets @ forward  # (S, N): metres behind the aim
+    nearer = widening * np.max(-along, axis=1)
+    across = FIT_SPREAD * np.max(np.abs(offsets @ right), axis=1) / max(aspect, 1e-3)
+    fit = max(fit, float(np.max(across + nearer)), vertical + float(np.max(nearer)))
+    return fit, np.max(along, axis=1)
+
+
 def frame_height(
     world: World, shot: Shot, names: list[str], fit: float, aspect: float, depths: Array | None = None
 ) -> float:

@@ -22,13 +22,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyreel import geometry
-from storyreel.envs.framing import aim_lift, frame_height, framed_subjects, standing_distance, vertical_span
+from storyreel.envs.framing import (
+    aim_lift,
+    fit_height,
+    frame_height,
+    framed_subjects,
+    smoothed_aim,
+    standing_distance,
+)
 from storyreel.geometry import Array
 from storyreel.schema import (
     DEFAULT_DIRECTOR,
     ELEVATION,
     FIELD_OF_VIEW,
-    FIT_SPREAD,
     CameraMove,
     CameraPath,
     Coverage,
@@ -249,24 +255,9 @@ def _framing(world: World, shot: Shot, times: Array, aspect: float, view: tuple[
     centres = np.stack([[obj.center(t) for t in times] for obj in objects])  # (S, N, 3)
     aim = centres.mean(axis=0)
     aim[:, 1] += aim_lift(world, shot, names[0])  # medium and closer shots keep the head's room
-    # Two passes of a moving average about a second long (a triangular filter): starts, stops and hops of the
-    # subject reach the camera as smooth curves, not as jolts.
-    window = max(3, min(len(times) // 3, round(1.0 / max(times[1] - times[0], 1e-6)) if len(times) > 1 else 3)) | 1
-    aim = geometry.smooth_series(geometry.smooth_series(aim, window), window)
-    spread = float(np.max(np.linalg.norm(centres - centres.mean(axis=0), axis=2))) if len(objects) > 1 else 0.0
-    vertical = vertical_span(world, names, aim, times)
-    fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical)
-    depths = None
-    if view is not None:
-        # Along the view a subject behind the aim reads smaller, and one in front of it needs more room: the
-        # frame at its depth is narrower by 2 tan(fov / 2) per metre.
-        forward = -_offset(view[0], view[1], 1.0)
-        right = np.array([forward[2], 0.0, -forward[0]]) / max(float(np.hypot(forward[0], forward[2])), 1e-9)
-        along = (centres - aim[None]) @ forward  # (S, N): metres behind the aim
-        depths = np.max(along, axis=1)
-        nearer = 2 * half_tan * np.max(-along, axis=1)
-        across = FIT_SPREAD * np.max(np.abs((centres - aim[None]) @ right), axis=1) / max(aspect, 1e-3)
-        fit = max(fit, float(np.max(across + nearer)), vertical + float(np.max(nearer)))
+    aim = smoothed_aim(aim, times)
+    forward = None if view is None else -_offset(view[0], view[1], 1.0)
+    fit, depths = fit_height(world, shot, names, centres, aim, times, aspect, forward)
     needed = frame_height(world, shot, names, fit, aspect, depths)
     distance = needed / (2 * half_tan)
     if distance < MIN_DISTANCE:  # a close shot of a small subject: a longer lens, not a camera in its face

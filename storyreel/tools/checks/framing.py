@@ -16,16 +16,16 @@ from storyreel import geometry
 from storyreel.envs.framing import (
     aim_lift,
     distance_factor,
+    fit_height,
     frame_height,
     framed_subjects,
     object_centres,
+    smoothed_aim,
     standing_distance,
-    vertical_span,
 )
 from storyreel.geometry import Array
 from storyreel.schema import (
     FIELD_OF_VIEW,
-    FIT_SPREAD,
     CameraMove,
     CameraPath,
     CheckResult,
@@ -208,10 +208,12 @@ def framing(
     centres = np.stack([object_centres(world, subject, times) for subject in names])  # (S, N, 3)
     height = world.object(names[0]).height()
     aim = centres.mean(axis=0)
-    spread = float(np.max(np.linalg.norm(centres - aim[None], axis=2)))
     aim[:, 1] += aim_lift(world, shot, names[0])
-    fit = max(FIT_SPREAD * spread / max(aspect, 1e-3), vertical_span(world, names, aim, times))
-    frame = frame_height(world, shot, names, fit, aspect)
+    middle = count // 2  # the view the camera took, as the director knew it when it framed the subjects
+    forward = aim[middle] - np.asarray(path.positions[middle])
+    forward /= max(float(np.linalg.norm(forward)), 1e-9)
+    fit, depths = fit_height(world, shot, names, centres, smoothed_aim(aim, times), times, aspect, forward)
+    frame = frame_height(world, shot, names, fit, aspect, depths)
     share = height / frame  # of the frame's height the main subject fills
     nominal = frame / (2 * np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2))
     share *= nominal / standing_distance(shot.move, nominal, aim, FIELD_OF_VIEW[shot.size])  # holds its travel
