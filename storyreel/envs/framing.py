@@ -36,6 +36,8 @@ from storyreel.world.kinds import PEOPLE_KINDS
 from storyreel.world.world import World, WorldObject
 
 STILL_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # the camera stands; it only turns
+PASS_STEPS = 8  # tries at backing a standing camera out of a subject's way
+PASS_MARGIN = 0.5  # metres added on each try
 MOVES = tuple(CameraMove)
 ORBIT_SWEEP = 1.2  # radians an orbit turns over the shot
 VERTICAL_ROOM = 0.9  # share of the frame's height the framed subjects may fill top to bottom
@@ -318,16 +320,26 @@ def frame_height(
     return max(min(span, legible), whole, fit)
 
 
-def standing_distance(move: CameraMove, distance: float, aim: Array, fov_y: float) -> float:
-    """How far from the middle of ``aim`` (N, 3) the baseline director stands a camera that does not move (static,
-    pan, tilt) to frame at ``distance``: a static camera far enough back to hold all the subject's travel, a
-    turning one far enough that following it never whips the camera round. Other moves keep ``distance``."""
+def standing_distance(move: CameraMove, distance: float, aim: Array, fov_y: float, back: Array) -> float:
+    """How far from the middle of ``aim`` (N, 3), along the unit ``back`` (from the subject towards the camera),
+    the baseline director stands a camera that does not move (static, pan, tilt) to frame at ``distance``: a static
+    camera far enough back to hold all the subject's travel, a turning one far enough that following it never
+    whips the camera round, and either one far enough that a subject running at it passes at ``distance``, not past
+    the lens. Other moves keep ``distance``."""
     if move not in STILL_MOVES:
         return distance
-    travel = float(np.max(np.linalg.norm(aim - aim.mean(axis=0), axis=1)))
+    middle = aim.mean(axis=0)
+    travel = float(np.max(np.linalg.norm(aim - middle, axis=1)))
     if move is CameraMove.STATIC:
-        return distance + 1.5 * travel / np.tan(np.radians(fov_y) / 2)
-    return max(distance, 0.75 * travel)
+        reach = distance + 1.5 * travel / np.tan(np.radians(fov_y) / 2)
+    else:
+        reach = max(distance, 0.75 * travel)
+    for _ in range(PASS_STEPS):
+        nearest = float(np.min(np.linalg.norm(aim - (middle + back * reach), axis=1)))
+        if nearest >= distance:
+            break
+        reach += distance - nearest + PASS_MARGIN
+    return reach
 
 
 def object_centres(world: World, name: str, times: Array) -> Array:

@@ -78,8 +78,6 @@ OTS_BESIDE = 0.45
 OTS_BEHIND = 0.6
 FACING_OFFSET = 25.0  # degrees off a face's direction a camera asked to face it stands
 MIN_CAMERA_HEIGHT = 0.3
-PASS_STEPS = 8  # tries at backing a standing camera out of a subject's way
-PASS_MARGIN = 0.5  # metres added on each try
 CRANE_CLEARANCE = 0.2  # metres over the lowest camera height a crane starts, so it never scrapes the ground
 MIN_DISTANCE = 1.2  # metres the camera keeps from what it frames; closer framings narrow the lens instead
 TILT_LIFT = 0.6  # a tilt starts this many frame heights above its subject
@@ -400,21 +398,9 @@ def _move(shot: Shot, framing: Framing, azimuth: float, elevation: float, frames
         case CameraMove.TRACK:
             return framing.aim + _offset(azimuth, elevation, distance)
         case _:  # static, pan and tilt keep the camera still and stand back from the action
-            distance = standing_distance(shot.move, distance, framing.aim, framing.fov_y)
-            distance = _clear_of_the_path(framing.aim, mean_aim, _offset(azimuth, elevation, 1.0), distance, distance)
+            back = _offset(azimuth, elevation, 1.0)
+            distance = standing_distance(shot.move, distance, framing.aim, framing.fov_y, back)
             return np.tile(mean_aim + _offset(azimuth, elevation, distance), (frames, 1))
-
-
-def _clear_of_the_path(aim: Array, centre: Array, direction: Array, distance: float, clearance: float) -> float:
-    """How far along ``direction`` from ``centre`` a camera that stands must be (``distance`` or farther) for every
-    point of ``aim`` to pass it at ``clearance`` or more: a subject that runs at the camera goes by at the framing
-    distance, not past the lens in a whip pan."""
-    for _ in range(PASS_STEPS):
-        nearest = float(np.min(np.linalg.norm(aim - (centre + direction * distance), axis=1)))
-        if nearest >= clearance:
-            break
-        distance += clearance - nearest + PASS_MARGIN
-    return distance
 
 
 def _aim_for_move(move: CameraMove, framing: Framing) -> Array:

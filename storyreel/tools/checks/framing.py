@@ -212,11 +212,14 @@ def framing(
     middle = count // 2  # the view the camera took, as the director knew it when it framed the subjects
     forward = aim[middle] - np.asarray(path.positions[middle])
     forward /= max(float(np.linalg.norm(forward)), 1e-9)
-    fit, depths = fit_height(world, shot, names, centres, smoothed_aim(aim, times), times, aspect, forward)
+    followed = smoothed_aim(aim, times)  # the aim as the camera follows it
+    fit, depths = fit_height(world, shot, names, centres, followed, times, aspect, forward)
     frame = frame_height(world, shot, names, fit, aspect, depths)
     share = height / frame  # of the frame's height the main subject fills
     nominal = frame / (2 * np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2))
-    share *= nominal / standing_distance(shot.move, nominal, aim, FIELD_OF_VIEW[shot.size])  # holds its travel
+    back = np.asarray(path.positions[middle]) - followed.mean(axis=0)  # where a standing camera stands from
+    back /= max(float(np.linalg.norm(back)), 1e-9)
+    share *= nominal / standing_distance(shot.move, nominal, followed, FIELD_OF_VIEW[shot.size], back)
     half = np.array([0.0, height / 2, 0.0])
     position_error, size_ratio = np.zeros(count), np.zeros(count)
     for frame in range(count):
