@@ -29,7 +29,7 @@ from storyreel.world.build import build_world
 from storyreel.world.environment import KEEP_CLEAR, build_environment
 from storyreel.world.kinds import KINDS
 from storyreel.world.layout import build_tracks, place, top_height
-from storyreel.world.rig import Clip, Track
+from storyreel.world.rig import Clip, Falling, Track
 from storyreel.world.world import World, WorldObject
 
 HEIGHTS = {"person": (1.6, 1.9), "child": (1.0, 1.35), "dog": (0.45, 0.8), "car": (1.3, 1.8), "house": (5.0, 7.0)}
@@ -333,3 +333,14 @@ def test_a_held_kite_rides_in_the_boys_hand() -> None:
     assert np.linalg.norm(roots[-1] - roots[0]) > 1.0  # he ran, and it came along
     assert np.linalg.norm(middles - hands, axis=1).max() < 1.0
     assert (middles[:, 1] + kite.asset.height / 2).max() <= boy.asset.height + 1.0
+
+
+def test_falling_precipitation_moves_on_through_its_wrap_a_frame_ahead() -> None:
+    """Rain jumps back up every period, unseen (two stacked layers); a frame's forward flow must not see the jump."""
+    fall = Falling(np.zeros(1), np.zeros((1, 3)), np.zeros(1), speed=9.0, period=14.0)
+    before_wrap = np.array([14.0 / 9.0 - 0.05])  # the next frame, 1/12 s on, lies past the wrap
+    now, _ = fall.sample(before_wrap)
+    on, _ = fall.sample_ahead(before_wrap, 1 / 12)
+    wrapped, _ = fall.sample(before_wrap + 1 / 12)
+    assert np.allclose(on - now, [0.0, -9.0 / 12, 0.0])
+    assert not np.allclose(wrapped, on)  # sampled plainly, it has jumped back up

@@ -106,6 +106,11 @@ class Track:
             positions[inside, 1] += 4 * apex * u[inside] * (1 - u[inside])
         return positions, yaws
 
+    def sample_ahead(self, times: Array, ahead: float) -> tuple[Array, Array]:
+        """Root positions and yaws ``ahead`` seconds after each of ``times``, the motion carried on from there
+        (what a frame's forward flow needs: a repeating track does not jump back in between)."""
+        return self.sample(np.asarray(times, dtype=float) + ahead)
+
 
 @dataclass
 class Falling(Track):
@@ -121,6 +126,10 @@ class Falling(Track):
         positions, yaws = super().sample(times)
         fallen = np.mod(self.speed * np.asarray(times, dtype=float), self.period)
         return positions + fallen[:, None] * self.direction, yaws
+
+    def sample_ahead(self, times: Array, ahead: float) -> tuple[Array, Array]:
+        positions, yaws = self.sample(times)  # the root itself rests: only the fall moves it
+        return positions + self.speed * ahead * self.direction, yaws
 
 
 @dataclass

@@ -37,19 +37,20 @@ class WorldObject:
     is_character: bool = False
     blocks_view: bool = True
 
-    def root_matrices(self, times: Array) -> Array:
-        """(T, 4, 4) object-to-world transforms."""
-        positions, yaws = self.track.sample(times)
+    def root_matrices(self, times: Array, ahead: float = 0.0) -> Array:
+        """(T, 4, 4) object-to-world transforms (``ahead`` seconds on from each time, see ``Track.sample_ahead``)."""
+        positions, yaws = self.track.sample_ahead(times, ahead) if ahead else self.track.sample(times)
         matrices = geometry.rotations_y(yaws)
         matrices[:, :3, :3] *= self.scale
         matrices[:, :3, 3] = positions
         return matrices
 
-    def part_matrices(self, times: Array) -> Array:
-        """(T, P, 4, 4) part-to-world transforms, articulated by the clip playing at each time."""
+    def part_matrices(self, times: Array, ahead: float = 0.0) -> Array:
+        """(T, P, 4, 4) part-to-world transforms, articulated by the clip playing at each time (``ahead`` seconds
+        on from each time, see ``Track.sample_ahead``)."""
         times = np.asarray(times, dtype=float)
-        roots = self.root_matrices(times)
-        angles = animation.joint_angles(self.asset, self.track, times) if self.asset.animate else None
+        roots = self.root_matrices(times, ahead)
+        angles = animation.joint_angles(self.asset, self.track, times + ahead) if self.asset.animate else None
         out = np.empty((len(times), len(self.asset.parts), 4, 4))
         for index, part in enumerate(self.asset.parts):
             local = np.broadcast_to(geometry.translation(part.offset), (len(times), 4, 4))
@@ -111,9 +112,11 @@ class World:
                 return obj
         raise KeyError(f"no object {name!r} in world {self.location.id!r}")
 
-    def part_matrices(self, times: Array) -> Array:
-        """(T, P, 4, 4) transforms of every part of every object, in :meth:`render_arrays` order."""
-        return np.concatenate([obj.part_matrices(np.asarray(times, float)) for obj in self.all_objects], axis=1)
+    def part_matrices(self, times: Array, ahead: float = 0.0) -> Array:
+        """(T, P, 4, 4) transforms of every part of every object, in :meth:`render_arrays` order (``ahead`` seconds
+        on from each time, see ``Track.sample_ahead``)."""
+        times = np.asarray(times, float)
+        return np.concatenate([obj.part_matrices(times, ahead) for obj in self.all_objects], axis=1)
 
     def render_arrays(self) -> RenderArrays:
         positions, normals, colors, part_index, instance = [], [], [], [], []

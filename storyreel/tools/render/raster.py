@@ -98,9 +98,9 @@ _VERTEX_SHADER = (
     _SHADING
     + """
 layout(std430, binding = 0) readonly buffer Parts {
-    mat4 part_matrices[];     // every part at every frame, frame-major
+    mat4 part_matrices[];     // per frame: every part now, then every part a frame on
 };
-uniform int first_part;       // where this frame's matrices begin; the next frame's follow
+uniform int first_part;       // where this frame's matrices begin; the same a frame on follow
 uniform int parts;
 uniform mat4 view_projection; // y-flipped, for rasterising
 uniform mat4 next_view_projection;
@@ -530,9 +530,10 @@ class RasterRenderer:
         matrices go up once, in one storage buffer; a uniform tells each frame where its own begin."""
         aspect = self.resolution.width / self.resolution.height
         frames = path.frames
-        times = start + np.arange(frames + 1) / path.fps
-        matrices = world.part_matrices(times).astype(np.float32)  # (N + 1, P, 4, 4)
-        parts = matrices.shape[1]
+        times = start + np.arange(frames) / path.fps
+        now, on = world.part_matrices(times), world.part_matrices(times, ahead=1.0 / path.fps)
+        parts = now.shape[1]
+        matrices = np.stack([now, on], axis=1).reshape(2 * frames, parts, 4, 4).astype(np.float32)
         columns = np.ascontiguousarray(matrices.transpose(0, 1, 3, 2))  # GL reads matrices column by column
 
         arrays = world.render_arrays()
@@ -555,7 +556,7 @@ class RasterRenderer:
             part_buffer.bind_to_storage_buffer(binding=0)
             self.fbo.use()
             for frame in range(frames):
-                program["first_part"] = frame * parts
+                program["first_part"] = 2 * frame * parts
                 cameras = _Camera.at(path, frame, aspect), _next_camera(path, frame, aspect)
                 self._set_cameras(program, self._sky[style], *cameras)
                 self.fbo.clear(depth=1.0)
