@@ -613,3 +613,10 @@ def test_looking_at_the_camera_turns_to_the_viewer() -> None:
 def test_a_thrown_ball_rolls_to_whom_it_is_thrown() -> None:
     actions = plan_story("A boy throws a red ball to his dog in the garden.").shots[0].actions
     assert Action(actor="ball", verb=Verb.ROLL, target="dog") in actions
+
+
+def test_a_colour_picks_one_of_a_group() -> None:
+    board = plan_story('Two robots meet on a street. "Hello," says the blue robot. The red robot waves.')
+    colours = {member.id: member.appearance.color for member in board.cast}
+    assert colours == {"robot": "blue", "robot_2": "red"}
+    assert board.shots[1].subjects == ["robot"] and board.shots[2].subjects == ["robot_2"]

@@ -1029,6 +1029,9 @@ class _StoryReader:
 
     def _character(self, mention: _Mention) -> str:
         if mention.determiner != "another":
+            marked = self._by_colour(mention)
+            if marked is not None:
+                return marked
             if mention.lemma in self._by_noun:
                 self._dress(self._by_noun[mention.lemma], mention.modifiers)
                 return self._by_noun[mention.lemma]
@@ -1042,6 +1045,20 @@ class _StoryReader:
         entity = self._add_character(mention.lemma, mention.lemma, mention.kind, mention.lemma, mention.modifiers)
         self._by_noun[mention.lemma] = entity
         return entity
+
+    def _by_colour(self, mention: _Mention) -> str | None:
+        """Among several of a kind ("two robots"), the one a colour picks out ("the red robot"): the one already of
+        that colour, else the first with none yet, which takes it. None without a colour or a group."""
+        colour = next((word for word in mention.modifiers if word in COLORS), None)
+        group = self._groups.get(mention.lemma, [])
+        if colour is None or len(group) < 2:
+            return None
+        colours = {member.id: member.appearance.color for member in self.cast if member.id in group}
+        chosen = [e for e in group if colours[e] == colour] or [e for e in group if colours[e] is None]
+        if not chosen:
+            return None
+        self._dress(chosen[0], mention.modifiers)
+        return chosen[0]
 
     def _add_character(self, base: str, name: str, kind: str, lemma: str, modifiers: list[str]) -> str:
         entity = self._unique(_slug(base), self._ids)
