@@ -85,8 +85,9 @@ def test_batch_size_does_not_change_the_frames(renderer, story, prompt):
 def test_consistency_switches_steady_the_film(renderer, story, prompt):
     _, frames = story
     off = QUICK.model_copy(update={"noise_warp": False, "cross_frame_attention": False, "latent_blend": 0.0})
-    loose = mean_warp_error(renderer.render(frames, prompt, off, seed=3).rgb, frames)
-    steady = mean_warp_error(renderer.render(frames, prompt, QUICK, seed=3).rgb, frames)
+    seeds = (3, 4)  # random weights: one seed's margin is noise, two seeds' mean is not
+    loose = np.mean([mean_warp_error(renderer.render(frames, prompt, off, seed=seed).rgb, frames) for seed in seeds])
+    steady = np.mean([mean_warp_error(renderer.render(frames, prompt, QUICK, seed=seed).rgb, frames) for seed in seeds])
     assert steady < 0.7 * loose
 
 
