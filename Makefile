@@ -16,7 +16,7 @@ $(VENV)/.dev: $(VENV)/.base constraints.txt
 	$(BIN)/pip install --quiet -e ".[dev]" -c constraints.txt
 	touch $@
 
-# Make a film of an example story into runs/example (about a minute and a half on 2 CPU cores, setup included).
+# Make a film of an example story into runs/example (about five minutes on 2 CPU cores, setup included).
 demo: $(VENV)/.base
 	$(BIN)/storyreel make --file examples/stories/dog_and_ball.txt --out runs/example --force
 
