@@ -1317,15 +1317,11 @@ class _StoryReader:
             subject = next(iter(adjacent or (verb_doers[0] if verb_doers else [])), None)
             if subject is None or not after or after[0] == subject:
                 continue
-            placement = Placement(subject=subject, relation=relation, reference=after[0])
-            if placement not in location.placements:
-                location.placements.append(placement)
+            _add_placement(location, Placement(subject=subject, relation=relation, reference=after[0]))
         for prop, holder in self._held(scan, resolved, doers, location):
-            placement = Placement(subject=prop, relation=Relation.HELD_BY, reference=holder)
-            if placement not in location.placements:
-                location.placements.append(placement)
+            _add_placement(location, Placement(subject=prop, relation=Relation.HELD_BY, reference=holder))
         for prop, doer in self._at_hand(resolved, doers, location):
-            location.placements.append(Placement(subject=prop, relation=Relation.NEXT_TO, reference=doer))
+            _add_placement(location, Placement(subject=prop, relation=Relation.NEXT_TO, reference=doer))
 
     def _at_hand(
         self, resolved: list[tuple[_Mention, str]], doers: list[tuple[int, list[str]]], location: Location
@@ -1414,6 +1410,12 @@ class _StoryReader:
             shots=self.shots,
             unknown_nouns=self.unknown_nouns,
         )
+
+
+def _add_placement(location: Location, placement: Placement) -> None:
+    """Add ``placement`` to ``location`` unless it is already there."""
+    if placement not in location.placements:
+        location.placements.append(placement)
 
 
 def _appearance(modifiers: list[str] | tuple[str, ...]) -> Appearance:
