@@ -160,7 +160,7 @@ def test_rotation_jitter_alone_fails_camera_jerk() -> None:
         )
     result = camera_jerk(path.model_copy(update={"orientations": shaken}), "s1")
     assert not result.passed
-    assert "aim" in result.suggestion
+    assert result.suggestion.startswith("stand-back:") and "aim" in result.suggestion
 
 
 def still_path(count: int) -> CameraPath:

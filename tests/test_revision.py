@@ -40,8 +40,8 @@ def test_each_failure_maps_to_its_changes() -> None:
     A = RevisionAction
     assert actions("subjects_framed") == [A.RESEED_CAMERA, A.STAND_BACK, A.WIDER_SHOT, A.TIGHTER_SHOT, A.FOLLOW_SUBJECT]
     assert actions("occlusion") == [A.RAISE_CAMERA, A.MOVE_CAMERA, A.RESEED_CAMERA]
-    assert actions("camera_jerk") == [A.STEADY_CAMERA, A.RESEED_CAMERA]
-    assert actions("camera_jerk", used=[A.STEADY_CAMERA]) == [A.RESEED_CAMERA, A.STEADY_CAMERA]
+    assert actions("camera_jerk") == [A.STEADY_CAMERA, A.STAND_BACK, A.RESEED_CAMERA]
+    assert actions("camera_jerk", used=[A.STEADY_CAMERA]) == [A.STAND_BACK, A.RESEED_CAMERA, A.STEADY_CAMERA]
     assert actions("rule_180", side=-1) == [A.CROSS_BACK]
     assert actions("flicker", renderer="diffusion") == [A.STRONGER_CONSISTENCY, A.KEYFRAME_MODE]
     assert actions("identity", renderer="diffusion") == [A.TIGHTEN_PROMPT, A.RESEED_RENDER]

@@ -102,6 +102,7 @@ class Kept:
 
     number: int
     filmed: Filmed
+    path: CameraPath
     summary: ShotSummary
     checks: list[CheckResult]
     clip: Path
@@ -341,13 +342,13 @@ class Agent:
         attempts = list(state["attempts"])
         update: AgentState = {"checks": checks, "summary": summary, "options_left": []}
         if cached is None:
-            filmed = state["filmed"]
-            assert filmed is not None
+            filmed, path = state["filmed"], state["path"]
+            assert filmed is not None and path is not None
             thumbnail = thumbnail_name(shot, attempt_number)
             state["store"].write_image(thumbnail, filmed.thumbnail)
             attempts.append(Attempt(number=attempt_number, direction=direction, checks=checks, thumbnail=thumbnail))
             clip = state["store"].path(attempt_clip_name(shot, attempt_number))
-            update["kept"] = _keep(state.get("kept"), Kept(attempt_number, filmed, summary, checks, clip))
+            update["kept"] = _keep(state.get("kept"), Kept(attempt_number, filmed, path, summary, checks, clip))
         elif attempts:
             attempts[-1] = attempts[-1].model_copy(update={"checks": checks})
         update["attempts"] = attempts
@@ -407,7 +408,8 @@ class Agent:
             thumbnail, last, summary = kept.filmed.thumbnail, kept.filmed.last, kept.summary
             frames, checks = len(kept.filmed.analysis), kept.checks
             kept_attempt: int | None = kept.number
-            seen = subjects_seen(kept.filmed.analysis, shot)
+            world, start = state["worlds"][shot.location], storyboard.shot_start(shot.id)
+            seen = subjects_seen(kept.filmed.analysis, kept.path, shot, world, start)
         else:
             assert cached is not None
             thumbnail = store.read_image(thumbnail_name(shot))

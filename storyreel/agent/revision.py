@@ -5,11 +5,12 @@ the one its suggestion names (the checks know whether a subject is too small or 
 to a new :class:`~storyreel.schema.ShotDirection`:
 
 - framing -> another camera seed, more room, another shot size, or a camera that follows a subject it lost;
-- occlusion -> a raised or swung camera; jerk -> a steady camera;
+- occlusion -> a raised or swung camera; jerk -> a steady camera (an aim that jolts: one farther back);
 - a crossed line of action -> the camera back on the previous shot's side, unless that would turn it to the back
   of a face the shot owes: the face wins, and rule_180 is reported as failed rather than traded away in silence;
-- a subject the sentence names but the frame lost -> a wider size or more room; a face not seen -> the camera in
-  front of it; an action out of frame or too small -> a camera that follows it, or another size;
+- a subject the sentence names but the frame lost -> a wider size or more room (one hidden: a raised or swung
+  camera); a face not seen -> the camera in front of it; an action out of frame or too small -> a camera that
+  follows it, or another size;
 - flicker and identity drift -> stronger consistency, keyframes, another seed or a tighter prompt, which only the
   diffusion renderer has.
 
@@ -42,13 +43,13 @@ A = RevisionAction
 ACTIONS: dict[str, tuple[RevisionAction, ...]] = {
     "face_shown": (A.FACE_SUBJECT, A.MOVE_CAMERA, A.RESEED_CAMERA),
     "rule_180": (A.CROSS_BACK,),
-    "all_subjects_shown": (A.WIDER_SHOT, A.STAND_BACK, A.TIGHTER_SHOT, A.RESEED_CAMERA),
+    "all_subjects_shown": (A.WIDER_SHOT, A.STAND_BACK, A.TIGHTER_SHOT, A.RESEED_CAMERA, A.RAISE_CAMERA, A.MOVE_CAMERA),
     "action_shown": (A.FOLLOW_SUBJECT, A.WIDER_SHOT, A.TIGHTER_SHOT, A.RESEED_CAMERA),
     "framing": (A.RESEED_CAMERA, A.STAND_BACK, A.WIDER_SHOT, A.TIGHTER_SHOT, A.STEADY_CAMERA, A.FOLLOW_SUBJECT),
     "occlusion": (A.RAISE_CAMERA, A.MOVE_CAMERA, A.RESEED_CAMERA),
     "subjects_framed": (A.RESEED_CAMERA, A.STAND_BACK, A.WIDER_SHOT, A.TIGHTER_SHOT, A.FOLLOW_SUBJECT),
     "not_blank": (A.RESEED_CAMERA, A.STAND_BACK),
-    "camera_jerk": (A.STEADY_CAMERA, A.RESEED_CAMERA),
+    "camera_jerk": (A.STEADY_CAMERA, A.STAND_BACK, A.RESEED_CAMERA),
     "rule_30": (A.MOVE_CAMERA, A.WIDER_SHOT, A.TIGHTER_SHOT),
     "flicker": (A.STRONGER_CONSISTENCY, A.KEYFRAME_MODE),
     "warp_error": (A.STRONGER_CONSISTENCY, A.KEYFRAME_MODE),

@@ -9,10 +9,10 @@ shot's subjects at the requested size, closer where the smallest of them would n
 (``envs.framing.frame_height``), and places the camera on the scene's front side (so cuts between shots of one
 location respect the 180-degree rule). Among a few candidate views, and views beside each face the shot owes
 (``world.faces.faces_owed``), it picks the one that keeps every owed face turned to the camera over the shot, with
-the fewest occluded rays, a path that runs into nothing, and a view of the subject's front; a two-shot holds its
-subjects side by side, an over-the-shoulder shot looks past the listener onto the speaker (a two-shot where no
-such view lies on the front side). With the view chosen it frames again, allowing for each subject's depth along
-the view, then plays the requested move with eased starts and stops.
+the fewest occluded rays to the most hidden framed subject, a path that runs into nothing, and a view of the
+subject's front; a two-shot holds its subjects side by side, an over-the-shoulder shot looks past the listener
+onto the speaker (a two-shot where no such view lies on the front side). With the view chosen it frames again,
+allowing for each subject's depth along the view, then plays the requested move with eased starts and stops.
 """
 
 from __future__ import annotations
@@ -76,6 +76,11 @@ FRONT_SIDE = np.pi / 2  # radians an azimuth may lie off +z: the camera stays on
 # OTS_BEHIND metres behind it, so the listener is a shoulder at the frame's edge.
 OTS_BESIDE = 0.45
 OTS_BEHIND = 0.6
+# A place the sentence names (a landmark: said, not framed) should stand in the frame's background: a view that
+# leaves it out of frame (its point nearest the aim's height beyond LANDMARK_INSIDE of the half-width) in every
+# sampled frame costs LANDMARK_WEIGHT, as much as a fully blocked view.
+LANDMARK_WEIGHT = 1.0
+LANDMARK_INSIDE = 0.8
 FACING_OFFSET = 25.0  # degrees off a face's direction a camera asked to face it stands
 MIN_CAMERA_HEIGHT = 0.3
 CRANE_CLEARANCE = 0.2  # metres over the lowest camera height a crane starts, so it never scrapes the ground
@@ -156,7 +161,7 @@ def _view(
             return view
         shot = shot.model_copy(update={"coverage": Coverage.TWO_SHOT})
     framing = _scaled(_framing(world, shot, times, aspect), distance_scale)
-    azimuth, elevation = _clearest_view(world, shot, framing, times, seed)
+    azimuth, elevation = _clearest_view(world, shot, framing, times, seed, aspect)
     framing = _scaled(_framing(world, shot, times, aspect, (azimuth, elevation)), distance_scale)
     return framing, azimuth, elevation
 
@@ -270,11 +275,14 @@ def _offset(azimuth: float, elevation_deg: float, distance: float) -> Array:
     )
 
 
-def _clearest_view(world: World, shot: Shot, framing: Framing, times: Array, seed: int) -> tuple[float, float]:
+def _clearest_view(
+    world: World, shot: Shot, framing: Framing, times: Array, seed: int, aspect: float
+) -> tuple[float, float]:
     """Pick the viewing direction (azimuth on the +z side, the scene's front, and elevation) that sees every owed
-    face, whose rays to the subject are least blocked and whose path hits nothing, preferring the requested angle
-    and a view of the subject's front. Ties go to a seed-dependent azimuth so consecutive shots vary without
-    crossing the line."""
+    face, whose rays to the framed subjects (the most hidden of them) are least blocked, which keeps the places
+    the sentence names in the background and whose path hits nothing, preferring the requested angle and a view
+    of the subject's front. Ties go to a seed-dependent azimuth so consecutive shots vary without crossing the
+    line."""
     names = framed_subjects(world, shot)
     rng = np.random.default_rng(seed)
     preference = float(rng.uniform(-0.35, 0.35))
@@ -288,9 +296,13 @@ def _clearest_view(world: World, shot: Shot, framing: Framing, times: Array, see
     elevations = np.repeat([elevation, min(elevation + RAISED_ELEVATION, 80.0)], len(candidates))
     offsets = np.stack([_offset(a, e, framing.distance) for a, e in zip(azimuths, elevations, strict=True)])
     samples = np.linspace(0, len(times) - 1, 5).astype(int)
+    eyes = np.stack(
+        [_move(shot, framing, a, e, len(times))[samples] for a, e in zip(azimuths, elevations, strict=True)]
+    )  # (C, K, 3): where each candidate's camera is as it plays the move
     occluded = np.zeros(len(azimuths))
-    for i in samples:
-        occluded += world.occlusion(framing.aim[i] + offsets, names[0], float(times[i]), samples=8) / len(samples)
+    for name in names:  # the most hidden of the framed subjects counts
+        hidden = sum(world.occlusion(eyes[:, k], name, float(times[i]), samples=8) for k, i in enumerate(samples))
+        occluded = np.maximum(occluded, hidden / len(samples))
     collisions = _collisions(world, names, framing.aim + offsets[:, None], times)
     _, yaws = world.object(names[0]).track.sample(np.array([middle]))
     back_view = 0.5 * (1.0 - np.cos(azimuths - yaws[0]))  # 0 facing the camera, 1 showing its back
@@ -299,6 +311,7 @@ def _clearest_view(world: World, shot: Shot, framing: Framing, times: Array, see
         occluded
         + collisions
         + FACE_WEIGHT * _faces_lost(world, shot, framing, owed, azimuths, elevations, times)
+        + LANDMARK_WEIGHT * _landmarks_lost(world, shot, framing, eyes, samples, times, aspect)
         + FRONT_WEIGHT[shot.size] * back_view
         + two_shot * _depth_skew(world, names, azimuths, middle)
         + 0.05 * np.abs(_wrapped(azimuths - preference))
@@ -339,6 +352,36 @@ def _faces_lost(
         centres, forwards, _ = head_poses(world.object(name), times[samples])
         lost |= face_angles(centres, forwards, eyes) > FACE_MARGIN
     return lost.mean(axis=1)
+
+
+def _landmarks_lost(
+    world: World, shot: Shot, framing: Framing, eyes: Array, samples: Array, times: Array, aspect: float
+) -> Array:
+    """Per candidate, from its eyes (C, K, 3) at the frames ``samples`` (K): the share of (landmark, frame) pairs
+    in which a landmark the shot names (a house, the bakery: said, not framed) lies outside the frame, judged at
+    its point nearest the aim's height; 0 when the shot names none."""
+    framed = framed_subjects(world, shot)
+    present = {obj.name for obj in world.objects}
+    landmarks = [name for name in shot.subjects if name in present and name not in framed]
+    if not landmarks:
+        return np.zeros(len(eyes))
+    aims, times, half_y = framing.aim[samples], times[samples], np.tan(np.radians(framing.fov_y) / 2)
+    lost = np.zeros(len(eyes))
+    for name in landmarks:
+        obj = world.object(name)
+        half_height = 0.5 * obj.height()
+        for k, time in enumerate(times):
+            point = obj.center(float(time))
+            point[1] = np.clip(aims[k, 1], point[1] - half_height, point[1] + half_height)
+            forward = aims[k][None] - eyes[:, k]
+            forward /= np.linalg.norm(forward, axis=1, keepdims=True)
+            right = np.stack([forward[:, 2], np.zeros(len(eyes)), -forward[:, 0]], axis=1)
+            right /= np.maximum(np.linalg.norm(right, axis=1, keepdims=True), 1e-9)
+            to_point = point[None] - eyes[:, k]
+            depth = np.sum(to_point * forward, axis=1)
+            across = np.abs(np.sum(to_point * right, axis=1)) / np.maximum(depth, 1e-6)
+            lost += (depth <= 0) | (across > LANDMARK_INSIDE * half_y * aspect)
+    return lost / (len(landmarks) * len(times))
 
 
 def _depth_skew(world: World, names: list[str], azimuths: Array, time: float) -> Array:

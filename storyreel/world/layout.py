@@ -496,11 +496,13 @@ def _approach(
     half: float,
     cut: bool,
 ) -> float:
-    """Walk up beside ``target`` when it stands farther than the verb's conversational gap (not to a landmark,
-    nor for what flies or swims, nor off what the actor stands on); at a ``cut`` (``t0`` opens the shot) most of a
-    long way passes in the cut (:data:`CUT_WALK`). Returns how long the walk took."""
+    """Walk up beside ``target`` when it stands farther than the verb's conversational gap (not to a landmark, nor
+    for what flies or swims unless it is perched within reach, nor off what the actor stands on); at a ``cut``
+    (``t0`` opens the shot) most of a long way passes in the cut (:data:`CUT_WALK`). Returns how long the walk
+    took."""
     far, stop = APPROACH[verb]
-    afloat = any(HABITATS.get(m.asset.kind) is not None for m in (actor, target))
+    perched = HABITATS.get(target.asset.kind) == "air" and target.position[1] - actor.floor < actor.asset.height
+    afloat = HABITATS.get(actor.asset.kind) is not None or (HABITATS.get(target.asset.kind) is not None and not perched)
     grounded = not afloat and abs(actor.floor - actor.rest) < 1e-6
     gap = float(np.linalg.norm(target.position[[0, 2]] - actor.position[[0, 2]]))
     gap -= actor.asset.radius + target.asset.radius
@@ -589,10 +591,15 @@ def _travel(
     half: float,
     rng: np.random.Generator,
 ) -> float:
-    """Move at ``speed``: straight to beside ``target`` (then face it), else along a gentle arc that turns back at
+    """Move at ``speed``: straight to beside ``target`` (then face it; a vehicle pulls up behind it as seen from
+    the front, facing the way it drove), else along a gentle arc that turns back at
     the edge of the area. Leaves the floor it stood on for its resting height. Returns how long it was moving."""
     start = np.array([mover.position[0], mover.position[2]])
     floor = mover.floor = mover.rest
+    if target is not None and mover.asset.kind in VEHICLES:  # pulls up beside it, on its far side from the front
+        reach = mover.asset.radius + target.asset.radius + GAP
+        goal = target.position[[0, 2]] - np.array([0.0, 0.8 * reach])
+        return _walk_to(mover, goal, t0, speed, duration)
     if target is not None:
         offset = target.position[[0, 2]] - start
         distance = float(np.linalg.norm(offset))

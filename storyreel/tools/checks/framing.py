@@ -283,17 +283,17 @@ def occlusion(frames: FrameSet, path: CameraPath, shot: Shot, world: World, star
     if not names:
         return check_result(name, shot.id, 0.0, OCCLUSION_THRESHOLD, False, "no subject", "", np.zeros(count))
     subject = world.object(names[0])
-    hidden = _hidden_share(frames, path, subject, start)
+    hidden = hidden_share(frames, path, subject, start)
     score = float(hidden.mean())
     detail = f"{subject.name} {score:.0%} hidden on average (limit {OCCLUSION_THRESHOLD:.0%}); most {hidden.max():.0%}"
     suggestion = ""
     if score > OCCLUSION_THRESHOLD:
         worst = int(np.argmax(hidden))
-        suggestion = _clearer_view(world, subject.name, np.asarray(path.positions[worst]), start + worst / path.fps)
+        suggestion = clearer_view(world, subject.name, np.asarray(path.positions[worst]), start + worst / path.fps)
     return check_result(name, shot.id, score, OCCLUSION_THRESHOLD, False, detail, suggestion, hidden)
 
 
-def _hidden_share(frames: FrameSet, path: CameraPath, subject: WorldObject, start: float) -> Array:
+def hidden_share(frames: FrameSet, path: CameraPath, subject: WorldObject, start: float) -> Array:
     """Per frame, the share of points on ``subject``'s surface inside the frame that something else hides."""
     meshes = [part.mesh for part in subject.asset.parts]
     combined = trimesh.util.concatenate(meshes)
@@ -320,7 +320,7 @@ def _hidden_share(frames: FrameSet, path: CameraPath, subject: WorldObject, star
     return shares
 
 
-def _clearer_view(world: World, subject: str, eye: Array, time: float) -> str:
+def clearer_view(world: World, subject: str, eye: Array, time: float) -> str:
     """Raise the camera or swing it round the subject, whichever hides less of it from ``eye``'s distance."""
     centre = world.object(subject).center(time)
     offset = eye - centre

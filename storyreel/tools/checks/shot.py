@@ -22,7 +22,7 @@ def check_shot(frames: FrameSet, path: CameraPath, shot: Shot, world: World, sta
     cast = [name for name in framed if world.object(name).is_character]
     return [
         subjects_framed(frames, shot, heads_cut(path, framed, world, start, aspect), framed, cast),
-        all_subjects_shown(frames, shot),
+        all_subjects_shown(frames, path, shot, world, start),
         face_shown(path, shot, world, start, aspect),
         action_shown(path, shot, world, start, aspect),
         framing(path, shot, world, start, aspect),

@@ -2,8 +2,8 @@
 and medium shots, of the one the shot is about) are turned to the camera, no head is cut off by the frame, and the
 action the sentence names happens in frame at a speed a viewer can follow.
 
-``all_subjects_shown`` reads the rendered instance masks; ``face_shown``, ``action_shown`` and ``heads_cut`` read
-the world's exact poses (each head's position and facing) seen by the camera path.
+``all_subjects_shown`` reads the rendered instance masks and depth; ``face_shown``, ``action_shown`` and
+``heads_cut`` read the world's exact poses (each head's position and facing) seen by the camera path.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from storyreel.schema import MOVING_VERBS, CameraPath, CheckResult, RevisionAction, Shot
 from storyreel.tools.checks.analysis import analysis_frames
-from storyreel.tools.checks.framing import MIN_SUBJECT_SHARE, MIN_SUBJECT_SPAN
+from storyreel.tools.checks.framing import MIN_SUBJECT_SHARE, MIN_SUBJECT_SPAN, clearer_view, hidden_share
 from storyreel.tools.checks.result import check_result, frames_text, suggest
 from storyreel.tools.checks.screen import extent, project, tighter, wider
 from storyreel.tools.render.frames import FrameSet
@@ -23,9 +23,12 @@ from storyreel.world.world import World
 
 # all_subjects_shown: per frame, every subject the shot names is visible and legible, as subjects_framed sees a
 # subject: it covers MIN_SUBJECT_SHARE of the frame or spans MIN_SUBJECT_SPAN of its height (a dog across a wide
-# park spans 7 %, a lost ball 3 %). The shot passes when SHOWN_THRESHOLD of its frames show them all. Clean renders
-# of the calibration park: 1.0 (both subjects in every frame); the camera turned away from the dog: 0.
+# park spans 7 %, a lost ball 3 %), and no more than SHOWN_MAX_HIDDEN of its surface inside the frame is hidden by
+# something else (the occlusion check's z-buffer test: a head peeking over a bus is not a character shown). The
+# shot passes when SHOWN_THRESHOLD of its frames show them all. Clean renders of the calibration park: 1.0 (both
+# subjects in every frame, 0-1 % hidden); the camera turned away from the dog: 0; a wall in front of Mia: 0.
 SHOWN_THRESHOLD = 0.9
+SHOWN_MAX_HIDDEN = 0.5
 MARK_COLOURS = ((255, 210, 0), (0, 200, 255), (255, 80, 160), (120, 255, 80))  # RGB, one per subject in turn
 
 # face_shown: per frame, the face of each character whose face the shot owes (world.faces.faces_owed: a speaker;
@@ -61,9 +64,18 @@ def legible(frames: FrameSet, name: str) -> NDArray[np.bool_]:
     return np.asarray((pixels / (height * width) >= MIN_SUBJECT_SHARE) | (span >= MIN_SUBJECT_SPAN))
 
 
-def subjects_seen(frames: FrameSet, shot: Shot) -> dict[str, float]:
-    """Each subject the shot names and the share of frames that show it legibly (what the report tells)."""
-    return {name: round(float(legible(frames, name).mean()), 3) for name in shot.subjects}
+def unhidden(frames: FrameSet, path: CameraPath, world: World, start: float, name: str) -> NDArray[np.bool_]:
+    """Per frame, whether no more than SHOWN_MAX_HIDDEN of ``name``'s surface inside the frame is hidden."""
+    return np.asarray(hidden_share(analysis_frames(frames), path, world.object(name), start) <= SHOWN_MAX_HIDDEN)
+
+
+def subjects_seen(frames: FrameSet, path: CameraPath, shot: Shot, world: World, start: float) -> dict[str, float]:
+    """Each subject the shot names and the share of frames that show it, legible and not hidden, as
+    ``all_subjects_shown`` counts it (what the report tells)."""
+    return {
+        name: round(float((legible(frames, name) & unhidden(frames, path, world, start, name)).mean()), 3)
+        for name in shot.subjects
+    }
 
 
 def marked(frames: FrameSet, shot: Shot) -> NDArray[np.uint8]:
@@ -83,9 +95,9 @@ def marked(frames: FrameSet, shot: Shot) -> NDArray[np.uint8]:
     return image
 
 
-def all_subjects_shown(frames: FrameSet, shot: Shot) -> CheckResult:
+def all_subjects_shown(frames: FrameSet, path: CameraPath, shot: Shot, world: World, start: float) -> CheckResult:
     """Share of frames in which every subject the shot names (``Shot.subjects``, not only the framed ones) is
-    visible and legible in the frame.
+    visible, legible and not mostly hidden by something else.
 
     Per frame: the number of named subjects not shown."""
     name, count = "all_subjects_shown", len(frames)
@@ -93,14 +105,17 @@ def all_subjects_shown(frames: FrameSet, shot: Shot) -> CheckResult:
         return check_result(name, shot.id, 1.0, SHOWN_THRESHOLD, True, "the shot names no one", "", np.zeros(count))
     instance = analysis_frames(frames).instance
     missing = np.zeros(count)
-    unseen: dict[str, tuple[int, int]] = {}  # subject -> (frames out of view, frames too small)
+    unseen: dict[str, tuple[int, int, int]] = {}  # subject -> frames out of view, too small, hidden
     for subject in shot.subjects:
-        seen = legible(frames, subject)
+        readable = legible(frames, subject)
+        clear = unhidden(frames, path, world, start, subject)
         ids = [key for key, value in frames.instance_names.items() if value == subject]
         present = np.isin(instance, ids).any(axis=(1, 2)) if ids else np.zeros(count, dtype=bool)
+        seen = readable & clear
         missing += ~seen
         if not seen.all():
-            unseen[subject] = (int((~present).sum()), int((~seen & present).sum()))
+            out, small = int((~present & clear).sum()), int((~readable & present & clear).sum())
+            unseen[subject] = (out, small, int((~clear).sum()))
     shown = missing == 0
     score = float(shown.mean())
     if not unseen:
@@ -108,11 +123,18 @@ def all_subjects_shown(frames: FrameSet, shot: Shot) -> CheckResult:
             name, shot.id, score, SHOWN_THRESHOLD, True, f"{', '.join(shot.subjects)} seen", "", missing
         )
     worst = max(unseen, key=lambda subject: sum(unseen[subject]))
-    out, small = unseen[worst]
-    parts = [f"{subject} missing in {sum(unseen[subject])}/{count} frames" for subject in unseen]
+    out, small, hidden = unseen[worst]
+    parts = [
+        f"{subject} missing in {sum(unseen[subject])}/{count} frames"
+        + (f" ({unseen[subject][2]} hidden)" if unseen[subject][2] else "")
+        for subject in unseen
+    ]
     detail = "; ".join(parts) + f" (first: {frames_text(np.flatnonzero(~shown), 3)})"
     larger = wider(shot.size)
-    if out >= small and larger != shot.size:
+    if hidden > max(out, small):
+        worst_frame = int(np.argmax(hidden_share(analysis_frames(frames), path, world.object(worst), start)))
+        suggestion = clearer_view(world, worst, np.asarray(path.positions[worst_frame]), start + worst_frame / path.fps)
+    elif out >= small and larger != shot.size:
         suggestion = suggest(
             RevisionAction.WIDER_SHOT, f"film {larger.value} instead of {shot.size.value} so that {worst} is seen"
         )
