@@ -468,6 +468,13 @@ def test_a_subject_behind_a_wall_fails_all_subjects_shown(film: dict[str, Filmed
     assert result.suggestion.split(":")[0] in {"raise-camera", "move-camera"}
 
 
+def test_a_subject_missing_from_the_world_is_not_shown(film: dict[str, Filmed]) -> None:
+    s2 = film["s2"]
+    ghost = s2.shot.model_copy(update={"subjects": ["mia", "ghost"]})
+    result = all_subjects_shown(s2.frames, s2.path, ghost, s2.world, s2.start)
+    assert result.score == 0.0 and "ghost missing in" in result.detail and "hidden" not in result.detail
+
+
 def test_a_camera_behind_the_speaker_fails_face_shown(film: dict[str, Filmed]) -> None:
     """Mia speaks in s2; swung round to her back, the camera sees no face (clean: 10-25 degrees off)."""
     s2 = film["s2"]

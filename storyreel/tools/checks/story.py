@@ -65,7 +65,10 @@ def legible(frames: FrameSet, name: str) -> NDArray[np.bool_]:
 
 
 def unhidden(frames: FrameSet, path: CameraPath, world: World, start: float, name: str) -> NDArray[np.bool_]:
-    """Per frame, whether no more than SHOWN_MAX_HIDDEN of ``name``'s surface inside the frame is hidden."""
+    """Per frame, whether no more than SHOWN_MAX_HIDDEN of ``name``'s surface inside the frame is hidden (what is
+    not in the world hides nothing: it is simply not shown)."""
+    if name not in {obj.name for obj in world.objects}:
+        return np.ones(len(frames), dtype=bool)
     return np.asarray(hidden_share(analysis_frames(frames), path, world.object(name), start) <= SHOWN_MAX_HIDDEN)
 
 
