@@ -25,7 +25,8 @@ from pydantic import (
 
 from storyreel.errors import UserError
 
-SCHEMA_VERSION = "1.2"  # 1.1: fps, resolution, style left the storyboard; 1.2: what must be seen, held props
+SCHEMA_VERSION = "1.3"  # 1.1: fps, resolution, style left the storyboard; 1.2: what must be seen, held props;
+# 1.3: the verbs a shot's sentence names that the world cannot act out
 
 
 class _Model(BaseModel):
@@ -189,6 +190,7 @@ class Verb(StrEnum):
     TALK = "talk"
     LOOK = "look"
     ROLL = "roll"
+    GESTURE = "gesture"  # the right arm raised and moving: waves, raises a hand or a sword, points
 
 
 #: The verbs whose actor travels or moves its whole body: a viewer must see the body and its motion.
@@ -283,6 +285,11 @@ class Shot(_Model):
         "a subject not listed must be shown",
     )
     coverage: Coverage = Coverage.SINGLE
+    unstaged: list[str] = Field(
+        default_factory=list,
+        description="verbs of the sentence that name a visible action no motion of the world acts out ('falls', "
+        "'claps'): a viewer will not see them done",
+    )
 
     def must_see(self, subject: str) -> Seen:
         """What a viewer must see of ``subject`` (``Seen.SHOWN`` unless the planner marked more)."""
@@ -345,10 +352,11 @@ class Storyboard(_Model):
     @classmethod
     def _drop_run_settings(cls, data: Any) -> Any:
         """Storyboards of schema 1.0 carried the run's fps, resolution and style; those are :class:`RunOptions`.
-        Those of 1.0 and 1.1 mark nothing to be seen (``Shot.seen``): they load as they are, with the new version."""
+        Those of 1.0 to 1.2 mark nothing to be seen (``Shot.seen``) or unstaged (``Shot.unstaged``): they load as
+        they are, with the new version."""
         if isinstance(data, dict) and data.get("schema_version") == "1.0":
             data = {key: value for key, value in data.items() if key not in ("fps", "resolution", "style")}
-        if isinstance(data, dict) and data.get("schema_version") in ("1.0", "1.1"):
+        if isinstance(data, dict) and data.get("schema_version") in ("1.0", "1.1", "1.2"):
             data = {**data, "schema_version": SCHEMA_VERSION}
         return data
 

@@ -41,6 +41,7 @@ from storyreel.schema import (
 from storyreel.tools.camera import direct_camera
 from storyreel.tools.checks import (
     action_shown,
+    action_staged,
     all_subjects_shown,
     camera_jerk,
     check_against_earlier,
@@ -77,6 +78,7 @@ SHOT_CHECKS = [
     "all_subjects_shown",
     "face_shown",
     "action_shown",
+    "action_staged",
     "framing",
     "occlusion",
     "not_blank",
@@ -473,6 +475,20 @@ def test_a_subject_missing_from_the_world_is_not_shown(film: dict[str, Filmed]) 
     ghost = s2.shot.model_copy(update={"subjects": ["mia", "ghost"]})
     result = all_subjects_shown(s2.frames, s2.path, ghost, s2.world, s2.start)
     assert result.score == 0.0 and "ghost missing in" in result.detail and "hidden" not in result.detail
+
+
+def test_a_verb_the_world_cannot_act_out_fails_action_staged(film: dict[str, Filmed]) -> None:
+    """Rex walks in s1, which the world acts out; "Rex falls into the pond" names a fall it has no motion for: the
+    check fails whatever the camera does, and offers no change."""
+    from storyreel.planners.rules import unstaged_verbs
+
+    s1 = film["s1"]
+    assert unstaged_verbs("Rex walks beside Mia in the park.") == []
+    fallen = s1.shot.model_copy(update={"unstaged": unstaged_verbs("Rex falls into the pond and Mia claps.")})
+    assert fallen.unstaged == ["fall", "clap"]
+    result = action_staged(fallen, s1.path.frames)
+    assert not result.passed and result.score == 0.0 and "fall, clap" in result.detail and result.suggestion == ""
+    assert action_staged(s1.shot, s1.path.frames).passed
 
 
 def test_a_camera_behind_the_speaker_fails_face_shown(film: dict[str, Filmed]) -> None:

@@ -102,7 +102,7 @@ def test_sentence_initial_common_words_are_not_names() -> None:
 def test_pronouns_resolve_to_the_last_matching_character() -> None:
     board = plan_story("Tom met a girl named Ana in the park. She waved at him, and then he ran to her.")
     actions = _actions(board)
-    assert ("ana", Verb.LOOK, "tom") in actions
+    assert ("ana", Verb.GESTURE, "tom") in actions
     assert ("tom", Verb.RUN, "ana") in actions
 
 
@@ -514,7 +514,7 @@ def test_a_verb_after_its_subject_is_not_a_noun() -> None:
     assert _cast(board) == [("brother", "person")]
     board = plan_story("Bob waves.")
     assert [location.kind for location in board.locations] == [LocationKind.PARK]
-    assert ("bob", Verb.LOOK, None) in _actions(board)
+    assert ("bob", Verb.GESTURE, None) in _actions(board)
     board = plan_story("The rooster crows and the cows walk to the barn.")
     assert [c.kind for c in board.cast] == ["bird", "cow"]
 
@@ -620,3 +620,15 @@ def test_a_colour_picks_one_of_a_group() -> None:
     colours = {member.id: member.appearance.color for member in board.cast}
     assert colours == {"robot": "blue", "robot_2": "red"}
     assert board.shots[1].subjects == ["robot"] and board.shots[2].subjects == ["robot_2"]
+
+
+def test_a_gesture_is_staged_and_an_action_without_motion_is_said() -> None:
+    """Waving, raising a hand and pointing are gestures the world plays; falling and clapping have no motion, and
+    the shot says so (``Shot.unstaged``) instead of idling in silence."""
+    board = plan_story("He climbs in and waves at his sister. A student raises his hand. The grandfather claps.")
+    waves, raises, claps = board.shots
+    assert ("gesture", "sister") in [(a.verb.value, a.target) for a in waves.actions] and not waves.unstaged
+    assert [a.verb for a in raises.actions] == [Verb.GESTURE] and not raises.unstaged
+    assert claps.unstaged == ["clap"]
+    assert plan_story("One of them falls into the sand.").shots[0].unstaged == ["fall"]
+    assert plan_story('"I can fall," she says.').shots[0].unstaged == []  # speech is not staged

@@ -109,6 +109,7 @@ def test_stage_tools_each_alone_on_workspace_artifacts(tmp_path: Path) -> None:
             "all_subjects_shown",
             "face_shown",
             "action_shown",
+            "action_staged",
             "framing",
             "occlusion",
             "not_blank",

@@ -28,7 +28,7 @@ from storyreel.schema import (
 from storyreel.world.assets import build_asset
 from storyreel.world.kinds import CHARACTER_KINDS, KINDS, PEOPLE_KINDS
 
-#: Verbs whose actor a viewer reads by the face: speech, and looking (finding, smiling, waving: a reaction).
+#: Verbs whose actor a viewer reads by the face: speech, and looking (finding, smiling, nodding: a reaction).
 FACE_VERBS = frozenset({Verb.TALK, Verb.LOOK})
 #: Sizes too close to hold two subjects side by side.
 CLOSE_SIZES = frozenset({ShotSize.MEDIUM_CLOSE_UP, ShotSize.CLOSE_UP, ShotSize.EXTREME_CLOSE_UP})
@@ -63,14 +63,14 @@ class Subject:
 
 def marks(subjects: list[str], actions: list[Action]) -> dict[str, Seen]:
     """What must be seen of each subject an action names: FACE for one who talks or looks, BODY for one who moves
-    (the face wins); subjects left out must only be shown."""
+    or gestures (the face wins); subjects left out must only be shown."""
     seen: dict[str, Seen] = {}
     for action in actions:
         if action.actor not in subjects:
             continue
         if action.verb in FACE_VERBS:
             seen[action.actor] = Seen.FACE
-        elif action.verb in MOVING_VERBS and seen.get(action.actor) is not Seen.FACE:
+        elif (action.verb in MOVING_VERBS or action.verb is Verb.GESTURE) and seen.get(action.actor) is not Seen.FACE:
             seen[action.actor] = Seen.BODY
     return seen
 

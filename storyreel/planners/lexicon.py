@@ -191,7 +191,7 @@ VERBS: dict[str, Verb] = {
     ),
     **dict.fromkeys(
         _words(
-            "look watch see stare gaze glance peer notice spot observe find discover smile nod wave listen "
+            "look watch see stare gaze glance peer notice spot observe find discover smile nod listen "
             "hear read study admire wonder"
         ),
         Verb.LOOK,
@@ -204,7 +204,16 @@ VERBS: dict[str, Verb] = {
         Verb.IDLE,
     ),
     **dict.fromkeys(_words("roll tumble spin kick throw toss push hit shove"), Verb.ROLL),
+    **dict.fromkeys(_words("wave raise point beckon salute signal gesture lift"), Verb.GESTURE),
 }
+
+#: WordNet's lexicographer files (verb.*) of verbs a viewer sees done: a verb whose most frequent sense is in one
+#: of these and that VERBS does not know ("falls", "claps", "opens his umbrella") is an action the world cannot act
+#: out (``Shot.unstaged``). Thinking, feeling, saying, seeing and having (cognition, emotion, communication,
+#: perception, possession, stative) are not, nor are social acts ("helps", "takes"), whose sense is too loose.
+VISIBLE_VERB_FILES: frozenset[str] = frozenset(
+    {"body", "change", "competition", "consumption", "contact", "creation", "motion"}
+)
 
 #: Verbs whose doer sets its object moving: "kicks the ball" rolls the ball.
 TRANSFER_VERBS: frozenset[str] = frozenset({"kick", "throw", "toss", "push", "hit", "shove"})

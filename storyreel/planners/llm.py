@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from storyreel.planners import LLMSettings
 from storyreel.planners.coverage import marks
 from storyreel.planners.lexicon import COLORS
-from storyreel.planners.rules import MAX_SHOTS, MAX_STORY_CHARS, StoryError
+from storyreel.planners.rules import MAX_SHOTS, MAX_STORY_CHARS, StoryError, unstaged_verbs
 from storyreel.schema import DEFAULT_FPS, Storyboard
 from storyreel.world.kinds import CHARACTER_KINDS, KINDS, PROP_KINDS
 
@@ -167,8 +167,9 @@ def to_storyboard(data: Any, *, fps: int) -> Storyboard:
         if isinstance(shot, dict) and isinstance(shot.get("duration"), int | float):
             shot["duration"] = max(1, round(shot["duration"] * fps)) / fps
     storyboard = Storyboard.model_validate({**data, "unknown_nouns": sorted(set(unknown))})
-    for shot in storyboard.shots:  # what the model did not mark, the shot's actions say
+    for shot in storyboard.shots:  # what the model did not mark, the shot's actions and its sentence say
         shot.seen = {**marks(shot.subjects, shot.actions), **shot.seen}
+        shot.unstaged = shot.unstaged or unstaged_verbs(shot.description)
     problems = [
         f"cast.{c.id}.kind: {c.kind!r} is not a character kind; use one of {', '.join(sorted(CHARACTER_KINDS))}"
         for c in storyboard.cast

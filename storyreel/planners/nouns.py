@@ -203,6 +203,15 @@ class _WordNet:
             self.plurals = {fields[0]: fields[1] for fields in map(str.split, lines) if len(fields) > 1}
         self.synsets: dict[str, _Synset] = {}
 
+    @functools.cache  # noqa: B019 - one WordNet per process
+    def verbs(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The verb index (lemma -> its line) and the verb data (synset offset -> its line)."""
+        with (self.root / "index.verb").open() as lines:
+            index = {line[: line.index(" ")]: line for line in lines if not line.startswith(" ")}
+        with (self.root / "data.verb").open() as lines:
+            data = {line[:8]: line for line in lines if not line.startswith(" ")}
+        return index, data
+
     def senses(self, lemma: str) -> tuple[bool, tuple[str, ...]] | None:
         """Whether any sense of the noun ``lemma`` was counted in the tagged corpus, and its synset offsets in
         WordNet's order; None for a lemma WordNet lacks."""
@@ -297,6 +306,17 @@ def is_verb(word: str) -> bool:
     if word in irregular:
         return True
     return any(word.endswith(end) and word[: -len(end)] + base in bases for end, base in _VERB_SUFFIXES)
+
+
+def verb_file(lemma: str) -> str | None:
+    """The lexicographer file of the verb ``lemma``'s most frequent sense ("motion" for "fall", "cognition" for
+    "think"), or None for a verb WordNet lacks."""
+    index, data = wordnet().verbs()
+    line = index.get(_key(lemma))
+    if line is None:
+        return None
+    fields = line.split()
+    return wordnet().files[int(data[fields[6 + int(fields[3])]].split()[1])].removeprefix("verb.")
 
 
 def is_noun(lemma: str) -> bool:

@@ -50,9 +50,10 @@ from storyreel.planners.lexicon import (
     TIMES,
     TRANSFER_VERBS,
     VERBS,
+    VISIBLE_VERB_FILES,
     WEATHERS,
 )
-from storyreel.planners.nouns import UNKNOWN, adjectives, asset_kind, is_noun, is_verb, singular
+from storyreel.planners.nouns import UNKNOWN, adjectives, asset_kind, is_noun, is_verb, singular, verb_file
 from storyreel.schema import (
     DEFAULT_FPS,
     Action,
@@ -222,6 +223,26 @@ def _verb_lemma(word: str) -> str | None:
     if word.endswith("ing"):
         candidates += [word[:-3], word[:-3] + "e", word[:-4]]
     return next((candidate for candidate in candidates if candidate in VERBS), None)
+
+
+def unstaged_verbs(text: str) -> list[str]:
+    """The verbs of ``text`` (outside quoted speech) that name a visible action the world cannot act out: verbs
+    (as tagged, or a verb's inflection right after a name) the lexicon's VERBS lacks whose most frequent WordNet
+    sense is a visible one (VISIBLE_VERB_FILES), as lemmas in order ("One of them falls into the sand." ->
+    ["fall"])."""
+    return _unstaged(_tokenize(text))
+
+
+def _unstaged(tokens: list[_Token]) -> list[str]:
+    found: list[str] = []
+    for index, token in enumerate(tokens):
+        named = index > 0 and (tokens[index - 1].is_name or tokens[index - 1].pos == "PROPN")
+        after_name = named and is_verb(token.word)  # "Mia claps", tagged a plural noun
+        if not token.is_word or token.quoted or token.word in FUNCTION_WORDS or not (token.pos == "VERB" or after_name):
+            continue
+        if _verb_lemma(token.word) is None and verb_file(token.lemma) in VISIBLE_VERB_FILES:
+            found.append(token.lemma)
+    return list(dict.fromkeys(found))
 
 
 def _noun_lemma(word: str) -> str:
@@ -646,15 +667,19 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
 
 
 def _verb_slot(tokens: list[_Token], index: int, scan: _Scan) -> bool:
-    """Whether the word at ``index`` is a verb's inflection right after the clause's subject: a verb there however
-    the tagger took it ("Bob waves.", "the rooster crows", "a clock ticks")."""
+    """Whether the word at ``index`` is a verb's inflection right after the clause's subject, or after "and" that
+    follows a verb with no one named since: a verb there however the tagger took it ("Bob waves.", "the rooster
+    crows", "a clock ticks", "he climbs in and waves")."""
     word = tokens[index].word
     if not word.endswith(("s", "ed")) or word in FUNCTION_WORDS:
         return False
     if _verb_lemma(word) is None and not is_verb(word):
         return False
     subject = scan.mentions[-1] if scan.mentions else None
-    return subject is not None and subject.end == index and not (subject.after_preposition or subject.possessor)
+    if subject is not None and subject.end == index and not (subject.after_preposition or subject.possessor):
+        return True
+    joined = index > 0 and tokens[index - 1].word == "and" and bool(scan.verbs)
+    return joined and (subject is None or subject.position < scan.verbs[-1][0])
 
 
 def _read_phrase(
@@ -818,12 +843,14 @@ _GRAMMAR: dict[Verb, tuple[list[ShotSize], list[CameraAngle], list[CameraMove]]]
     Verb.SIT: ([S.MEDIUM, S.FULL, S.MEDIUM_CLOSE_UP], [A.EYE, A.HIGH, A.OVERHEAD], [M.STATIC, M.ORBIT, M.DOLLY_IN]),
     Verb.IDLE: ([S.MEDIUM, S.FULL, S.MEDIUM_CLOSE_UP], [A.EYE, A.HIGH, A.OVERHEAD], [M.ORBIT, M.STATIC, M.DOLLY_IN]),
     Verb.ROLL: ([S.FULL, S.MEDIUM], [A.HIGH, A.OVERHEAD, A.EYE], [M.PAN, M.TRACK]),
+    Verb.GESTURE: ([S.FULL, S.MEDIUM], [A.EYE, A.LOW], [M.STATIC, M.DOLLY_IN]),
 }
 
 #: Extra seconds an action needs on screen to read.
 _ACTION_SECONDS: dict[Verb, float] = {
     Verb.RUN: 1.0, Verb.CHASE: 1.2, Verb.FLY: 1.2, Verb.DRIVE: 1.0, Verb.SWIM: 1.0, Verb.WALK: 0.6,
     Verb.TALK: 0.8, Verb.JUMP: 0.4, Verb.ROLL: 0.6, Verb.LOOK: 0.2, Verb.SIT: 0.0, Verb.IDLE: 0.0,
+    Verb.GESTURE: 0.6,
 }  # fmt: skip
 
 _OPENING_WORDS = 5
@@ -831,7 +858,9 @@ _VEHICLES = frozenset({"car", "bus", "truck", "bicycle", "boat"})
 _HUMANS = frozenset({"person", "child", "elder"})
 _HOLDERS = _HUMANS | {"robot"}  # kinds with hands to hold a prop in
 #: Verbs whose object the doer holds: "she carries a bag", "hands him a spoon".
-_HOLD_VERBS = frozenset({"hold", "carry", "bring", "fetch", "give", "hand", "offer", "feed", "put", "show"})
+_HOLD_VERBS = frozenset(
+    {"hold", "carry", "bring", "fetch", "give", "hand", "offer", "feed", "put", "show", "raise", "lift", "wave"}
+)
 _OLD = frozenset({"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"})  # an old man is an elder
 _DEFINITE = frozenset({"the", "his", "her", "their", "its", "my", "our", "your", "this", "that", "'s"})
 
@@ -1227,6 +1256,7 @@ class _StoryReader:
                 transition=transition,
                 seen=marks(subjects, actions),
                 coverage=coverage,
+                unstaged=_unstaged(clause.tokens),
             )
         )
 

@@ -128,6 +128,14 @@ def _role_angle(verb: Verb, role: str, cycle: Array, local: Array, times: Array,
         if role == "tail":
             return 0.4 * np.sin(2 * np.pi * 2.0 * local)
         return zero
+    if verb is Verb.GESTURE:  # the right arm up over the head, waving; an animal wags its tail and nods
+        if role == "arm_r":
+            return -2.7 + 0.3 * np.sin(2 * np.pi * 1.5 * local)
+        if role == "neck":
+            return 0.08 * np.sin(2 * np.pi * 0.75 * local)
+        if role == "tail":
+            return 0.5 * np.sin(2 * np.pi * 2.0 * local)
+        return zero
     if verb is Verb.LOOK:
         if role == "head":
             return 0.7 * np.sin(2 * np.pi * 0.2 * local)

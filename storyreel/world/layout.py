@@ -21,6 +21,7 @@ from storyreel.schema import LANDMARK_HEIGHT, Action, Location, LocationKind, Re
 from storyreel.world.environment import SEA_EDGE, SEA_LEVEL
 from storyreel.world.kinds import CHARACTER_KINDS, HABITATS, PEOPLE_KINDS
 from storyreel.world.rig import Asset, Clip, Track
+from storyreel.world.world import WorldObject
 
 WALK_SPEED = 1.4  # m/s
 RUN_SPEED = 3.5
@@ -399,7 +400,7 @@ def build_tracks(
                 mover.key(max(end, mover.times[-1]), mover.position, mover.yaw)
     tracks = {name: mover.track() for name, mover in movers.items()}
     for prop, holder in held.items():
-        tracks[prop] = _in_hand(tracks[holder], hand_offset(entities[holder], entities[prop]), entities[prop])
+        tracks[prop] = _in_hand(tracks[holder], entities[holder], entities[prop])
     return {name: tracks[name] for name in placed}
 
 
@@ -416,13 +417,25 @@ def _order(action: Action) -> tuple[bool, bool]:
     return action.verb is not Verb.CHASE, action.verb in APPROACH and action.target is not None
 
 
-def _in_hand(holder: Track, offset: Array, prop: Asset) -> Track:
-    """The track of ``prop`` riding at ``offset`` (in the holder's frame) from the root of ``holder``'s track, keyed
-    at its keys and every :data:`STEP` between them, turned by :func:`held_turn`; it hops with the holder."""
+def _in_hand(holder: Track, asset: Asset, prop: Asset) -> Track:
+    """The track of ``prop`` riding in the right hand of ``asset`` as it moves along ``holder``: its middle at the
+    hand, out on the hand's outer side (:func:`hand_offset` about the hand instead of the rest pose's
+    :data:`HAND`), never below the holder's feet, keyed at the holder's keys and every :data:`STEP` between them, so
+    it swings with a walking arm and rises with a raised one; turned by :func:`held_turn`; it hops with the holder.
+    A holder without a right hand carries it at :func:`hand_offset` from its root."""
     last = float(holder.times[-1])
     times = np.union1d(holder.times, np.arange(0.0, last, STEP))
-    positions, yaws = Track(holder.times, holder.positions, holder.yaws).sample(times)
-    riding = positions + np.stack([_rotate(offset, yaw) for yaw in yaws])
+    grounded = Track(holder.times, holder.positions, holder.yaws, clips=holder.clips)  # the hops ride on top
+    positions, yaws = grounded.sample(times)
+    offset = hand_offset(asset, prop)
+    hand = next((index for index, part in enumerate(asset.parts) if part.name == "hand_r"), None)
+    if hand is None or not asset.animate:
+        riding = positions + np.stack([_rotate(offset, yaw) for yaw in yaws])
+    else:
+        matrices = WorldObject("holder", asset, grounded, 0).part_matrices(times)[:, hand]
+        at_hand = (matrices @ np.append(asset.parts[hand].mesh.bounds.mean(axis=0), 1.0))[:, :3]
+        riding = at_hand + np.stack([_rotate(offset - HAND * asset.height, yaw) for yaw in yaws])
+        riding[:, 1] = np.maximum(riding[:, 1], positions[:, 1])
     return Track(times, riding, yaws + held_turn(prop), hops=list(holder.hops))
 
 
@@ -472,11 +485,12 @@ def _act(
             _roll(actor, t0, duration, actor.yaw, half)
     elif verb is Verb.SIT:
         _sit(actor, target, t0, duration, half, rng)
-    else:  # talk, look, idle: walk up to the target if need be, and turn to it cheated towards the front
+    else:  # talk, look, gesture, idle: walk up to the target if need be, and turn to it cheated to the front
         begin = t0
         if target is not None:
             cut = t0 == storyboard.shot_start(shot_id)
-            begin += _approach(actor, target, verb, movers, t0, duration, half, cut)
+            if verb in APPROACH:  # one waves at someone from where one stands
+                begin += _approach(actor, target, verb, movers, t0, duration, half, cut)
             _face(actor, target.position, begin, cheat=True)
             if verb is Verb.TALK and _idle_in_shot(storyboard, shot_id, action.target):
                 _face(target, actor.position, begin + 0.3, cheat=True)  # the listener turns to the speaker

@@ -1,7 +1,7 @@
 """Quality checks of rendered shots and of the film they make.
 
 Per shot (``check_shot``): subjects_framed, framing, occlusion, not_blank (``framing.py``); the sentence on screen:
-all_subjects_shown, face_shown, action_shown (``story.py``); camera_jerk,
+all_subjects_shown, face_shown, action_shown, action_staged (``story.py``); camera_jerk,
 warp_error, flicker, flow_consistency (``temporal.py``). Between shots (``summarize_shot`` each shot, then
 ``check_against_earlier``): rule_180, rule_30, identity (``continuity.py``, ``identity.py``). Over the film
 (``check_film``): shot_size_variety. Each returns a :class:`CheckResult` against a named, measured threshold; a
@@ -22,6 +22,7 @@ from storyreel.tools.checks.identity import appearance_distance, appearances, id
 from storyreel.tools.checks.shot import check_shot
 from storyreel.tools.checks.story import (
     action_shown,
+    action_staged,
     all_subjects_shown,
     face_shown,
     faces_owed,
@@ -34,6 +35,7 @@ from storyreel.tools.checks.temporal import camera_jerk, flicker, flow_consisten
 __all__ = [
     "ANALYSIS_WIDTH",
     "action_shown",
+    "action_staged",
     "all_subjects_shown",
     "analysis_factor",
     "analysis_frames",

@@ -6,7 +6,7 @@ from storyreel.envs.framing import framed_subjects
 from storyreel.schema import CameraPath, CheckResult, Shot
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.framing import framing, not_blank, occlusion, subjects_framed
-from storyreel.tools.checks.story import action_shown, all_subjects_shown, face_shown, heads_cut
+from storyreel.tools.checks.story import action_shown, action_staged, all_subjects_shown, face_shown, heads_cut
 from storyreel.tools.checks.temporal import camera_jerk, flicker, flow_consistency, flow_pairs, warp_error
 from storyreel.tools.render.frames import FrameSet
 from storyreel.world.world import World
@@ -25,6 +25,7 @@ def check_shot(frames: FrameSet, path: CameraPath, shot: Shot, world: World, sta
         all_subjects_shown(frames, path, shot, world, start),
         face_shown(path, shot, world, start, aspect),
         action_shown(path, shot, world, start, aspect),
+        action_staged(shot, path.frames),
         framing(path, shot, world, start, aspect),
         occlusion(frames, path, shot, world, start),
         not_blank(frames, shot.id),

@@ -1,9 +1,11 @@
 """The sentence on screen: everyone the shot's sentence names is seen, the faces of those who speak (or, in close
-and medium shots, of the one the shot is about) are turned to the camera, no head is cut off by the frame, and the
-action the sentence names happens in frame at a speed a viewer can follow.
+and medium shots, of the one the shot is about) are turned to the camera, no head is cut off by the frame, the
+action the sentence names happens in frame at a speed a viewer can follow, and it is an action the world acts out
+at all.
 
 ``all_subjects_shown`` reads the rendered instance masks and depth; ``face_shown``, ``action_shown`` and
-``heads_cut`` read the world's exact poses (each head's position and facing) seen by the camera path.
+``heads_cut`` read the world's exact poses (each head's position and facing) seen by the camera path;
+``action_staged`` reads the storyboard (the verbs the planner found no motion for).
 """
 
 from __future__ import annotations
@@ -248,3 +250,16 @@ def action_shown(path: CameraPath, shot: Shot, world: World, start: float, aspec
     else:
         suggestion = suggest(RevisionAction.FOLLOW_SUBJECT, f"follow {actors[0]}: it crosses the frame in a blur")
     return check_result(name, shot.id, score, ACTION_THRESHOLD, True, f"{detail} ({why} most)", suggestion, speed)
+
+
+def action_staged(shot: Shot, count: int) -> CheckResult:
+    """Whether the world acts out every action the shot's sentence names: a verb no motion of the world plays
+    (``Shot.unstaged``: "falls", "claps", "opens his umbrella") is not seen done, however the camera films it. No
+    change of camera or render can help, so it offers no revision; the report says which verbs.
+
+    Per frame: the number of such verbs (the same in every frame)."""
+    name, missing = "action_staged", len(shot.unstaged)
+    if not missing:
+        return check_result(name, shot.id, 1.0, 1.0, True, "every action named is acted out", "", np.zeros(count))
+    detail = f"the world has no motion for: {', '.join(shot.unstaged)} (a viewer does not see it done)"
+    return check_result(name, shot.id, 0.0, 1.0, True, detail, "", np.full(count, float(missing)))
