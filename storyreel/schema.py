@@ -778,6 +778,9 @@ class ShotReport(_Model):
         default_factory=dict, description="what the sentence asks to be seen of each subject (Shot.seen)"
     )
     coverage: Coverage = Coverage.SINGLE
+    unstaged: list[str] = Field(
+        default_factory=list, description="verbs of the sentence no motion of the world acts out (Shot.unstaged)"
+    )
 
     @property
     def passed(self) -> bool:

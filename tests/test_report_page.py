@@ -497,6 +497,7 @@ def test_each_shot_shows_its_sentence_and_who_is_seen(report: RunReport) -> None
             "marked": "thumbs/s1.marked.png",
             "must_see": {"mia": Seen.FACE},
             "coverage": Coverage.TWO_SHOT,
+            "unstaged": ["clap"],
         }
     )
     root = parse(report_html(report.model_copy(update={"shots": [shot, *report.shots[1:]]})))
@@ -504,6 +505,7 @@ def test_each_shot_shows_its_sentence_and_who_is_seen(report: RunReport) -> None
     assert text(section.find(".//p[@class='sentence']")) == "Mia finds a fox."
     listed = facts(section.find(".//dl[@class='facts']"))
     assert listed["Named, and seen in"] == "mia (its face) 100%; fox 25%"
-    assert listed["Held as"] == "two-shot"
+    assert listed["Held as"] == "two-shot" and listed["Not acted out"] == "clap"
+    assert "Not acted out" not in facts(shot_section(root, "s2").find(".//dl[@class='facts']"))
     image = section.find(".//img")
     assert image.get("src") == "thumbs/s1.marked.png" and "mia, fox boxed" in image.get("alt", "")

@@ -433,6 +433,7 @@ class Agent:
             seen=seen,
             must_see=shot.seen,
             coverage=shot.coverage,
+            unstaged=shot.unstaged,
             marked=marked_name(shot),
         )
         store.write_model(state_name(shot, "json"), report)

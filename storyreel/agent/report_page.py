@@ -290,6 +290,8 @@ def _shot(shot: ShotReport, fps: int) -> str:
         ]
         facts.append(("Named, and seen in", "; ".join(seen)))
         facts.append(("Held as", shot.coverage.value))
+    if shot.unstaged:
+        facts.append(("Not acted out", f'<span class="fail">{escape(", ".join(shot.unstaged))}</span>'))
     if shot.drawn:
         facts.append(("Drawn as", "; ".join(_drawn(item) for item in shot.drawn if not item.box) or "nothing"))
     boxes = [escape(item.name) for item in shot.drawn if item.box]
