@@ -223,13 +223,12 @@ def test_sky_flow_follows_camera_rotation():
 
 def test_looks_differ_and_fog_fades_to_the_horizon():
     world, path = make_world(), orbit_path(1)
-    images = {
-        style: render_shot(world, path, start=0.0, style=style, resolution=RESOLUTION).rgb[0].astype(int)
-        for style in Style
-    }
+    rendered = {style: render_shot(world, path, start=0.0, style=style, resolution=RESOLUTION) for style in Style}
+    images = {style: frames.rgb[0].astype(int) for style, frames in rendered.items()}
+    things = rendered[Style.FLAT].instance[0] > 0  # where the looks shade objects (toon: bands and rims)
     pairs = [(Style.FLAT, Style.TOON), (Style.FLAT, Style.CLAY), (Style.TOON, Style.CLAY)]
     for a, b in pairs + [(style, Style.TOON) for style in (Style.WATERCOLOR, Style.OIL, Style.NEON)]:
-        assert np.abs(images[a] - images[b]).mean() > 3, (a, b)
+        assert np.abs(images[a] - images[b])[things].mean() > 3, (a, b)
     assert images[Style.NEON].mean() < images[Style.TOON].mean() / 2  # neon is a dark scene with glowing edges
     foggy = render_shot(make_world(fog=0.3), path, start=0.0, style=Style.FLAT, resolution=RESOLUTION).rgb[0]
     horizon = (np.array(world.sky_horizon) ** (1 / 2.2) * 255).astype(int)

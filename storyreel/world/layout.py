@@ -458,7 +458,7 @@ def _act(
     if verb in (Verb.WALK, Verb.RUN):
         speed = WALK_SPEED if verb is Verb.WALK else RUN_SPEED
         stride = (0.8 if verb is Verb.WALK else 1.4) * max(height, 0.3)
-        moving = _travel(actor, target, t0, duration, speed, half, rng)
+        moving = _travel(actor, target, t0, duration, speed, half, rng, movers)
         actor.clips.append(Clip(t0, t0 + moving, verb, rate=speed / stride))
         if target is not None and target.asset.kind == "ball" and moving < duration - 0.2:
             _roll(target, t0 + moving, t1 - t0 - moving, actor.yaw, half)  # a kick
@@ -472,7 +472,7 @@ def _act(
     elif verb is Verb.FLY:
         _fly(actor, target, t0, duration, half)
     elif verb is Verb.SWIM:
-        _travel(actor, target, t0, duration, SWIM_SPEED, half, rng)
+        _travel(actor, target, t0, duration, SWIM_SPEED, half, rng, movers)
         actor.clips.append(Clip(t0, t1, verb, rate=1.5))
     elif verb in (Verb.DRIVE, Verb.ROLL):
         if target is not None:
@@ -604,9 +604,11 @@ def _travel(
     speed: float,
     half: float,
     rng: np.random.Generator,
+    movers: dict[str, _Mover] | None = None,
 ) -> float:
     """Move at ``speed``: straight to beside ``target`` (then face it; a vehicle pulls up behind it as seen from
-    the front, facing the way it drove), else along a gentle arc that turns back at
+    the front, facing the way it drove), stopping to one side where one of the other ``movers`` already stands
+    there (two who walk to the bench together end side by side), else along a gentle arc that turns back at
     the edge of the area. Leaves the floor it stood on for its resting height. Returns how long it was moving."""
     start = np.array([mover.position[0], mover.position[2]])
     floor = mover.floor = mover.rest
@@ -618,7 +620,8 @@ def _travel(
         offset = target.position[[0, 2]] - start
         distance = float(np.linalg.norm(offset))
         stop = max(distance - (mover.asset.radius + target.asset.radius + GAP) * 0.8, 0.0)
-        moving = _walk_to(mover, start + offset / max(distance, 1e-9) * stop, t0, speed, duration)
+        goal = _clear_of(mover, target, start + offset / max(distance, 1e-9) * stop, movers or {})
+        moving = _walk_to(mover, goal, t0, speed, duration)
         if distance > 1e-6:
             _face(mover, target.position, t0 + moving)
         return moving
@@ -626,6 +629,24 @@ def _travel(
     offsets, ground, headings = _steer(start, mover.yaw, np.full(_steps(duration), speed), half, bend, 1.5)
     mover.path(t0, offsets, _lift(ground, offsets, mover.position[1], floor, 0.5), headings)
     return duration
+
+
+def _clear_of(mover: _Mover, target: _Mover, goal: Array, movers: dict[str, _Mover]) -> Array:
+    """``goal`` (x, z), or the nearest spot beside it along the line across the way to ``target`` where ``mover``
+    stands clear of every other mover on its floor (``target`` aside)."""
+    radius = mover.asset.radius
+    others = [
+        (m.position[[0, 2]], m.asset.radius)
+        for m in movers.values()
+        if m is not mover and m is not target and abs(m.position[1] - mover.floor) < mover.asset.height
+    ]
+    way = target.position[[0, 2]] - goal
+    across = np.array([way[1], -way[0]]) / max(float(np.linalg.norm(way)), 1e-9)
+    for step in (0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0):
+        spot = goal + step * (2 * radius + GAP) * across
+        if all(np.linalg.norm(spot - where) >= radius + r + 0.05 for where, r in others):
+            return spot
+    return goal
 
 
 def _walk_to(
