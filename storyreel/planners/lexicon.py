@@ -199,7 +199,7 @@ VERBS: dict[str, Verb] = {
     **dict.fromkeys(
         _words(
             "idle sleep rest wait stand stay nap doze relax pause stop park hide eat drink think dream hold cook "
-            "bake write paint knit give hand offer feed put show"
+            "bake write paint knit give hand offer feed put show fish"
         ),
         Verb.IDLE,
     ),
@@ -299,7 +299,10 @@ IRREGULAR_PLURALS: dict[str, str] = {
 SETTINGS: dict[str, LocationKind] = {
     **dict.fromkeys(_words("park garden playground yard backyard lawn zoo"), LocationKind.PARK),
     **dict.fromkeys(_words("street road avenue alley sidewalk pavement crossroads highway lane"), LocationKind.STREET),
-    **dict.fromkeys(_words("beach shore coast seaside seashore bay harbor harbour pier"), LocationKind.BEACH),
+    **dict.fromkeys(
+        _words("beach shore coast seaside seashore bay harbor harbour pier riverbank riverside lakeside"),
+        LocationKind.BEACH,
+    ),
     **dict.fromkeys(_words("forest woods wood jungle woodland grove rainforest"), LocationKind.FOREST),
     **dict.fromkeys(
         _words(
@@ -328,6 +331,8 @@ SETTING_PHRASES: dict[tuple[str, str], LocationKind] = {
     ("north", "pole"): LocationKind.SNOW,
     ("south", "pole"): LocationKind.SNOW,
     ("space", "station"): LocationKind.SPACE,
+    ("river", "bank"): LocationKind.BEACH,  # land at the water's edge, the water behind
+    ("lake", "shore"): LocationKind.BEACH,
 }
 
 #: Setting words that name a place only after a locative preposition ("in the house", "on the moon"); elsewhere

@@ -667,19 +667,29 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
 
 
 def _verb_slot(tokens: list[_Token], index: int, scan: _Scan) -> bool:
-    """Whether the word at ``index`` is a verb's inflection right after the clause's subject, or after "and" that
-    follows a verb with no one named since: a verb there however the tagger took it ("Bob waves.", "the rooster
-    crows", "a clock ticks", "he climbs in and waves")."""
+    """Whether the word at ``index`` is a verb's inflection (or, after a plural subject, a verb's base form) right
+    after the clause's subject, or after "and" that follows a verb with no one named since: a verb there however
+    the tagger took it ("Bob waves.", "the rooster crows", "a boy and his grandfather fish", "he climbs in and
+    waves")."""
     word = tokens[index].word
-    if not word.endswith(("s", "ed")) or word in FUNCTION_WORDS:
+    subject = scan.mentions[-1] if scan.mentions else None
+    plural = subject is not None and (subject.plural or _coordinated(tokens, scan))
+    if not (word.endswith(("s", "ed")) or (plural and word in VERBS)) or word in FUNCTION_WORDS:
         return False
     if _verb_lemma(word) is None and not is_verb(word):
         return False
-    subject = scan.mentions[-1] if scan.mentions else None
     if subject is not None and subject.end == index and not (subject.after_preposition or subject.possessor):
         return True
     joined = index > 0 and tokens[index - 1].word == "and" and bool(scan.verbs)
     return joined and (subject is None or subject.position < scan.verbs[-1][0])
+
+
+def _coordinated(tokens: list[_Token], scan: _Scan) -> bool:
+    """Whether the clause's last two mentions are joined by "and" ("a boy and his grandfather")."""
+    if len(scan.mentions) < 2:
+        return False
+    first, second = scan.mentions[-2:]
+    return any(token.word == "and" for token in tokens[first.end : second.position])
 
 
 def _read_phrase(
