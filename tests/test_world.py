@@ -335,6 +335,38 @@ def test_a_held_kite_rides_in_the_boys_hand() -> None:
     assert (middles[:, 1] + kite.asset.height / 2).max() <= boy.asset.height + 1.0
 
 
+def test_a_raised_sword_rises_with_the_hand_that_holds_it() -> None:
+    board, objects = _world("A knight stands in a field. The knight raises his sword.", "field")
+    knight, sword = objects["knight"], objects["sword"]
+    before, after = board.shot_start("shot_02") - 0.1, board.shot_start("shot_02") + 2.0  # the arm up by then
+    height = {t: sword.center(t)[1] for t in (before, after)}
+    assert height[after] > knight.asset.height > height[before]  # over his head, from his side
+    hand = next(i for i, part in enumerate(knight.asset.parts) if part.name == "hand_r")
+    middle = np.append(knight.asset.parts[hand].mesh.bounds.mean(axis=0), 1.0)
+    hand_at = (knight.part_matrices(np.array([after]))[0, hand] @ middle)[:3]
+    assert np.linalg.norm(sword.center(after) - hand_at) < max(np.ptp(sword.asset.bounds, axis=0)) / 2 + 0.2
+
+
+def test_a_landing_bird_comes_down_beside_whom_it_lands_by_and_folds_its_wings() -> None:
+    board, objects = _world("A cat sits in the park. A bird lands next to it.", "park")
+    bird, cat = objects["bird"], objects["cat"]
+    end = board.duration - 0.05
+    (where,), _ = bird.track.sample(np.array([end]))
+    (cat_at,), _ = cat.track.sample(np.array([end]))
+    assert abs(where[1] - cat_at[1]) < 0.05  # down where the cat is, not circling overhead
+    assert np.linalg.norm((where - cat_at)[[0, 2]]) < bird.asset.radius + cat.asset.radius + 0.5
+    wing = next(i for i, part in enumerate(bird.asset.parts) if part.role.startswith("wing"))
+    assert animation.joint_angles(bird.asset, bird.track, np.array([end]))[0, wing] < 0  # folded, not spread
+
+
+def test_two_who_walk_to_one_place_end_side_by_side() -> None:
+    board, objects = _world("Anna meets Ben in the park. They walk to the bench together.", "park")
+    end = np.array([board.duration - 0.05])
+    anna, ben = (objects[name].track.sample(end)[0][0] for name in ("anna", "ben"))
+    apart = np.linalg.norm((anna - ben)[[0, 2]])
+    assert apart >= objects["anna"].asset.radius + objects["ben"].asset.radius
+
+
 def test_falling_precipitation_moves_on_through_its_wrap_a_frame_ahead() -> None:
     """Rain jumps back up every period, unseen (two stacked layers); a frame's forward flow must not see the jump."""
     fall = Falling(np.zeros(1), np.zeros((1, 3)), np.zeros(1), speed=9.0, period=14.0)

@@ -108,6 +108,8 @@ def _role_angle(verb: Verb, role: str, cycle: Array, local: Array, times: Array,
             return np.full_like(cycle, np.radians(85))
         if role in ARM_PHASE:
             return np.full_like(cycle, -0.25)
+        if role.startswith("wing"):
+            return np.full_like(cycle, -0.3)  # folded, as when walking
         return zero
     if verb is Verb.JUMP:
         tuck = hop_phase(track, times)

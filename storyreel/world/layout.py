@@ -78,6 +78,7 @@ WATERS: dict[LocationKind, tuple[float, float]] = {
     LocationKind.OCEAN: (0.0, np.inf),
     LocationKind.BEACH: (SEA_LEVEL, SEA_EDGE),
 }
+LAND_SHARE = 0.6  # most of a shot a landing flier spends gliding down
 DRAFT = 0.08  # share of its height a floating thing sits below the surface
 SWIM_DEPTH = 0.35  # share of its height a swimmer sits below it (the water is opaque: a back or fin shows)
 
@@ -760,7 +761,10 @@ def _roll(mover: _Mover, t0: float, duration: float, heading: float, half: float
 def _sit(
     mover: _Mover, target: _Mover | None, t0: float, duration: float, half: float, rng: np.random.Generator
 ) -> None:
-    """Walk to the seat (if any) and sit on it, or sit down on the spot."""
+    """Walk to the seat (if any) and sit on it, or sit down on the spot; a flier lands (:func:`_alight`)."""
+    if target is not None and HABITATS.get(mover.asset.kind) == "air":
+        _alight(mover, target, t0, duration)
+        return
     walked = 0.0
     seat = mover.floor
     if target is not None:
@@ -776,6 +780,30 @@ def _sit(
     low = np.array([mover.position[0], sitting_height(mover.asset, seat), mover.position[2]])
     mover.key(min(begin + 0.4, t0 + duration), low, mover.yaw)
     mover.clips.append(Clip(begin, t0 + duration, Verb.SIT))
+
+
+def _alight(mover: _Mover, target: _Mover, t0: float, duration: float) -> None:
+    """A flier lands on ``target`` (a thing: on its top) or beside it (someone: where they stand, on the ground or
+    on what they stand on), gliding there in a straight line with its wings beating over at most LAND_SHARE of the
+    time, then rests with its wings folded."""
+    _, speed, _, beats = FLIGHT.get(mover.asset.kind, DEFAULT_FLIGHT)
+    beside = target.asset.kind in CHARACTER_KINDS
+    height = target.position[1] + (0.0 if beside else top_height(target.asset))
+    side = 1.0 if mover.position[0] >= target.position[0] else -1.0
+    reach = mover.asset.radius + target.asset.radius + (GAP if target.position[1] < 0.05 else 0.0) if beside else 0.0
+    goal = np.array([target.position[0] + side * reach, height, target.position[2]])
+    distance = float(np.linalg.norm(goal - mover.position))
+    glide = float(np.clip(distance / speed, min(0.5, duration), LAND_SHARE * duration))
+    yaw = (
+        _yaw2(goal[[0, 2]] - mover.position[[0, 2]])
+        if np.linalg.norm(goal[[0, 2]] - mover.position[[0, 2]]) > 1e-3
+        else mover.yaw
+    )
+    mover.key(t0, mover.position, yaw)
+    mover.key(t0 + glide, goal, yaw)
+    mover.floor = mover.rest = height
+    mover.clips.append(Clip(t0, t0 + glide, Verb.FLY, rate=beats))
+    mover.clips.append(Clip(t0 + glide, t0 + duration, Verb.SIT))
 
 
 # --- paths ------------------------------------------------------------------------------------------------------
