@@ -632,3 +632,21 @@ def test_a_gesture_is_staged_and_an_action_without_motion_is_said() -> None:
     assert claps.unstaged == ["clap"]
     assert plan_story("One of them falls into the sand.").shots[0].unstaged == ["fall"]
     assert plan_story('"I can fall," she says.').shots[0].unstaged == []  # speech is not staged
+
+
+def test_running_at_or_after_someone_is_a_chase() -> None:
+    board = plan_story("The wolf runs at the rabbit. The dog runs after the cat. The boy runs to his mother.")
+    assert [[(a.actor, a.verb, a.target) for a in shot.actions] for shot in board.shots] == [
+        [("wolf", Verb.CHASE, "rabbit")],
+        [("dog", Verb.CHASE, "cat")],
+        [("boy", Verb.RUN, "mother")],
+    ]
+
+
+def test_riding_puts_the_rider_on_the_mount_and_the_mount_travels() -> None:
+    board = plan_story("A knight rides a white horse to the castle.")
+    actions = {(a.actor, a.verb, a.target) for a in board.shots[0].actions}
+    assert actions == {("knight", Verb.SIT, None), ("horse", Verb.WALK, "castle")}
+    assert board.shots[0].subjects[0] == "knight"
+    placement = next(p for p in board.locations[0].placements if p.subject == "knight")
+    assert (placement.relation.value, placement.reference) == ("on", "horse")

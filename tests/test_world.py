@@ -367,6 +367,24 @@ def test_two_who_walk_to_one_place_end_side_by_side() -> None:
     assert apart >= objects["anna"].asset.radius + objects["ben"].asset.radius
 
 
+def test_a_rider_sits_on_the_horse_wherever_it_walks() -> None:
+    board, objects = _world("A knight rides a white horse to the barn. The knight raises his sword.", "park")
+    knight, horse = objects["knight"], objects["horse"]
+    times = np.linspace(0.0, board.duration - 0.1, 15)
+    (riding, _), (carrying, yaws) = knight.track.sample(times), horse.track.sample(times)
+    assert np.linalg.norm(carrying[-1] - carrying[0]) > 2.0  # the horse went somewhere, and he with it
+    assert np.allclose(riding[:, [0, 2]], carrying[:, [0, 2]], atol=0.05)
+    assert np.all(
+        riding[:, 1] > carrying[:, 1] + 0.5 * horse.asset.height - knight.asset.height / 2
+    )  # up in the saddle
+    assert np.allclose(knight.track.sample(times)[1], yaws, atol=1e-6)
+    leg = next(i for i, part in enumerate(knight.asset.parts) if part.role == "leg_l")
+    assert animation.joint_angles(knight.asset, knight.track, times[5:6])[0, leg] < -1.2  # sitting
+    arm = next(i for i, part in enumerate(knight.asset.parts) if part.role == "arm_r")
+    raised = board.shot_start("shot_02") + 2.0
+    assert animation.joint_angles(knight.asset, knight.track, np.array([raised]))[0, arm] < -2.0  # in the saddle
+
+
 def test_falling_precipitation_moves_on_through_its_wrap_a_frame_ahead() -> None:
     """Rain jumps back up every period, unseen (two stacked layers); a frame's forward flow must not see the jump."""
     fall = Falling(np.zeros(1), np.zeros((1, 3)), np.zeros(1), speed=9.0, period=14.0)

@@ -75,7 +75,7 @@ from storyreel.schema import (
     Verb,
     Weather,
 )
-from storyreel.world.kinds import CHARACTER_KINDS
+from storyreel.world.kinds import CHARACTER_KINDS, MOUNTS
 
 MAX_STORY_CHARS = 20_000
 MAX_SHOTS = 24
@@ -594,7 +594,7 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
         if _verb_slot(tokens, index, scan):  # "Bob waves.", "a fox sneaks": a verb, whatever the tagger said
             lemma = _verb_lemma(word)
             if lemma is not None:
-                scan.verbs.append((index, lemma, VERBS[lemma]))
+                scan.verbs.append((index, lemma, _verb_at(tokens, index, lemma)))
             index += 1
             continue
         spatial = _match_spatial(tokens, index)
@@ -659,11 +659,18 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
             continue
         lemma = None if word in FUNCTION_WORDS else _verb_lemma(word)
         if lemma is not None:
-            scan.verbs.append((index, lemma, VERBS[lemma]))
+            scan.verbs.append((index, lemma, _verb_at(tokens, index, lemma)))
             if index > 0 and tokens[index - 1].word == '"':
                 scan.speech_tags.append(index)
         index += 1
     return scan
+
+
+def _verb_at(tokens: list[_Token], index: int, lemma: str) -> Verb:
+    """The verb ``lemma`` names at ``index``: running "at" or "after" someone is a chase ("the wolf runs at the
+    rabbit")."""
+    following = tokens[index + 1].word if index + 1 < len(tokens) else ""
+    return Verb.CHASE if VERBS[lemma] is Verb.RUN and following in ("at", "after") else VERBS[lemma]
 
 
 def _verb_slot(tokens: list[_Token], index: int, scan: _Scan) -> bool:
@@ -972,6 +979,7 @@ class _StoryReader:
         self._salient: list[str] = []
         self._group: list[str] = []
         self._groups: dict[str, list[str]] = {}
+        self._mounted: list[tuple[str, str]] = []  # (rider, mount) read in the clause in hand
         self._first_setting = next(
             (c.scan.settings[0] for c in clauses if c.scan.settings), ("park", LocationKind.PARK)
         )
@@ -1309,6 +1317,14 @@ class _StoryReader:
             target = next(iter(after), None)
             for actor in dict.fromkeys(actors):
                 kind = self._kind.get(actor, "generic")
+                mount_kind = self._kind.get(target or "")
+                if lemma == "ride" and target is not None and mount_kind in MOUNTS and kind in _HOLDERS:
+                    # "rides a white horse to the castle": the horse goes there, the knight in its saddle
+                    goal = next((entity for entity in after[1:] if entity != actor), None)
+                    moves = Verb.DRIVE if mount_kind in _VEHICLES | {"motorbike"} else Verb.WALK
+                    actions += [Action(actor=actor, verb=Verb.SIT), Action(actor=target, verb=moves, target=goal)]
+                    self._mounted.append((actor, target))
+                    continue
                 if lemma in TRANSFER_VERBS:
                     if target is not None:
                         recipient = next(  # "throws a ball to his dog": the ball rolls to the dog
@@ -1360,6 +1376,9 @@ class _StoryReader:
             _add_placement(location, Placement(subject=subject, relation=relation, reference=after[0]))
         for prop, holder in self._held(scan, resolved, doers, location):
             _add_placement(location, Placement(subject=prop, relation=Relation.HELD_BY, reference=holder))
+        for rider, mount in self._mounted:
+            _add_placement(location, Placement(subject=rider, relation=Relation.ON, reference=mount))
+        self._mounted = []
         for prop, doer in self._at_hand(resolved, doers, location):
             _add_placement(location, Placement(subject=prop, relation=Relation.NEXT_TO, reference=doer))
 

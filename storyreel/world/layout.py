@@ -19,7 +19,7 @@ import numpy as np
 from storyreel.geometry import Array, smoothstep, yaw_towards
 from storyreel.schema import LANDMARK_HEIGHT, Action, Location, LocationKind, Relation, Storyboard, Verb
 from storyreel.world.environment import SEA_EDGE, SEA_LEVEL
-from storyreel.world.kinds import CHARACTER_KINDS, HABITATS, PEOPLE_KINDS
+from storyreel.world.kinds import CHARACTER_KINDS, HABITATS, MOUNTS, PEOPLE_KINDS
 from storyreel.world.rig import Asset, Clip, Track
 from storyreel.world.world import WorldObject
 
@@ -167,6 +167,18 @@ def holders(location: Location, entities: dict[str, Asset]) -> dict[str, str]:
         if p.relation is Relation.HELD_BY and {p.subject, p.reference} <= entities.keys():
             pairs.setdefault(p.subject, p.reference)
     return {prop: holder for prop, holder in pairs.items() if holder not in pairs}
+
+
+def riders(location: Location, entities: dict[str, Asset]) -> dict[str, str]:
+    """Rider -> its mount, for the location's ``on`` placements of someone with hands on a :data:`MOUNTS` kind."""
+    return {
+        p.subject: p.reference
+        for p in location.placements
+        if p.relation is Relation.ON
+        and {p.subject, p.reference} <= entities.keys()
+        and entities[p.reference].kind in MOUNTS
+        and entities[p.subject].kind in PEOPLE_KINDS | {"robot"}
+    }
 
 
 def held_turn(prop: Asset) -> float:
@@ -364,9 +376,11 @@ def build_tracks(
 ) -> dict[str, Track]:
     """A :class:`Track` per entity covering the whole story: the actions of each shot at ``location_id`` run on
     ``[shot_start, shot_start + duration)``; several actions of one actor in a shot run one after another. A held
-    prop does nothing of its own: it rides in its holder's hand, and what turns to it turns to its holder."""
+    prop does nothing of its own: it rides in its holder's hand, and what turns to it turns to its holder. A rider
+    sits on its mount wherever the mount goes; what it would do to travel, and what goes to it, its mount does."""
     rng = np.random.default_rng(seed)
     held = holders(storyboard.location(location_id), entities)
+    mounted = riders(storyboard.location(location_id), entities)
     movers = {
         name: _Mover(
             entities[name],
@@ -386,7 +400,7 @@ def build_tracks(
             continue
         start = storyboard.shot_start(shot.id)
         end = start + shot.duration
-        unheld = [_unheld(a, held) for a in shot.actions]
+        unheld = [_unheld(_unridden(a, mounted), held) for a in shot.actions]
         actions = [a for a in unheld if a.actor in movers and (a.target is None or a.target in movers)]
         busy = {a.target for a in actions if a.verb is Verb.CHASE and a.target is not None}
         for action in sorted(actions, key=_order):
@@ -400,6 +414,8 @@ def build_tracks(
             for mover in movers.values():  # hold still to the end of the shot
                 mover.key(max(end, mover.times[-1]), mover.position, mover.yaw)
     tracks = {name: mover.track() for name, mover in movers.items()}
+    for rider, mount in mounted.items():
+        tracks[rider] = _riding(tracks[rider], tracks[mount], entities[rider], entities[mount])
     for prop, holder in held.items():
         tracks[prop] = _in_hand(tracks[holder], entities[holder], entities[prop])
     return {name: tracks[name] for name in placed}
@@ -411,6 +427,28 @@ def _unheld(action: Action, held: dict[str, str]) -> Action:
         return action
     holder = held[action.target]
     return action.model_copy(update={"target": None if holder == action.actor else holder})
+
+
+def _unridden(action: Action, mounted: dict[str, str]) -> Action:
+    """``action`` with its mount travelling for a rider (a rider sits, talks, looks and gestures itself) and
+    going to the mount of a rider it goes to."""
+    actor, target = action.actor, action.target
+    if actor in mounted and action.verb not in (Verb.SIT, Verb.TALK, Verb.LOOK, Verb.GESTURE):
+        actor = mounted[actor]
+    target = mounted.get(target, target) if target is not None else None
+    return action.model_copy(update={"actor": actor, "target": target if target != actor else None})
+
+
+def _riding(rider: Track, mount: Track, rider_asset: Asset, mount_asset: Asset) -> Track:
+    """The track of a rider in its mount's saddle: sitting on the seat (:data:`MOUNTS` share of the mount's
+    height) all along, carried and turned as the mount goes, keyed at the mount's keys and every :data:`STEP`
+    between them; its own clips (a raised sword, speech) play on top."""
+    last = max(float(mount.times[-1]), float(rider.times[-1]))
+    times = np.union1d(mount.times, np.arange(0.0, last, STEP))
+    positions, yaws = Track(mount.times, mount.positions, mount.yaws).sample(times)
+    positions[:, 1] += sitting_height(rider_asset, MOUNTS[mount_asset.kind] * mount_asset.height)
+    clips = [Clip(0.0, last + 1.0, Verb.SIT), *(clip for clip in rider.clips if clip.verb is not Verb.SIT)]
+    return Track(times, positions, yaws, clips=clips, hops=list(mount.hops))
 
 
 def _order(action: Action) -> tuple[bool, bool]:
