@@ -650,3 +650,10 @@ def test_riding_puts_the_rider_on_the_mount_and_the_mount_travels() -> None:
     assert board.shots[0].subjects[0] == "knight"
     placement = next(p for p in board.locations[0].placements if p.subject == "knight")
     assert (placement.relation.value, placement.reference) == ("on", "horse")
+
+
+def test_two_riders_of_their_bikes_ride_a_bike_each() -> None:
+    board = plan_story("Two boys ride their bikes along the beach.")
+    mounts = {p.subject: p.reference for p in board.locations[0].placements if p.relation.value == "on"}
+    assert sorted(mounts) == ["boy", "boy_2"] and len(set(mounts.values())) == 2
+    assert {c.kind for c in board.cast if c.id in mounts.values()} == {"bicycle"}

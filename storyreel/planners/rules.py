@@ -1107,6 +1107,15 @@ class _StoryReader:
         self._dress(chosen[0], mention.modifiers)
         return chosen[0]
 
+    def _own_mount(self, mount: str) -> str:
+        """``mount``, or another one like it when someone already rides it in the clause in hand."""
+        if mount not in {taken for _, taken in self._mounted}:
+            return mount
+        original = next(c for c in self.cast if c.id == mount)
+        other = self._add_character(mount, original.name, original.kind, original.name, [])
+        self.cast[-1].appearance = original.appearance.model_copy(deep=True)
+        return other
+
     def _add_character(self, base: str, name: str, kind: str, lemma: str, modifiers: list[str]) -> str:
         entity = self._unique(_slug(base), self._ids)
         kind = "elder" if kind == "person" and _OLD & set(modifiers) else kind
@@ -1322,8 +1331,9 @@ class _StoryReader:
                     # "rides a white horse to the castle": the horse goes there, the knight in its saddle
                     goal = next((entity for entity in after[1:] if entity != actor), None)
                     moves = Verb.DRIVE if mount_kind in _VEHICLES | {"motorbike"} else Verb.WALK
-                    actions += [Action(actor=actor, verb=Verb.SIT), Action(actor=target, verb=moves, target=goal)]
-                    self._mounted.append((actor, target))
+                    mount = self._own_mount(target)  # "two boys ride their bikes": a bike each
+                    actions += [Action(actor=actor, verb=Verb.SIT), Action(actor=mount, verb=moves, target=goal)]
+                    self._mounted.append((actor, mount))
                     continue
                 if lemma in TRANSFER_VERBS:
                     if target is not None:
