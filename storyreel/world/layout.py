@@ -645,13 +645,14 @@ def _travel(
     rng: np.random.Generator,
     movers: dict[str, _Mover] | None = None,
 ) -> float:
-    """Move at ``speed``: straight to beside ``target`` (then face it; a vehicle pulls up behind it as seen from
-    the front, facing the way it drove), stopping to one side where one of the other ``movers`` already stands
+    """Move at ``speed``: straight to beside ``target`` (then face it; a vehicle pulls up behind someone as seen
+    from the front, facing the way it drove), stopping to one side where one of the other ``movers`` already stands
     there (two who walk to the bench together end side by side), else along a gentle arc that turns back at
     the edge of the area. Leaves the floor it stood on for its resting height. Returns how long it was moving."""
     start = np.array([mover.position[0], mover.position[2]])
     floor = mover.floor = mover.rest
-    if target is not None and mover.asset.kind in VEHICLES:  # pulls up beside it, on its far side from the front
+    if target is not None and mover.asset.kind in VEHICLES and target.asset.kind in CHARACTER_KINDS:
+        # pulls up by someone on their far side from the front, not nose-first into them
         reach = mover.asset.radius + target.asset.radius + GAP
         goal = target.position[[0, 2]] - np.array([0.0, 0.8 * reach])
         return _walk_to(mover, goal, t0, speed, duration)
