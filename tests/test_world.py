@@ -385,6 +385,15 @@ def test_a_rider_sits_on_the_horse_wherever_it_walks() -> None:
     assert animation.joint_angles(knight.asset, knight.track, np.array([raised]))[0, arm] < -2.0  # in the saddle
 
 
+def test_a_rider_hides_nothing_of_its_mount() -> None:
+    board, objects = _world("A knight rides a white horse to the barn.", "park")
+    world = build_world(board, "park")
+    assert [obj.name for obj in world.riders_of("horse")] == ["knight"]
+    time = 1.0
+    above = objects["horse"].center(time) + np.array([0.0, 6.0, 0.0])  # looking down through the saddle
+    assert world.occlusion(above[None], "horse", time, samples=64)[0] == 0.0
+
+
 def test_falling_precipitation_moves_on_through_its_wrap_a_frame_ahead() -> None:
     """Rain jumps back up every period, unseen (two stacked layers); a frame's forward flow must not see the jump."""
     fall = Falling(np.zeros(1), np.zeros((1, 3)), np.zeros(1), speed=9.0, period=14.0)

@@ -10,7 +10,7 @@ from storyreel.schema import Storyboard
 from storyreel.world.assets import build_asset, load_user_assets
 from storyreel.world.environment import build_environment, set_in
 from storyreel.world.kinds import CHARACTER_KINDS, KINDS
-from storyreel.world.layout import build_tracks, place
+from storyreel.world.layout import build_tracks, place, riders
 from storyreel.world.rig import Asset
 from storyreel.world.world import World, WorldObject
 
@@ -47,6 +47,7 @@ def build_world(storyboard: Storyboard, location_id: str, *, seed: int = 0, asse
     environment = build_environment(location, seed)
     placed = place(location, entities, seed=seed, half=environment.action_half, road_z=environment.road_z)
     tracks = build_tracks(storyboard, location_id, entities, placed, half=environment.action_half, seed=seed)
+    mounted = riders(location, entities)
     objects = [
         WorldObject(
             name=name,
@@ -54,6 +55,7 @@ def build_world(storyboard: Storyboard, location_id: str, *, seed: int = 0, asse
             track=tracks[name],
             instance_id=index,
             is_character=name in characters or asset.kind in CHARACTER_KINDS,
+            rides=mounted.get(name, ""),
         )
         for index, (name, asset) in enumerate(entities.items(), start=1)
     ]

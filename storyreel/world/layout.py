@@ -645,10 +645,11 @@ def _travel(
     rng: np.random.Generator,
     movers: dict[str, _Mover] | None = None,
 ) -> float:
-    """Move at ``speed``: straight to beside ``target`` (then face it; a vehicle pulls up behind someone as seen
-    from the front, facing the way it drove), stopping to one side where one of the other ``movers`` already stands
-    there (two who walk to the bench together end side by side), else along a gentle arc that turns back at
-    the edge of the area. Leaves the floor it stood on for its resting height. Returns how long it was moving."""
+    """Move at ``speed``: straight to beside ``target`` (then face it; to the front of a landmark; a vehicle pulls
+    up behind someone as seen from the front, facing the way it drove), stopping to one side where one of the
+    other ``movers`` already stands there (two who walk to the bench together end side by side), else along a
+    gentle arc that turns back at the edge of the area. Leaves the floor it stood on for its resting height.
+    Returns how long it was moving."""
     start = np.array([mover.position[0], mover.position[2]])
     floor = mover.floor = mover.rest
     if target is not None and mover.asset.kind in VEHICLES and target.asset.kind in CHARACTER_KINDS:
@@ -659,8 +660,12 @@ def _travel(
     if target is not None:
         offset = target.position[[0, 2]] - start
         distance = float(np.linalg.norm(offset))
-        stop = max(distance - (mover.asset.radius + target.asset.radius + GAP) * 0.8, 0.0)
-        goal = _clear_of(mover, target, start + offset / max(distance, 1e-9) * stop, movers or {})
+        reach = (mover.asset.radius + target.asset.radius + GAP) * 0.8
+        stop = max(distance - reach, 0.0)
+        beside = start + offset / max(distance, 1e-9) * stop
+        if is_landmark(target.asset):  # a place: arrive in front of it, so it stands behind in the shot
+            beside = target.position[[0, 2]] + np.array([0.0, reach])
+        goal = _clear_of(mover, target, beside, movers or {})
         moving = _walk_to(mover, goal, t0, speed, duration)
         if distance > 1e-6:
             _face(mover, target.position, t0 + moving)

@@ -27,7 +27,8 @@ from storyreel.world.rig import Asset, Track
 @dataclass
 class WorldObject:
     """One placed thing: an asset, its scale, its track, and the instance id it renders with (1-based).
-    Something that does not ``block_view`` (falling snow, rain) is left out of occlusion tests."""
+    Something that does not ``block_view`` (falling snow, rain) is left out of occlusion tests; one that ``rides``
+    another (a knight his horse) covers it as a rider does, which hides nothing of it."""
 
     name: str
     asset: Asset
@@ -36,6 +37,7 @@ class WorldObject:
     scale: float = 1.0
     is_character: bool = False
     blocks_view: bool = True
+    rides: str = ""
 
     def root_matrices(self, times: Array, ahead: float = 0.0) -> Array:
         """(T, 4, 4) object-to-world transforms (``ahead`` seconds on from each time, see ``Track.sample_ahead``)."""
@@ -112,6 +114,10 @@ class World:
                 return obj
         raise KeyError(f"no object {name!r} in world {self.location.id!r}")
 
+    def riders_of(self, name: str) -> list[WorldObject]:
+        """The objects that ride ``name`` (its rider in the saddle)."""
+        return [obj for obj in self.objects if obj.rides == name]
+
     def part_matrices(self, times: Array, ahead: float = 0.0) -> Array:
         """(T, P, 4, 4) transforms of every part of every object, in :meth:`render_arrays` order (``ahead`` seconds
         on from each time, see ``Track.sample_ahead``)."""
@@ -166,12 +172,17 @@ class World:
 
     def occlusion(self, eyes: Array, subject: str, time: float, samples: int = 16) -> Array:
         """For each eye in ``eyes`` (E, 3): the share of rays to points on ``subject`` that hit something else
-        first (0 = fully visible). The flat ground is left out: it cannot hide what stands on it."""
+        first (0 = fully visible). The flat ground is left out: it cannot hide what stands on it; so is a rider of
+        ``subject``."""
         eyes = np.atleast_2d(np.asarray(eyes, dtype=float))
         target = self.object(subject)
         surface = self.posed_mesh(time, [target])
         points = np.vstack([target.center(time)[None], trimesh.sample.sample_surface(surface, samples, seed=0)[0]])
-        others = [o for o in self.all_objects if o is not target and o.blocks_view and o.asset.kind != "ground"]
+        others = [
+            o
+            for o in self.all_objects
+            if o is not target and o.blocks_view and o.asset.kind != "ground" and o.rides != subject
+        ]
         blockers = self.posed_mesh(time, others)
         if not len(blockers.faces):
             return np.zeros(len(eyes))

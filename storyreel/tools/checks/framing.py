@@ -283,7 +283,7 @@ def occlusion(frames: FrameSet, path: CameraPath, shot: Shot, world: World, star
     if not names:
         return check_result(name, shot.id, 0.0, OCCLUSION_THRESHOLD, False, "no subject", "", np.zeros(count))
     subject = world.object(names[0])
-    hidden = hidden_share(frames, path, subject, start)
+    hidden = hidden_share(frames, path, subject, start, world.riders_of(subject.name))
     score = float(hidden.mean())
     detail = f"{subject.name} {score:.0%} hidden on average (limit {OCCLUSION_THRESHOLD:.0%}); most {hidden.max():.0%}"
     suggestion = ""
@@ -293,8 +293,11 @@ def occlusion(frames: FrameSet, path: CameraPath, shot: Shot, world: World, star
     return check_result(name, shot.id, score, OCCLUSION_THRESHOLD, False, detail, suggestion, hidden)
 
 
-def hidden_share(frames: FrameSet, path: CameraPath, subject: WorldObject, start: float) -> Array:
-    """Per frame, the share of points on ``subject``'s surface inside the frame that something else hides."""
+def hidden_share(
+    frames: FrameSet, path: CameraPath, subject: WorldObject, start: float, riders: list[WorldObject] | None = None
+) -> Array:
+    """Per frame, the share of points on ``subject``'s surface inside the frame that something else hides; its
+    ``riders`` (``World.riders_of``) hide nothing of it (a horse under its knight is a horse seen)."""
     meshes = [part.mesh for part in subject.asset.parts]
     combined = trimesh.util.concatenate(meshes)
     owner = np.repeat(np.arange(len(meshes)), [len(mesh.faces) for mesh in meshes])
@@ -303,6 +306,7 @@ def hidden_share(frames: FrameSet, path: CameraPath, subject: WorldObject, start
     matrices = subject.part_matrices(start + np.arange(len(frames)) / path.fps)[:, owner[faces]]  # (N, K, 4, 4)
     placed = np.einsum("nkij,kj->nki", matrices, local)[..., :3]
     height, width = frames.height, frames.width
+    covering = [subject.instance_id, *(rider.instance_id for rider in riders or [])]
     shares = np.zeros(len(frames))
     for frame in range(len(frames)):
         view = geometry.view_matrix(np.asarray(path.positions[frame]), np.asarray(path.orientations[frame]))
@@ -314,7 +318,7 @@ def hidden_share(frames: FrameSet, path: CameraPath, subject: WorldObject, start
             continue
         column, row, depth = column[inside], row[inside], depth[inside]
         shown = frames.depth[frame, row, column].astype(np.float32)
-        other = frames.instance[frame, row, column] != subject.instance_id
+        other = ~np.isin(frames.instance[frame, row, column], covering)
         nearer = shown < depth - np.maximum(OCCLUSION_DEPTH_GAP * depth, OCCLUSION_MIN_GAP)
         shares[frame] = float(np.mean(other & nearer))
     return shares

@@ -71,7 +71,8 @@ def unhidden(frames: FrameSet, path: CameraPath, world: World, start: float, nam
     not in the world hides nothing: it is simply not shown)."""
     if name not in {obj.name for obj in world.objects}:
         return np.ones(len(frames), dtype=bool)
-    return np.asarray(hidden_share(analysis_frames(frames), path, world.object(name), start) <= SHOWN_MAX_HIDDEN)
+    hidden = hidden_share(analysis_frames(frames), path, world.object(name), start, world.riders_of(name))
+    return np.asarray(hidden <= SHOWN_MAX_HIDDEN)
 
 
 def subjects_seen(frames: FrameSet, path: CameraPath, shot: Shot, world: World, start: float) -> dict[str, float]:
@@ -137,7 +138,8 @@ def all_subjects_shown(frames: FrameSet, path: CameraPath, shot: Shot, world: Wo
     detail = "; ".join(parts) + f" (first: {frames_text(np.flatnonzero(~shown), 3)})"
     larger = wider(shot.size)
     if hidden > max(out, small):
-        worst_frame = int(np.argmax(hidden_share(analysis_frames(frames), path, world.object(worst), start)))
+        hidden_worst = hidden_share(analysis_frames(frames), path, world.object(worst), start, world.riders_of(worst))
+        worst_frame = int(np.argmax(hidden_worst))
         suggestion = clearer_view(world, worst, np.asarray(path.positions[worst_frame]), start + worst_frame / path.fps)
     elif out >= small and larger != shot.size:
         suggestion = suggest(
