@@ -246,3 +246,16 @@ def test_faces_owed_by_speech_close_size_or_a_face_mark():
     assert faces_owed(_shot(size=ShotSize.WIDE, seen={"mia": Seen.FACE}), world) == ["mia"]
     assert faces_owed(_shot(size=ShotSize.WIDE, seen={"mia": Seen.BODY}), world) == []
     assert faces_owed(_shot(size=ShotSize.MEDIUM, description="Mia walks away."), world) == []
+
+
+def test_a_place_the_sentence_names_stands_in_the_frame():
+    """A medium shot of Mia with a house beside her that the sentence names: the house is a landmark (said, not
+    framed whole) and the view swings to keep it in the frame behind her (without the landmark cost no seed of
+    the four does)."""
+    house = Prop(id="house", name="house", kind="house")
+    shot = _shot(size=ShotSize.MEDIUM, subjects=["mia", "house"])
+    world = _world(shot, [house], [Placement(subject="house", relation=Relation.LEFT_OF, reference="mia")])
+    for seed in range(4):
+        path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, seed=seed, director="baseline")
+        pixel, depth = _project(path, path.frames // 2, world.object("house").center(1.0))
+        assert depth > 0 and 0 <= pixel[0] < WIDTH, seed

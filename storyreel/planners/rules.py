@@ -676,7 +676,7 @@ def _verb_at(tokens: list[_Token], index: int, lemma: str) -> Verb:
 def _verb_slot(tokens: list[_Token], index: int, scan: _Scan) -> bool:
     """Whether the word at ``index`` is a verb's inflection (or, after a plural subject, a verb's base form) right
     after the clause's subject, or after "and" that follows a verb with no one named since: a verb there however
-    the tagger took it ("Bob waves.", "the rooster crows", "a boy and his grandfather fish", "he climbs in and
+    the tagger took it ("Bob waves.", "the rooster crows", "a boy and a girl play", "he climbs in and
     waves")."""
     word = tokens[index].word
     subject = scan.mentions[-1] if scan.mentions else None
