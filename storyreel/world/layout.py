@@ -589,17 +589,22 @@ def _standing_point(actor: _Mover, target: _Mover, stop: float, movers: dict[str
     side = 1.0 if actor.position[0] >= base[0] else -1.0
     radius = actor.asset.radius
     reach = radius + target.asset.radius + stop
-    others = [
-        (m.position[[0, 2]], m.asset.radius)
-        for m in movers.values()
-        if m is not actor and m is not target and abs(m.position[1] - actor.floor) < actor.asset.height
-    ]
     candidates = [base + np.array([s * (reach + extra), 0.0]) for extra in (0.0, 0.5, 1.0, 2.0) for s in (side, -side)]
     for spot in candidates:
         inside = bool(np.all(np.abs(spot) <= max(half - radius, 0.0)))
-        if inside and all(np.linalg.norm(spot - where) >= radius + r + 0.05 for where, r in others):
+        if inside and _clear(spot, actor, target, movers):
             return spot
     return candidates[0]
+
+
+def _clear(spot: Array, mover: _Mover, target: _Mover, movers: dict[str, _Mover]) -> bool:
+    """Whether ``mover`` standing at ``spot`` (x, z) keeps clear of every other mover on its floor (``target``
+    aside)."""
+    return all(
+        np.linalg.norm(spot - m.position[[0, 2]]) >= mover.asset.radius + m.asset.radius + 0.05
+        for m in movers.values()
+        if m is not mover and m is not target and abs(m.position[1] - mover.floor) < mover.asset.height
+    )
 
 
 def _idle_in_shot(storyboard: Storyboard, shot_id: str, name: str | None) -> bool:
@@ -679,17 +684,11 @@ def _travel(
 def _clear_of(mover: _Mover, target: _Mover, goal: Array, movers: dict[str, _Mover]) -> Array:
     """``goal`` (x, z), or the nearest spot beside it along the line across the way to ``target`` where ``mover``
     stands clear of every other mover on its floor (``target`` aside)."""
-    radius = mover.asset.radius
-    others = [
-        (m.position[[0, 2]], m.asset.radius)
-        for m in movers.values()
-        if m is not mover and m is not target and abs(m.position[1] - mover.floor) < mover.asset.height
-    ]
     way = target.position[[0, 2]] - goal
     across = np.array([way[1], -way[0]]) / max(float(np.linalg.norm(way)), 1e-9)
     for step in (0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0):
-        spot = goal + step * (2 * radius + GAP) * across
-        if all(np.linalg.norm(spot - where) >= radius + r + 0.05 for where, r in others):
+        spot = goal + step * (2 * mover.asset.radius + GAP) * across
+        if _clear(spot, mover, target, movers):
             return spot
     return goal
 

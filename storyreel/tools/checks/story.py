@@ -66,20 +66,21 @@ def legible(frames: FrameSet, name: str) -> NDArray[np.bool_]:
     return np.asarray((pixels / (height * width) >= MIN_SUBJECT_SHARE) | (span >= MIN_SUBJECT_SPAN))
 
 
-def unhidden(frames: FrameSet, path: CameraPath, world: World, start: float, name: str) -> NDArray[np.bool_]:
-    """Per frame, whether no more than SHOWN_MAX_HIDDEN of ``name``'s surface inside the frame is hidden (what is
-    not in the world hides nothing: it is simply not shown)."""
+def hidden(frames: FrameSet, path: CameraPath, world: World, start: float, name: str) -> NDArray[np.floating]:
+    """Per frame, the share of ``name``'s surface inside the frame that something else hides (0 for what is not in
+    the world: it is simply not shown)."""
     if name not in {obj.name for obj in world.objects}:
-        return np.ones(len(frames), dtype=bool)
-    hidden = hidden_share(analysis_frames(frames), path, world.object(name), start, world.riders_of(name))
-    return np.asarray(hidden <= SHOWN_MAX_HIDDEN)
+        return np.zeros(len(frames))
+    return hidden_share(analysis_frames(frames), path, world.object(name), start, world.riders_of(name))
 
 
 def subjects_seen(frames: FrameSet, path: CameraPath, shot: Shot, world: World, start: float) -> dict[str, float]:
     """Each subject the shot names and the share of frames that show it, legible and not hidden, as
     ``all_subjects_shown`` counts it (what the report tells)."""
     return {
-        name: round(float((legible(frames, name) & unhidden(frames, path, world, start, name)).mean()), 3)
+        name: round(
+            float((legible(frames, name) & (hidden(frames, path, world, start, name) <= SHOWN_MAX_HIDDEN)).mean()), 3
+        )
         for name in shot.subjects
     }
 
@@ -112,9 +113,11 @@ def all_subjects_shown(frames: FrameSet, path: CameraPath, shot: Shot, world: Wo
     instance = analysis_frames(frames).instance
     missing = np.zeros(count)
     unseen: dict[str, tuple[int, int, int]] = {}  # subject -> frames out of view, too small, hidden
+    shares: dict[str, NDArray[np.floating]] = {}  # subject -> per frame, the share of it hidden
     for subject in shot.subjects:
         readable = legible(frames, subject)
-        clear = unhidden(frames, path, world, start, subject)
+        shares[subject] = hidden(frames, path, world, start, subject)
+        clear = shares[subject] <= SHOWN_MAX_HIDDEN
         ids = [key for key, value in frames.instance_names.items() if value == subject]
         present = np.isin(instance, ids).any(axis=(1, 2)) if ids else np.zeros(count, dtype=bool)
         seen = readable & clear
@@ -129,7 +132,7 @@ def all_subjects_shown(frames: FrameSet, path: CameraPath, shot: Shot, world: Wo
             name, shot.id, score, SHOWN_THRESHOLD, True, f"{', '.join(shot.subjects)} seen", "", missing
         )
     worst = max(unseen, key=lambda subject: sum(unseen[subject]))
-    out, small, hidden = unseen[worst]
+    out, small, covered = unseen[worst]
     parts = [
         f"{subject} missing in {sum(unseen[subject])}/{count} frames"
         + (f" ({unseen[subject][2]} hidden)" if unseen[subject][2] else "")
@@ -137,9 +140,8 @@ def all_subjects_shown(frames: FrameSet, path: CameraPath, shot: Shot, world: Wo
     ]
     detail = "; ".join(parts) + f" (first: {frames_text(np.flatnonzero(~shown), 3)})"
     larger = wider(shot.size)
-    if hidden > max(out, small):
-        hidden_worst = hidden_share(analysis_frames(frames), path, world.object(worst), start, world.riders_of(worst))
-        worst_frame = int(np.argmax(hidden_worst))
+    if covered > max(out, small):
+        worst_frame = int(np.argmax(shares[worst]))
         suggestion = clearer_view(world, worst, np.asarray(path.positions[worst_frame]), start + worst_frame / path.fps)
     elif out >= small and larger != shot.size:
         suggestion = suggest(
