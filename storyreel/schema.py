@@ -25,8 +25,8 @@ from pydantic import (
 
 from storyreel.errors import UserError
 
-SCHEMA_VERSION = "1.3"  # 1.1: fps, resolution, style left the storyboard; 1.2: what must be seen, held props;
-# 1.3: the verbs a shot's sentence names that the world cannot act out
+SCHEMA_VERSION = "1.4"  # 1.1: fps, resolution, style left the storyboard; 1.2: what must be seen, held props;
+# 1.3: the verbs a shot's sentence names that the world cannot act out; 1.4: the handle, clap and shake verbs
 
 
 class _Model(BaseModel):
@@ -191,10 +191,15 @@ class Verb(StrEnum):
     LOOK = "look"
     ROLL = "roll"
     GESTURE = "gesture"  # the right arm raised and moving: waves, raises a hand or a sword, points
+    HANDLE = "handle"  # the right arm reaches out to the target and works at it: opens, lights, switches, picks up
+    CLAP = "clap"  # both forearms forward, the hands beating together
+    SHAKE = "shake"  # the body shudders from side to side: shakes water off, shivers
 
 
 #: The verbs whose actor travels or moves its whole body: a viewer must see the body and its motion.
 MOVING_VERBS = frozenset({Verb.WALK, Verb.RUN, Verb.CHASE, Verb.JUMP, Verb.FLY, Verb.SWIM, Verb.DRIVE, Verb.ROLL})
+#: The verbs acted out in place by the limbs or the body: a viewer must see the body too.
+LIMB_VERBS = frozenset({Verb.GESTURE, Verb.HANDLE, Verb.CLAP, Verb.SHAKE})
 
 
 class Appearance(_Model):
@@ -352,11 +357,11 @@ class Storyboard(_Model):
     @classmethod
     def _drop_run_settings(cls, data: Any) -> Any:
         """Storyboards of schema 1.0 carried the run's fps, resolution and style; those are :class:`RunOptions`.
-        Those of 1.0 to 1.2 mark nothing to be seen (``Shot.seen``) or unstaged (``Shot.unstaged``): they load as
-        they are, with the new version."""
+        Those of 1.0 to 1.3 load as they are, with the new version: what they lack (``Shot.seen`` before 1.2,
+        ``Shot.unstaged`` before 1.3) is empty, and 1.4 only added verbs."""
         if isinstance(data, dict) and data.get("schema_version") == "1.0":
             data = {key: value for key, value in data.items() if key not in ("fps", "resolution", "style")}
-        if isinstance(data, dict) and data.get("schema_version") in ("1.0", "1.1", "1.2"):
+        if isinstance(data, dict) and data.get("schema_version") in ("1.0", "1.1", "1.2", "1.3"):
             data = {**data, "schema_version": SCHEMA_VERSION}
         return data
 

@@ -47,7 +47,7 @@ GOOD = {
             "id": "shot_02",
             "location": "park",
             "duration": 2.5,
-            "description": "Rex rests and Mia claps.",
+            "description": "Rex rests and Mia falls.",
             "subjects": ["rex"],
             "actions": [{"actor": "rex", "verb": "sit"}],
             "size": "close-up",
@@ -97,7 +97,7 @@ def test_a_valid_reply_becomes_the_runs_storyboard():
     assert storyboard.shots[0].duration == pytest.approx(40 / 12)  # 3.33 s rounded to whole frames
     zeppelin = storyboard.locations[0].props[1]
     assert zeppelin.generic and storyboard.unknown_nouns == ["zeppelin"]
-    assert [shot.unstaged for shot in storyboard.shots] == [[], ["clap"]]  # read from the sentence, as the rules do
+    assert [shot.unstaged for shot in storyboard.shots] == [[], ["fall"]]  # read from the sentence, as the rules do
 
 
 def test_malformed_json_goes_back_for_repair():

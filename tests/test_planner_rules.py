@@ -623,15 +623,63 @@ def test_a_colour_picks_one_of_a_group() -> None:
 
 
 def test_a_gesture_is_staged_and_an_action_without_motion_is_said() -> None:
-    """Waving, raising a hand and pointing are gestures the world plays; falling and clapping have no motion, and
-    the shot says so (``Shot.unstaged``) instead of idling in silence."""
-    board = plan_story("He climbs in and waves at his sister. A student raises his hand. The grandfather claps.")
-    waves, raises, claps = board.shots
+    """Waving, raising a hand and pointing are gestures the world plays; falling has no motion, nor opening for one
+    without hands, and the shot says so (``Shot.unstaged``) instead of idling in silence."""
+    board = plan_story("He climbs in and waves at his sister. A student raises his hand. The cat opens its eyes.")
+    waves, raises, opens = board.shots
     assert ("gesture", "sister") in [(a.verb.value, a.target) for a in waves.actions] and not waves.unstaged
     assert [a.verb for a in raises.actions] == [Verb.GESTURE] and not raises.unstaged
-    assert claps.unstaged == ["clap"]
+    assert opens.unstaged == ["open"] and opens.actions == [Action(actor="cat", verb=Verb.IDLE)]
     assert plan_story("One of them falls into the sand.").shots[0].unstaged == ["fall"]
     assert plan_story('"I can fall," she says.').shots[0].unstaged == []  # speech is not staged
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("She turns off the lamp.", ("woman", Verb.HANDLE, "lamp")),
+        ("He lights the lamp.", ("man", Verb.HANDLE, "lamp")),
+        ("The man opens his umbrella.", ("man", Verb.HANDLE, "umbrella")),
+        ("The grandfather claps.", ("grandfather", Verb.CLAP, None)),
+        ("The dog shakes water off its fur.", ("dog", Verb.SHAKE, None)),
+        ("The truck turns into a side road.", ("truck", Verb.DRIVE, None)),
+    ],
+)
+def test_the_hands_and_the_body_act_out_what_they_do(text: str, action: tuple[str, Verb, str | None]) -> None:
+    """Opening, lighting, switching off a thing is the hand's work on it; clapping and shaking water off are played
+    by the limbs and the body; a vehicle that turns drives on. None is left unstaged."""
+    shot = plan_story(text).shots[0]
+    assert action in [(a.actor, a.verb, a.target) for a in shot.actions] and not shot.unstaged
+    assert shot.seen[action[0]] is Seen.BODY
+
+
+def test_indoor_furniture_sets_a_story_with_no_place_in_a_room() -> None:
+    board = plan_story('Lily sits on the sofa with her cat. "Good night," she says.')
+    assert [location.kind for location in board.locations] == [LocationKind.ROOM]
+    assert plan_story("A dog sits on a bench.").locations[0].kind is LocationKind.PARK
+
+
+def test_a_hands_work_on_a_handheld_thing_holds_it() -> None:
+    """ "opens his umbrella" holds it (it opens over him, not on the grass); "lights the lamp" does not."""
+    placements = {
+        (p.subject, p.relation, p.reference) for p in plan_story("The man opens his umbrella.").locations[0].placements
+    }
+    assert ("umbrella", Relation.HELD_BY, "man") in placements
+    lamp = {(p.subject, p.relation) for p in plan_story("He lights the lamp.").locations[0].placements}
+    assert ("lamp", Relation.HELD_BY) not in lamp
+
+
+def test_a_second_subject_joined_by_and_is_not_a_compound() -> None:
+    """ "a boy and his grandfather fish": two people fishing, not a grandfather-fish."""
+    board = plan_story("A boy and his grandfather fish on the river bank.")
+    assert [member.id for member in board.cast] == ["boy", "grandfather"]
+    assert {action.actor for action in board.shots[0].actions} == {"boy", "grandfather"}
+
+
+def test_a_verb_after_and_has_the_doer_of_the_verb_before() -> None:
+    """ "finds a rock and picks it up": the robot picks it up, not the rock."""
+    actions = plan_story("The robot finds a small rock and picks it up.").shots[0].actions
+    assert [(a.actor, a.verb) for a in actions] == [("robot", Verb.LOOK), ("robot", Verb.HANDLE)]
 
 
 def test_running_at_or_after_someone_is_a_chase() -> None:

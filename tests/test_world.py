@@ -85,6 +85,24 @@ def test_walk_cycle_swings_legs_in_antiphase_and_is_continuous() -> None:
     assert np.max(np.abs(np.diff(angles, axis=0))) < 0.05  # no jumps at the clip's ends
 
 
+@pytest.mark.parametrize(
+    ("kind", "verb", "role", "low", "high"),
+    [
+        ("person", Verb.HANDLE, "arm_r", -1.5, -1.2),  # reaching forward at chest height
+        ("person", Verb.CLAP, "arm_l", -1.5, -0.8),  # both forearms forward, beating
+        ("person", Verb.CLAP, "arm_r", -1.5, -0.8),
+        ("dog", Verb.SHAKE, "body", -0.3, 0.3),  # the trunk shudders about its length
+    ],
+)
+def test_the_limbs_act_out_handling_clapping_and_shaking(kind: str, verb: Verb, role: str, low: float, high: float):
+    asset = build_asset(kind)
+    track = Track(np.array([0.0]), np.zeros((1, 3)), np.zeros(1), clips=[Clip(0.0, 3.0, verb)])
+    times = np.linspace(0.5, 2.5, 97)
+    angle = animation.joint_angles(asset, track, times)[:, [part.role for part in asset.parts].index(role)]
+    assert low <= angle.min() and angle.max() <= high
+    assert np.ptp(angle) > 0.15  # it moves: a viewer sees the work, not a held pose
+
+
 def test_wheels_roll_by_distance() -> None:
     car = build_asset("car")
     track = Track(np.array([0.0, 2.0]), np.array([[0, 0, 0], [0, 0, 12.0]]), np.zeros(2))

@@ -18,6 +18,7 @@ from storyreel.schema import (
     FRAME_SPAN,
     LANDMARK_HEIGHT,
     LEGIBLE_SPAN,
+    LIMB_VERBS,
     MOVING_VERBS,
     Action,
     Coverage,
@@ -63,14 +64,14 @@ class Subject:
 
 def marks(subjects: list[str], actions: list[Action]) -> dict[str, Seen]:
     """What must be seen of each subject an action names: FACE for one who talks or looks, BODY for one who moves
-    or gestures (the face wins); subjects left out must only be shown."""
+    or acts with its limbs (the face wins); subjects left out must only be shown."""
     seen: dict[str, Seen] = {}
     for action in actions:
         if action.actor not in subjects:
             continue
         if action.verb in FACE_VERBS:
             seen[action.actor] = Seen.FACE
-        elif (action.verb in MOVING_VERBS or action.verb is Verb.GESTURE) and seen.get(action.actor) is not Seen.FACE:
+        elif (action.verb in MOVING_VERBS or action.verb in LIMB_VERBS) and seen.get(action.actor) is not Seen.FACE:
             seen[action.actor] = Seen.BODY
     return seen
 

@@ -205,7 +205,14 @@ VERBS: dict[str, Verb] = {
     ),
     **dict.fromkeys(_words("roll tumble spin kick throw toss push hit shove"), Verb.ROLL),
     **dict.fromkeys(_words("wave raise point beckon salute signal gesture lift"), Verb.GESTURE),
+    **dict.fromkeys(_words("open close shut light switch press touch reach grab pick unlock knock"), Verb.HANDLE),
+    **dict.fromkeys(_words("clap applaud"), Verb.CLAP),
+    **dict.fromkeys(_words("shake shiver tremble shudder wiggle wobble"), Verb.SHAKE),
+    "turn": Verb.WALK,  # "the truck turns into a side road", "she turns to him"; "turns off the lamp" is handled
 }
+
+#: Particles after "turn" that make it a hand's work on a thing: "she turns off the lamp".
+TURN_HANDLE_PARTICLES: frozenset[str] = frozenset({"on", "off", "out", "up", "down"})
 
 #: WordNet's lexicographer files (verb.*) of verbs a viewer sees done: a verb whose most frequent sense is in one
 #: of these and that VERBS does not know ("falls", "claps", "opens his umbrella") is an action the world cannot act

@@ -49,6 +49,7 @@ from storyreel.planners.lexicon import (
     STOP_NOUNS,
     TIMES,
     TRANSFER_VERBS,
+    TURN_HANDLE_PARTICLES,
     VERBS,
     VISIBLE_VERB_FILES,
     WEATHERS,
@@ -75,7 +76,7 @@ from storyreel.schema import (
     Verb,
     Weather,
 )
-from storyreel.world.kinds import CHARACTER_KINDS, MOUNTS
+from storyreel.world.kinds import CHARACTER_KINDS, HANDHELD_KINDS, INDOOR_KINDS, MOUNTS
 
 MAX_STORY_CHARS = 20_000
 MAX_SHOTS = 24
@@ -351,10 +352,15 @@ def _head(tokens: list[_Token], index: int, modifiers: list[str], single: bool =
     tree", "a taco truck"). A lexicon noun's kind is the lexicon's; any other noun's comes from WordNet (the compound
     first: "a teddy bear"), and an abstract noun names nothing to build ("an oil painting", "a moment"). After a
     singular determiner (``single``) a plural, and before a determiner any word, is a verb the tagger took for a
-    noun, not the compound's head."""
+    noun, not the compound's head; so is a verb's base form after a second subject joined by "and" ("a boy and
+    his grandfather fish")."""
+    begin = index - len(modifiers)
+    joined = "and" in [token.word for token in tokens[max(begin - 2, 0) : begin]]
     while index + 1 < len(tokens) and _compound_noun(tokens[index + 1]):
         after = tokens[index + 2].word if index + 2 < len(tokens) else ""
         if (single and tokens[index + 1].plural) or after in DETERMINERS:  # "a fox sneaks", "a rabbit shares a"
+            break
+        if joined and tokens[index + 1].word in VERBS:
             break
         modifiers.append(tokens[index].word)
         index += 1
@@ -545,6 +551,7 @@ class _Scan:
     weathers: list[tuple[int, Weather]] = field(default_factory=list)
     clothing: list[tuple[int, list[str]]] = field(default_factory=list)
     speech_tags: list[int] = field(default_factory=list)  # verbs right after a quotation: '"Hi," said Tom'
+    joined: list[int] = field(default_factory=list)  # verbs right after "and": "finds a rock and picks it up"
     withs: list[int] = field(default_factory=list)  # where "with" stands: "a girl with a balloon"
 
     @property
@@ -594,7 +601,7 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
         if _verb_slot(tokens, index, scan):  # "Bob waves.", "a fox sneaks": a verb, whatever the tagger said
             lemma = _verb_lemma(word)
             if lemma is not None:
-                scan.verbs.append((index, lemma, _verb_at(tokens, index, lemma)))
+                _add_verb(scan, tokens, index, lemma)
             index += 1
             continue
         spatial = _match_spatial(tokens, index)
@@ -659,18 +666,28 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
             continue
         lemma = None if word in FUNCTION_WORDS else _verb_lemma(word)
         if lemma is not None:
-            scan.verbs.append((index, lemma, _verb_at(tokens, index, lemma)))
+            _add_verb(scan, tokens, index, lemma)
             if index > 0 and tokens[index - 1].word == '"':
                 scan.speech_tags.append(index)
         index += 1
     return scan
 
 
+def _add_verb(scan: _Scan, tokens: list[_Token], index: int, lemma: str) -> None:
+    scan.verbs.append((index, lemma, _verb_at(tokens, index, lemma)))
+    if index > 0 and tokens[index - 1].word == "and":
+        scan.joined.append(index)
+
+
 def _verb_at(tokens: list[_Token], index: int, lemma: str) -> Verb:
     """The verb ``lemma`` names at ``index``: running "at" or "after" someone is a chase ("the wolf runs at the
-    rabbit")."""
+    rabbit"); turning off or on a thing is a hand's work ("she turns off the lamp")."""
     following = tokens[index + 1].word if index + 1 < len(tokens) else ""
-    return Verb.CHASE if VERBS[lemma] is Verb.RUN and following in ("at", "after") else VERBS[lemma]
+    if VERBS[lemma] is Verb.RUN and following in ("at", "after"):
+        return Verb.CHASE
+    if lemma == "turn" and following in TURN_HANDLE_PARTICLES:
+        return Verb.HANDLE
+    return VERBS[lemma]
 
 
 def _verb_slot(tokens: list[_Token], index: int, scan: _Scan) -> bool:
@@ -861,13 +878,16 @@ _GRAMMAR: dict[Verb, tuple[list[ShotSize], list[CameraAngle], list[CameraMove]]]
     Verb.IDLE: ([S.MEDIUM, S.FULL, S.MEDIUM_CLOSE_UP], [A.EYE, A.HIGH, A.OVERHEAD], [M.ORBIT, M.STATIC, M.DOLLY_IN]),
     Verb.ROLL: ([S.FULL, S.MEDIUM], [A.HIGH, A.OVERHEAD, A.EYE], [M.PAN, M.TRACK]),
     Verb.GESTURE: ([S.FULL, S.MEDIUM], [A.EYE, A.LOW], [M.STATIC, M.DOLLY_IN]),
+    Verb.HANDLE: ([S.MEDIUM, S.FULL], [A.EYE, A.HIGH], [M.STATIC, M.DOLLY_IN]),
+    Verb.CLAP: ([S.MEDIUM, S.FULL], [A.EYE, A.LOW], [M.STATIC, M.DOLLY_IN]),
+    Verb.SHAKE: ([S.FULL, S.MEDIUM], [A.EYE, A.HIGH], [M.STATIC, M.PAN]),
 }
 
 #: Extra seconds an action needs on screen to read.
 _ACTION_SECONDS: dict[Verb, float] = {
     Verb.RUN: 1.0, Verb.CHASE: 1.2, Verb.FLY: 1.2, Verb.DRIVE: 1.0, Verb.SWIM: 1.0, Verb.WALK: 0.6,
     Verb.TALK: 0.8, Verb.JUMP: 0.4, Verb.ROLL: 0.6, Verb.LOOK: 0.2, Verb.SIT: 0.0, Verb.IDLE: 0.0,
-    Verb.GESTURE: 0.6,
+    Verb.GESTURE: 0.6, Verb.HANDLE: 0.6, Verb.CLAP: 0.4, Verb.SHAKE: 0.4,
 }  # fmt: skip
 
 _OPENING_WORDS = 5
@@ -980,8 +1000,11 @@ class _StoryReader:
         self._group: list[str] = []
         self._groups: dict[str, list[str]] = {}
         self._mounted: list[tuple[str, str]] = []  # (rider, mount) read in the clause in hand
+        self._unacted: list[str] = []  # verbs of the clause in hand its doer has no hands for
+        indoors = any(mention.kind in INDOOR_KINDS for clause in clauses for mention in clause.scan.mentions)
         self._first_setting = next(
-            (c.scan.settings[0] for c in clauses if c.scan.settings), ("park", LocationKind.PARK)
+            (c.scan.settings[0] for c in clauses if c.scan.settings),
+            ("room", LocationKind.ROOM) if indoors else ("park", LocationKind.PARK),
         )
         self._location: Location | None = None
         self._framing: _Framing | None = None
@@ -1283,9 +1306,10 @@ class _StoryReader:
                 transition=transition,
                 seen=marks(subjects, actions),
                 coverage=coverage,
-                unstaged=_unstaged(clause.tokens),
+                unstaged=list(dict.fromkeys(_unstaged(clause.tokens) + self._unacted)),
             )
         )
+        self._unacted = []
 
     def _known(self, names: list[str]) -> dict[str, Subject]:
         """Each of ``names`` as :func:`~storyreel.planners.coverage.hold` sizes it: its kind and size class."""
@@ -1310,6 +1334,8 @@ class _StoryReader:
                 for mention, entity in resolved
                 if since < mention.position < position and not mention.after_preposition and not mention.possessor
             ]
+            if number and position in scan.joined and self._last_actors:  # "finds a rock and picks it up"
+                actors = self._last_actors
             if not actors and position in scan.speech_tags:  # '"Hello," said the robot': the speaker follows
                 actors = [e for m, e in resolved if position < m.position < until and not m.after_preposition][:1]
             if not actors:
@@ -1353,6 +1379,9 @@ class _StoryReader:
                         ]
                     else:
                         actions.append(Action(actor=actor, verb=Verb.JUMP))
+                    continue
+                if verb in (Verb.HANDLE, Verb.CLAP) and kind not in _HOLDERS:  # "the cat opens its eyes"
+                    self._unacted.append(lemma)
                     continue
                 actions.append(Action(actor=actor, verb=_act(kind, verb), target=target))
                 if verb == Verb.DRIVE and target is not None and self._kind.get(target) in _VEHICLES | {"plane"}:
@@ -1418,11 +1447,15 @@ class _StoryReader:
     ) -> list[tuple[str, str]]:
         """(prop, holder) pairs: the object of a verb of holding or handing over is in its doer's hand, and so is a prop
         "with" whom it follows ("a girl with a red balloon", "Tom sees a girl with a balloon") or else the doer of
-        the verb before ("a boy runs to him with a kite"). Only people and robots hold things."""
+        the verb before ("a boy runs to him with a kite"); a hand's work on a handheld thing holds it too ("he
+        opens his umbrella"). Only people and robots hold things."""
         placed = {placement.subject for placement in location.placements}  # already stands somewhere
         props = ({prop.id for prop in location.props} | set(self._carried.values())) - placed
+        handles = {p for p, _, verb in scan.verbs if verb is Verb.HANDLE}
         pairs: list[tuple[int, list[str]]] = [
-            (at, actors) for at, actors in doers if any(p == at and lemma in _HOLD_VERBS for p, lemma, _ in scan.verbs)
+            (at, actors)
+            for at, actors in doers
+            if any(p == at and (lemma in _HOLD_VERBS or p in handles) for p, lemma, _ in scan.verbs)
         ]
         for at in scan.withs:
             adjacent = [e for m, e in resolved if m.end == at and not m.after_preposition and e in self._gender]
@@ -1433,6 +1466,8 @@ class _StoryReader:
         for at, holders in pairs:
             until = min([verb for verb in verbs if verb > at], default=10**9)
             things = [e for m, e in resolved if at < m.position < until and not m.possessor and e in props]
+            if at in handles:
+                things = [thing for thing in things[:1] if self._kind.get(thing) in HANDHELD_KINDS]
             holder = next(iter(holders), None)  # "gives the fox a ball": the first prop, not whom it goes to
             if things and holder is not None and self._kind.get(holder) in _HOLDERS:
                 held.append((things[0], holder))

@@ -20,6 +20,7 @@ LEGS = ("leg_l", "leg_r", "leg_fl", "leg_fr", "leg_bl", "leg_br")
 LEG_PHASE = {"leg_l": 0.0, "leg_r": 0.5, "leg_fl": 0.0, "leg_br": 0.0, "leg_fr": 0.5, "leg_bl": 0.5}
 ARM_PHASE = {"arm_l": 0.5, "arm_r": 0.0}  # each arm swings against the leg on its side
 GAIT_AMPLITUDE = {Verb.WALK: np.radians(25), Verb.RUN: np.radians(45), Verb.CHASE: np.radians(45)}
+SHAKE_RATE = 3.0  # Hz of a shudder: four frames a cycle at 12 fps
 
 
 def joint_angles(asset: Asset, track: Track, times: Array) -> Array:
@@ -137,6 +138,31 @@ def _role_angle(verb: Verb, role: str, cycle: Array, local: Array, times: Array,
             return 0.08 * np.sin(2 * np.pi * 0.75 * local)
         if role == "tail":
             return 0.5 * np.sin(2 * np.pi * 2.0 * local)
+        return zero
+    if verb is Verb.HANDLE:  # the right arm reaching forward at chest height, working at what it reaches
+        if role == "arm_r":
+            return -1.35 + 0.12 * np.sin(2 * np.pi * 1.2 * local)
+        if role == "neck":
+            return np.full_like(local, 0.12)  # eyes on the work
+        return zero
+    if verb is Verb.CLAP:  # both forearms forward, beating together; an animal wags its tail and bobs its head
+        if role in ARM_PHASE:
+            return -1.15 + 0.3 * np.sin(2 * np.pi * 2.5 * local)
+        if role == "neck":
+            return 0.06 * np.sin(2 * np.pi * 1.25 * local)
+        if role == "tail":
+            return 0.5 * np.sin(2 * np.pi * 2.5 * local)
+        return zero
+    if verb is Verb.SHAKE:  # the body shudders side to side, the head and tail against it
+        shudder = np.sin(2 * np.pi * SHAKE_RATE * local)
+        if role == "body":
+            return 0.18 * shudder
+        if role == "head":
+            return -0.4 * shudder
+        if role == "tail":
+            return 0.6 * shudder
+        if role in ARM_PHASE:
+            return 0.25 * np.sin(2 * np.pi * SHAKE_RATE * local + 2 * np.pi * ARM_PHASE[role])
         return zero
     if verb is Verb.LOOK:
         if role == "head":

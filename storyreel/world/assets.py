@@ -276,7 +276,7 @@ def _quadruped(body: RGB, spec: Quadruped) -> list[Part]:
         if spec.rounded
         else box((width, depth, length), (0, depth / 2, 0))
     )
-    trunk = rig.add("body", [torso], body, offset=(0, leg, 0))
+    trunk = rig.add("body", [torso], body, offset=(0, leg, 0), axis=(0, 0, 1), role="body")  # rolls to shake
     if spec.chest:
         patch = box((width * 0.7, depth * 0.5, length * 0.35), (0, depth * 0.3, length * 0.35))
         rig.add("chest", [patch], spec.chest, parent=trunk)

@@ -147,6 +147,14 @@ PROP_KINDS: frozenset[str] = frozenset(
 
 KINDS: frozenset[str] = CHARACTER_KINDS | PROP_KINDS
 
+#: Things one opens or works in one's hands: "he opens his umbrella" holds it; "she opens the door" does not.
+HANDHELD_KINDS: frozenset[str] = frozenset(
+    {"umbrella", "book", "laptop", "phone", "camera", "lantern", "bottle", "key"}
+)
+
+#: Furniture that stands indoors: a story that names one and no place is set in a room ("Lily sits on the sofa").
+INDOOR_KINDS: frozenset[str] = frozenset({"bed", "sofa", "desk", "shelf", "cupboard"})
+
 #: Kinds that are people (they sit on seats, wear clothes).
 PEOPLE_KINDS: frozenset[str] = frozenset({"person", "child", "elder"})
 

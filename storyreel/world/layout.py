@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyreel.geometry import Array, smoothstep, yaw_towards
-from storyreel.schema import LANDMARK_HEIGHT, Action, Location, LocationKind, Relation, Storyboard, Verb
+from storyreel.schema import LANDMARK_HEIGHT, LIMB_VERBS, Action, Location, LocationKind, Relation, Storyboard, Verb
 from storyreel.world.environment import SEA_EDGE, SEA_LEVEL
 from storyreel.world.kinds import CHARACTER_KINDS, HABITATS, MOUNTS, PEOPLE_KINDS
 from storyreel.world.rig import Asset, Clip, Track
@@ -35,7 +35,7 @@ TURN_RATE = 5.0  # rad/s a body turns at most
 #: Big machines that stand for a place when tall, like a still thing (a ship at the quay, a train at the station).
 MACHINES = frozenset({"car", "bus", "truck", "boat", "ship", "train", "submarine", "plane", "helicopter"})
 #: (gap between footprints beyond which the actor first walks up to its target, gap it stops at) by verb.
-APPROACH = {Verb.TALK: (1.0, 0.5), Verb.LOOK: (0.5, 0.3), Verb.IDLE: (0.5, 0.3)}
+APPROACH = {Verb.TALK: (1.0, 0.5), Verb.LOOK: (0.5, 0.3), Verb.IDLE: (0.5, 0.3), Verb.HANDLE: (0.3, 0.15)}
 ACTION_HOLD = 1.0  # seconds of the action itself an approach leaves at the end of its time, where it can
 #: Seconds of walk an approach that opens a shot shows at most: the rest of the way passes in the cut, and it comes
 #: in from behind, diagonally towards the front, face seen.
@@ -430,10 +430,10 @@ def _unheld(action: Action, held: dict[str, str]) -> Action:
 
 
 def _unridden(action: Action, mounted: dict[str, str]) -> Action:
-    """``action`` with its mount travelling for a rider (a rider sits, talks, looks and gestures itself) and
+    """``action`` with its mount travelling for a rider (a rider sits, talks, looks and works its limbs itself) and
     going to the mount of a rider it goes to."""
     actor, target = action.actor, action.target
-    if actor in mounted and action.verb not in (Verb.SIT, Verb.TALK, Verb.LOOK, Verb.GESTURE):
+    if actor in mounted and action.verb not in {Verb.SIT, Verb.TALK, Verb.LOOK} | LIMB_VERBS:
         actor = mounted[actor]
     target = mounted.get(target, target) if target is not None else None
     return action.model_copy(update={"actor": actor, "target": target if target != actor else None})
@@ -524,7 +524,7 @@ def _act(
             _roll(actor, t0, duration, actor.yaw, half)
     elif verb is Verb.SIT:
         _sit(actor, target, t0, duration, half, rng)
-    else:  # talk, look, gesture, idle: walk up to the target if need be, and turn to it cheated to the front
+    else:  # talk, look, the limbs' work, idle: walk up to the target if need be, and turn to it cheated to the front
         begin = t0
         if target is not None:
             cut = t0 == storyboard.shot_start(shot_id)
