@@ -643,11 +643,15 @@ def test_a_gesture_is_staged_and_an_action_without_motion_is_said() -> None:
         ("The grandfather claps.", ("grandfather", Verb.CLAP, None)),
         ("The dog shakes water off its fur.", ("dog", Verb.SHAKE, None)),
         ("The truck turns into a side road.", ("truck", Verb.DRIVE, None)),
+        ("A girl plays the guitar on the stairs.", ("girl", Verb.HANDLE, "guitar")),
+        ("The plane takes off from the field.", ("plane", Verb.FLY, None)),
+        ("A penguin slides on the ice.", ("penguin", Verb.WALK, None)),
     ],
 )
 def test_the_hands_and_the_body_act_out_what_they_do(text: str, action: tuple[str, Verb, str | None]) -> None:
-    """Opening, lighting, switching off a thing is the hand's work on it; clapping and shaking water off are played
-    by the limbs and the body; a vehicle that turns drives on. None is left unstaged."""
+    """Opening, lighting, switching off a thing and playing an instrument are the hand's work on it; clapping and
+    shaking water off are played by the limbs and the body; a vehicle that turns drives on, a plane that takes off
+    flies. None is left unstaged."""
     shot = plan_story(text).shots[0]
     assert action in [(a.actor, a.verb, a.target) for a in shot.actions] and not shot.unstaged
     assert shot.seen[action[0]] is Seen.BODY
@@ -660,13 +664,20 @@ def test_indoor_furniture_sets_a_story_with_no_place_in_a_room() -> None:
 
 
 def test_a_hands_work_on_a_handheld_thing_holds_it() -> None:
-    """ "opens his umbrella" holds it (it opens over him, not on the grass); "lights the lamp" does not."""
-    placements = {
-        (p.subject, p.relation, p.reference) for p in plan_story("The man opens his umbrella.").locations[0].placements
+    """ "opens his umbrella" holds it (it opens over him, not on the grass), and one who plays the guitar on the
+    stairs sits there with it; "lights the lamp" holds nothing, and a cup put on the table stays there."""
+
+    def placements(text: str) -> set[tuple[str, Relation, str]]:
+        return {(p.subject, p.relation, p.reference) for p in plan_story(text).locations[0].placements}
+
+    assert ("umbrella", Relation.HELD_BY, "man") in placements("The man opens his umbrella.")
+    assert placements("A girl plays the guitar on the stairs.") >= {
+        ("girl", Relation.ON, "stairs"),
+        ("guitar", Relation.HELD_BY, "girl"),
     }
-    assert ("umbrella", Relation.HELD_BY, "man") in placements
-    lamp = {(p.subject, p.relation) for p in plan_story("He lights the lamp.").locations[0].placements}
-    assert ("lamp", Relation.HELD_BY) not in lamp
+    assert not any(relation is Relation.HELD_BY for _, relation, _ in placements("He lights the lamp."))
+    cup = {(subject, relation) for subject, relation, _ in placements("She puts the cup on the table.")}
+    assert ("cup", Relation.ON) in cup and ("cup", Relation.HELD_BY) not in cup
 
 
 def test_a_second_subject_joined_by_and_is_not_a_compound() -> None:
@@ -674,6 +685,15 @@ def test_a_second_subject_joined_by_and_is_not_a_compound() -> None:
     board = plan_story("A boy and his grandfather fish on the river bank.")
     assert [member.id for member in board.cast] == ["boy", "grandfather"]
     assert {action.actor for action in board.shots[0].actions} == {"boy", "grandfather"}
+
+
+def test_one_of_them_is_one_and_the_one_who_speaks_next() -> None:
+    """ "One of them points at a ship. 'Look, a ship,' she says.": one friend points, and she (not the ship)
+    speaks."""
+    board = plan_story('Two friends walk along the beach. One of them points at a ship. "Look, a ship," she says.')
+    points, says = board.shots[1:]
+    assert [(a.actor, a.verb, a.target) for a in points.actions] == [("friend", Verb.GESTURE, "ship")]
+    assert [(a.actor, a.verb) for a in says.actions] == [("friend", Verb.TALK)]
 
 
 def test_a_verb_after_and_has_the_doer_of_the_verb_before() -> None:

@@ -208,6 +208,8 @@ VERBS: dict[str, Verb] = {
     **dict.fromkeys(_words("open close shut light switch press touch reach grab pick unlock knock"), Verb.HANDLE),
     **dict.fromkeys(_words("clap applaud"), Verb.CLAP),
     **dict.fromkeys(_words("shake shiver tremble shudder wiggle wobble"), Verb.SHAKE),
+    **dict.fromkeys(_words("slide skate ski sled"), Verb.WALK),
+    "take": Verb.HANDLE,  # "takes the cup"; "the plane takes off" flies
     "turn": Verb.WALK,  # "the truck turns into a side road", "she turns to him"; "turns off the lamp" is handled
 }
 

@@ -76,7 +76,7 @@ from storyreel.schema import (
     Verb,
     Weather,
 )
-from storyreel.world.kinds import CHARACTER_KINDS, HANDHELD_KINDS, INDOOR_KINDS, MOUNTS
+from storyreel.world.kinds import CHARACTER_KINDS, HANDHELD_KINDS, INDOOR_KINDS, INSTRUMENT_KINDS, MOUNTS
 
 MAX_STORY_CHARS = 20_000
 MAX_SHOTS = 24
@@ -552,6 +552,7 @@ class _Scan:
     clothing: list[tuple[int, list[str]]] = field(default_factory=list)
     speech_tags: list[int] = field(default_factory=list)  # verbs right after a quotation: '"Hi," said Tom'
     joined: list[int] = field(default_factory=list)  # verbs right after "and": "finds a rock and picks it up"
+    one_of: bool = False  # the clause opens "One of them": one of the group acts
     withs: list[int] = field(default_factory=list)  # where "with" stands: "a girl with a balloon"
 
     @property
@@ -589,6 +590,8 @@ _TO_THE_VIEWER = [[preposition, "the", "camera"] for preposition in ("at", "to",
 
 def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
     scan = _Scan()
+    words = [token.word for token in tokens if token.is_word]
+    scan.one_of = words[:2] == ["one", "of"]
     preposition_end = -1
     index = 0
     while index < len(tokens):
@@ -681,12 +684,17 @@ def _add_verb(scan: _Scan, tokens: list[_Token], index: int, lemma: str) -> None
 
 def _verb_at(tokens: list[_Token], index: int, lemma: str) -> Verb:
     """The verb ``lemma`` names at ``index``: running "at" or "after" someone is a chase ("the wolf runs at the
-    rabbit"); turning off or on a thing is a hand's work ("she turns off the lamp")."""
+    rabbit"); turning off or on a thing and playing an instrument are a hand's work ("she turns off the lamp"); a
+    plane that takes off flies."""
     following = tokens[index + 1].word if index + 1 < len(tokens) else ""
     if VERBS[lemma] is Verb.RUN and following in ("at", "after"):
         return Verb.CHASE
     if lemma == "turn" and following in TURN_HANDLE_PARTICLES:
         return Verb.HANDLE
+    if lemma == "take" and following == "off":  # "the plane takes off"
+        return Verb.FLY
+    if lemma == "play" and any(NOUN_KINDS.get(_noun_lemma(t.word)) in INSTRUMENT_KINDS for t in tokens[index:][:4]):
+        return Verb.HANDLE  # "plays the guitar": the hands at the instrument, not a game
     return VERBS[lemma]
 
 
@@ -1218,7 +1226,10 @@ class _StoryReader:
             return [e for e in ranked if self._kind.get(e) not in _HUMANS and e not in earlier][:1]
         gender = "m" if word in {"he", "him"} else "f"
         named = set(self._by_name.values())
-        ranked = sorted(characters, key=lambda e: (self._gender[e] != gender, e not in named))  # stable: recency
+        machine = _VEHICLES | {"plane"}  # "she says" after "a ship": the friend, whatever ships are called
+        ranked = sorted(  # stable: recency
+            characters, key=lambda e: (self._gender[e] != gender, self._kind[e] in machine, e not in named)
+        )
         for entity in ranked:
             if self._gender[entity] in {gender, None}:
                 self._gender[entity] = gender
@@ -1340,6 +1351,11 @@ class _StoryReader:
                 actors = [e for m, e in resolved if position < m.position < until and not m.after_preposition][:1]
             if not actors:
                 actors = self._last_actors or [e for m, e in resolved if m.position < position][:1]
+            if (
+                scan.one_of and not number and actors
+            ):  # "One of them points at a ship": the one singled out is the latest
+                actors = actors[:1]
+                self._seen(actors[0])
             if not actors:
                 continue
             after = [
@@ -1404,17 +1420,23 @@ class _StoryReader:
         location: Location,
     ) -> None:
         """Spatial phrases as placements: the thing just before the phrase (or else the doer of the verb before
-        it) stands in the relation to the first thing after it."""
+        it) stands in the relation to the first thing after it; for a thing worked in the hands, its holder does
+        ("plays the guitar on the stairs")."""
+        held = self._held(scan, resolved, doers, location)
+        worked = {prop: holder for prop, holder, handled in held if handled}
         for position, relation in scan.relations:
             after = [entity for mention, entity in resolved if mention.position > position and not mention.possessor]
             adjacent = [entity for mention, entity in resolved if mention.end == position]  # "a bench next to"
             verb_doers = [actors for at, actors in doers if at < position][-1:]  # "Rex sat beside her"
             subject = next(iter(adjacent or (verb_doers[0] if verb_doers else [])), None)
+            subject = worked.get(subject, subject) if subject is not None else None
             if subject is None or not after or after[0] == subject:
                 continue
             _add_placement(location, Placement(subject=subject, relation=relation, reference=after[0]))
-        for prop, holder in self._held(scan, resolved, doers, location):
-            _add_placement(location, Placement(subject=prop, relation=Relation.HELD_BY, reference=holder))
+        placed = {placement.subject for placement in location.placements}  # "puts the cup on the table": there
+        for prop, holder, handled in held:
+            if handled or prop not in placed:
+                _add_placement(location, Placement(subject=prop, relation=Relation.HELD_BY, reference=holder))
         for rider, mount in self._mounted:
             _add_placement(location, Placement(subject=rider, relation=Relation.ON, reference=mount))
         self._mounted = []
@@ -1444,11 +1466,11 @@ class _StoryReader:
         resolved: list[tuple[_Mention, str]],
         doers: list[tuple[int, list[str]]],
         location: Location,
-    ) -> list[tuple[str, str]]:
-        """(prop, holder) pairs: the object of a verb of holding or handing over is in its doer's hand, and so is a prop
-        "with" whom it follows ("a girl with a red balloon", "Tom sees a girl with a balloon") or else the doer of
-        the verb before ("a boy runs to him with a kite"); a hand's work on a handheld thing holds it too ("he
-        opens his umbrella"). Only people and robots hold things."""
+    ) -> list[tuple[str, str, bool]]:
+        """(prop, holder, worked) triples: the object of a verb of holding or handing over is in its doer's hand,
+        and so is a prop "with" whom it follows ("a girl with a red balloon", "Tom sees a girl with a balloon") or
+        else the doer of the verb before ("a boy runs to him with a kite"); a hand's work on a handheld thing holds
+        it too ("he opens his umbrella", ``worked``). Only people and robots hold things."""
         placed = {placement.subject for placement in location.placements}  # already stands somewhere
         props = ({prop.id for prop in location.props} | set(self._carried.values())) - placed
         handles = {p for p, _, verb in scan.verbs if verb is Verb.HANDLE}
@@ -1462,7 +1484,7 @@ class _StoryReader:
             before = [actors for verb, actors in doers if verb < at][-1:]
             pairs.append((at, adjacent or (before[0] if before else [])))
         verbs = [at for at, _, _ in scan.verbs]
-        held: list[tuple[str, str]] = []
+        held: list[tuple[str, str, bool]] = []
         for at, holders in pairs:
             until = min([verb for verb in verbs if verb > at], default=10**9)
             things = [e for m, e in resolved if at < m.position < until and not m.possessor and e in props]
@@ -1470,7 +1492,7 @@ class _StoryReader:
                 things = [thing for thing in things[:1] if self._kind.get(thing) in HANDHELD_KINDS]
             holder = next(iter(holders), None)  # "gives the fox a ball": the first prop, not whom it goes to
             if things and holder is not None and self._kind.get(holder) in _HOLDERS:
-                held.append((things[0], holder))
+                held.append((things[0], holder, at in handles))
         return held
 
     def _subjects(self, actions: list[Action], resolved: list[tuple[_Mention, str]], location: Location) -> list[str]:

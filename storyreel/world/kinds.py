@@ -147,9 +147,12 @@ PROP_KINDS: frozenset[str] = frozenset(
 
 KINDS: frozenset[str] = CHARACTER_KINDS | PROP_KINDS
 
+#: Instruments one plays: "plays the guitar" is a hand's work, not a game.
+INSTRUMENT_KINDS: frozenset[str] = frozenset({"guitar", "violin", "drum", "piano", "trumpet"})
+
 #: Things one opens or works in one's hands: "he opens his umbrella" holds it; "she opens the door" does not.
 HANDHELD_KINDS: frozenset[str] = frozenset(
-    {"umbrella", "book", "laptop", "phone", "camera", "lantern", "bottle", "key"}
+    {"umbrella", "book", "laptop", "phone", "camera", "lantern", "bottle", "key", "guitar", "violin", "trumpet"}
 )
 
 #: Furniture that stands indoors: a story that names one and no place is set in a room ("Lily sits on the sofa").
