@@ -26,7 +26,7 @@ from pydantic import (
 from storyreel.errors import UserError
 
 SCHEMA_VERSION = "1.4"  # 1.1: fps, resolution, style left the storyboard; 1.2: what must be seen, held props;
-# 1.3: the verbs a shot's sentence names that the world cannot act out; 1.4: the handle, clap and shake verbs
+# 1.3: the verbs a shot's sentence names that the world cannot act out; 1.4: the fetch, handle, clap and shake verbs
 
 
 class _Model(BaseModel):
@@ -191,13 +191,16 @@ class Verb(StrEnum):
     LOOK = "look"
     ROLL = "roll"
     GESTURE = "gesture"  # the right arm raised and moving: waves, raises a hand or a sword, points
+    FETCH = "fetch"  # goes to the target thing, takes it up (in hand, or in the mouth) and carries it from then on
     HANDLE = "handle"  # the right arm reaches out to the target and works at it: opens, lights, switches, picks up
     CLAP = "clap"  # both forearms forward, the hands beating together
     SHAKE = "shake"  # the body shudders from side to side: shakes water off, shivers
 
 
 #: The verbs whose actor travels or moves its whole body: a viewer must see the body and its motion.
-MOVING_VERBS = frozenset({Verb.WALK, Verb.RUN, Verb.CHASE, Verb.JUMP, Verb.FLY, Verb.SWIM, Verb.DRIVE, Verb.ROLL})
+MOVING_VERBS = frozenset(
+    {Verb.WALK, Verb.RUN, Verb.CHASE, Verb.JUMP, Verb.FLY, Verb.SWIM, Verb.DRIVE, Verb.ROLL, Verb.FETCH}
+)
 #: The verbs acted out in place by the limbs or the body: a viewer must see the body too.
 LIMB_VERBS = frozenset({Verb.GESTURE, Verb.HANDLE, Verb.CLAP, Verb.SHAKE})
 

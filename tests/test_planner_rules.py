@@ -342,7 +342,7 @@ def test_three_paragraph_story() -> None:
     cast = {c.id: c for c in board.cast}
     assert cast["biscuit"].kind == "dog" and cast["biscuit"].appearance.descriptors == ["old"]
     assert cast["lily"].kind == "person"
-    assert [loc.kind for loc in board.locations] == [LocationKind.BEACH, LocationKind.OCEAN, LocationKind.ROOM]
+    assert [loc.kind for loc in board.locations] == [LocationKind.BEACH, LocationKind.ROOM]  # the sea is the beach's
     assert board.locations[-1].time_of_day == TimeOfDay.DUSK
     assert ("biscuit", Verb.CHASE, "seagull") in _actions(board)
     assert ("lily", Verb.TALK, "biscuit") in _actions(board)
@@ -685,6 +685,28 @@ def test_a_second_subject_joined_by_and_is_not_a_compound() -> None:
     board = plan_story("A boy and his grandfather fish on the river bank.")
     assert [member.id for member in board.cast] == ["boy", "grandfather"]
     assert {action.actor for action in board.shots[0].actions} == {"boy", "grandfather"}
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("The dog catches the ball and runs to the house.", ("dog", Verb.FETCH, "ball")),
+        ("The boy catches a fish.", ("boy", Verb.FETCH, "fish")),
+        ("The ball rolls away. The dog brings it back.", ("dog", Verb.FETCH, "ball")),
+        ("A horse runs. The girl catches the horse.", ("girl", Verb.CHASE, "horse")),
+    ],
+)
+def test_what_one_catches_or_an_animal_brings_is_taken_up(text: str, action: tuple[str, Verb, str]) -> None:
+    """A thing at most half the catcher's height is taken up and carried on; a horse is only run after."""
+    assert action in [(a.actor, a.verb, a.target) for a in plan_story(text).shots[-1].actions]
+
+
+def test_the_sea_is_the_beachs_and_the_ball_is_the_football() -> None:
+    """ "Two children play football on the beach. The ball rolls into the sea.": one place, one ball."""
+    board = plan_story("Two children play football on the beach. The ball rolls into the sea.")
+    assert [location.kind for location in board.locations] == [LocationKind.BEACH]
+    assert [prop.id for prop in board.locations[0].props] == ["football"]
+    assert board.shots[1].actions[0].actor == "football"
 
 
 def test_one_of_them_is_one_and_the_one_who_speaks_next() -> None:

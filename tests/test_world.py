@@ -270,6 +270,26 @@ def test_walking_person_moves_at_walking_speed_and_swings_legs() -> None:
     assert not np.allclose(relative[0][:3, :3], relative[1][:3, :3], atol=1e-3)
 
 
+def test_a_fetched_thing_stays_put_then_rides_in_the_mouth() -> None:
+    """ "The dog catches the ball and runs off": the dog runs to the ball, takes it up, and from then on the ball
+    stays at the front of its head wherever it goes."""
+    board = _board(
+        [Action(actor="rex", verb=Verb.FETCH, target="ball"), Action(actor="rex", verb=Verb.RUN)],
+        props=[Prop(id="ball", name="ball", kind="ball")],
+        duration=8.0,
+    )
+    tracks, entities = _tracks(board)
+    ball, rex = tracks["ball"], tracks["rex"]
+    start = ball.sample(np.array([0.0]))[0][0]
+    assert np.allclose(ball.sample(np.array([0.5]))[0][0], start)  # it waits to be taken
+    late = np.linspace(5.0, 8.0, 7)
+    carried, dog = ball.sample(late)[0], rex.sample(late)[0]
+    assert np.linalg.norm(dog[-1] - dog[0]) > 2.0  # the dog runs on ...
+    gap = np.linalg.norm((carried - dog)[:, [0, 2]], axis=1)
+    assert gap.max() < entities["rex"].radius + entities["ball"].radius  # ... with the ball at its head
+    assert (carried[:, 1] > 0.2).all()  # up off the ground
+
+
 def test_walk_to_a_target_stops_beside_it() -> None:
     tracks, entities = _tracks(_board([Action(actor="ann", verb=Verb.WALK, target="bob")], duration=8.0))
     end = tracks["ann"].sample(np.array([8.0]))[0][0]

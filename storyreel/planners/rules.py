@@ -886,6 +886,7 @@ _GRAMMAR: dict[Verb, tuple[list[ShotSize], list[CameraAngle], list[CameraMove]]]
     Verb.IDLE: ([S.MEDIUM, S.FULL, S.MEDIUM_CLOSE_UP], [A.EYE, A.HIGH, A.OVERHEAD], [M.ORBIT, M.STATIC, M.DOLLY_IN]),
     Verb.ROLL: ([S.FULL, S.MEDIUM], [A.HIGH, A.OVERHEAD, A.EYE], [M.PAN, M.TRACK]),
     Verb.GESTURE: ([S.FULL, S.MEDIUM], [A.EYE, A.LOW], [M.STATIC, M.DOLLY_IN]),
+    Verb.FETCH: ([S.FULL, S.MEDIUM], [A.EYE, A.HIGH], [M.TRACK, M.PAN]),
     Verb.HANDLE: ([S.MEDIUM, S.FULL], [A.EYE, A.HIGH], [M.STATIC, M.DOLLY_IN]),
     Verb.CLAP: ([S.MEDIUM, S.FULL], [A.EYE, A.LOW], [M.STATIC, M.DOLLY_IN]),
     Verb.SHAKE: ([S.FULL, S.MEDIUM], [A.EYE, A.HIGH], [M.STATIC, M.PAN]),
@@ -895,7 +896,7 @@ _GRAMMAR: dict[Verb, tuple[list[ShotSize], list[CameraAngle], list[CameraMove]]]
 _ACTION_SECONDS: dict[Verb, float] = {
     Verb.RUN: 1.0, Verb.CHASE: 1.2, Verb.FLY: 1.2, Verb.DRIVE: 1.0, Verb.SWIM: 1.0, Verb.WALK: 0.6,
     Verb.TALK: 0.8, Verb.JUMP: 0.4, Verb.ROLL: 0.6, Verb.LOOK: 0.2, Verb.SIT: 0.0, Verb.IDLE: 0.0,
-    Verb.GESTURE: 0.6, Verb.HANDLE: 0.6, Verb.CLAP: 0.4, Verb.SHAKE: 0.4,
+    Verb.GESTURE: 0.6, Verb.FETCH: 0.8, Verb.HANDLE: 0.6, Verb.CLAP: 0.4, Verb.SHAKE: 0.4,
 }  # fmt: skip
 
 _OPENING_WORDS = 5
@@ -906,6 +907,10 @@ _HOLDERS = _HUMANS | {"robot"}  # kinds with hands to hold a prop in
 _HOLD_VERBS = frozenset(
     {"hold", "carry", "bring", "fetch", "give", "hand", "offer", "feed", "put", "show", "raise", "lift", "wave"}
 )
+#: (location kind, place kind) pairs where the place is part of the location: the beach holds the sea's edge.
+_SEEN_FROM = frozenset({(LocationKind.BEACH, LocationKind.OCEAN)})
+#: Verbs whose doer takes its object up in the clause itself: "catches the ball", "picks it up".
+_TAKE_VERBS = frozenset({"catch", "pick", "grab", "take"})
 _OLD = frozenset({"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"})  # an old man is an elder
 _DEFINITE = frozenset({"the", "his", "her", "their", "its", "my", "our", "your", "this", "that", "'s"})
 
@@ -1178,6 +1183,10 @@ class _StoryReader:
             return self._carried[mention.lemma]
         if mention.determiner != "another" and mention.lemma in props:
             return props[mention.lemma]
+        if mention.determiner in _DEFINITE and mention.kind is not None:  # "football ... the ball": the same ball
+            same_kind = [entity for lemma, entity in props.items() if self._kind.get(entity) == mention.kind]
+            if len(same_kind) == 1:
+                return same_kind[0]
         if mention.determiner in _DEFINITE:  # "the lantern" of another place: the same lantern, taken along
             for other, named in self._props.items():
                 if mention.lemma in named:
@@ -1241,6 +1250,11 @@ class _StoryReader:
         self._by_noun[noun] = entity
         return [entity]
 
+    def _in_view(self, kind: LocationKind) -> bool:
+        """Whether a place of ``kind`` is part of the current location: the sea is the beach's ("the ball rolls
+        into the sea" stays on the beach)."""
+        return self._location is not None and (self._location.kind, kind) in _SEEN_FROM
+
     @staticmethod
     def _verb_subject(scan: _Scan, resolved: list[tuple[_Mention, str]], position: int) -> list[str]:
         """Who the clause names as doer of the last verb before ``position``: an object pronoun there is someone
@@ -1261,7 +1275,7 @@ class _StoryReader:
     def read(self, clause: _Clause) -> None:
         scan = clause.scan
         previous_location = self._location
-        if scan.settings:
+        if scan.settings and not self._in_view(scan.settings[-1][1]):
             self._enter(*scan.settings[-1])
         elif self._location is None:
             self._enter(*self._first_setting)
@@ -1363,6 +1377,7 @@ class _StoryReader:
                 for mention, entity in resolved
                 if position < mention.position < until and entity not in actors and not mention.possessor
             ]
+            taken = next(iter(after), None)  # what a dog brings it carries: "brings it back"
             if lemma in _HOLD_VERBS and after and self._kind.get(after[0]) not in CHARACTER_KINDS:
                 after = after[1:]  # what one carries is in hand: "brings a ball to the dog" goes to the dog
             target = next(iter(after), None)
@@ -1396,6 +1411,9 @@ class _StoryReader:
                     else:
                         actions.append(Action(actor=actor, verb=Verb.JUMP))
                     continue
+                if taken is not None and self._fetches(lemma, actor, taken):  # "the dog catches the ball"
+                    actions.append(Action(actor=actor, verb=Verb.FETCH, target=taken))
+                    continue
                 if verb in (Verb.HANDLE, Verb.CLAP) and kind not in _HOLDERS:  # "the cat opens its eyes"
                     self._unacted.append(lemma)
                     continue
@@ -1411,6 +1429,17 @@ class _StoryReader:
             if action not in unique:
                 unique.append(action)
         return unique, doers
+
+    def _fetches(self, lemma: str, actor: str, target: str) -> bool:
+        """Whether ``actor`` takes ``target`` up in this clause and carries it on: what one catches, picks up, grabs
+        or takes, or what an animal brings or carries (one with hands holds what it brings from the start), when
+        it is no person and at most half the actor's height ("the dog catches the ball", "the boy catches a
+        fish"; not "the girl catches the horse")."""
+        known = self._known([actor, target])
+        if actor not in known or target not in known or self._kind.get(target) in _HUMANS:
+            return False
+        taken = lemma in _TAKE_VERBS or (lemma in _HOLD_VERBS and self._kind.get(actor) not in _HOLDERS)
+        return taken and known[target].height <= 0.5 * known[actor].height
 
     def _place(
         self,
@@ -1473,7 +1502,7 @@ class _StoryReader:
         it too ("he opens his umbrella", ``worked``). Only people and robots hold things."""
         placed = {placement.subject for placement in location.placements}  # already stands somewhere
         props = ({prop.id for prop in location.props} | set(self._carried.values())) - placed
-        handles = {p for p, _, verb in scan.verbs if verb is Verb.HANDLE}
+        handles = {p for p, lemma, verb in scan.verbs if verb is Verb.HANDLE and lemma not in _TAKE_VERBS}
         pairs: list[tuple[int, list[str]]] = [
             (at, actors)
             for at, actors in doers

@@ -36,6 +36,7 @@ TURN_RATE = 5.0  # rad/s a body turns at most
 MACHINES = frozenset({"car", "bus", "truck", "boat", "ship", "train", "submarine", "plane", "helicopter"})
 #: (gap between footprints beyond which the actor first walks up to its target, gap it stops at) by verb.
 APPROACH = {Verb.TALK: (1.0, 0.5), Verb.LOOK: (0.5, 0.3), Verb.IDLE: (0.5, 0.3), Verb.HANDLE: (0.3, 0.15)}
+TAKE_UP = 0.3  # seconds a thing taken up takes to come into the hand or the mouth
 ACTION_HOLD = 1.0  # seconds of the action itself an approach leaves at the end of its time, where it can
 #: Seconds of walk an approach that opens a shot shows at most: the rest of the way passes in the cut, and it comes
 #: in from behind, diagonally towards the front, face seen.
@@ -334,6 +335,7 @@ class _Mover:
     yaws: list[float] = field(default_factory=list)
     clips: list[Clip] = field(default_factory=list)
     hops: list[tuple[float, float, float]] = field(default_factory=list)
+    taken: tuple[_Mover, float] | None = None  # who took it up, and when: it rides with them from then on
 
     def key(self, time: float, position: Array, yaw: float | None = None) -> None:
         """Add a keyframe (a later one at the same instant replaces it) and make it the current state."""
@@ -414,6 +416,12 @@ def build_tracks(
             for mover in movers.values():  # hold still to the end of the shot
                 mover.key(max(end, mover.times[-1]), mover.position, mover.yaw)
     tracks = {name: mover.track() for name, mover in movers.items()}
+    names = {id(mover): name for name, mover in movers.items()}
+    for name, mover in movers.items():
+        if mover.taken is not None:
+            taker, since = names[id(mover.taken[0])], mover.taken[1]
+            carried = _in_hand(tracks[taker], entities[taker], entities[name])
+            tracks[name] = _taken_up(tracks[name], carried, since)
     for rider, mount in mounted.items():
         tracks[rider] = _riding(tracks[rider], tracks[mount], entities[rider], entities[mount])
     for prop, holder in held.items():
@@ -461,14 +469,23 @@ def _in_hand(holder: Track, asset: Asset, prop: Asset) -> Track:
     hand, out on the hand's outer side (:func:`hand_offset` about the hand instead of the rest pose's
     :data:`HAND`), never below the holder's feet, keyed at the holder's keys and every :data:`STEP` between them, so
     it swings with a walking arm and rises with a raised one; turned by :func:`held_turn`; it hops with the holder.
-    A holder without a right hand carries it at :func:`hand_offset` from its root."""
+    An animal without hands carries it in its mouth, at the front of its head; anything else at
+    :func:`hand_offset` from its root."""
     last = float(holder.times[-1])
     times = np.union1d(holder.times, np.arange(0.0, last, STEP))
     grounded = Track(holder.times, holder.positions, holder.yaws, clips=holder.clips)  # the hops ride on top
     positions, yaws = grounded.sample(times)
     offset = hand_offset(asset, prop)
     hand = next((index for index, part in enumerate(asset.parts) if part.name == "hand_r"), None)
-    if hand is None or not asset.animate:
+    head = next((index for index, part in enumerate(asset.parts) if part.role == "head"), None)
+    if hand is None and head is not None and asset.animate and asset.kind not in PEOPLE_KINDS:
+        low, high = asset.parts[head].mesh.bounds
+        mouth = np.array([(low[0] + high[0]) / 2, low[1] + 0.3 * (high[1] - low[1]), high[2], 1.0])
+        matrices = WorldObject("holder", asset, grounded, 0).part_matrices(times)[:, head]
+        lowered, ahead = np.array([0.0, prop.height / 2, 0.0]), np.array([0.0, 0.0, prop.radius])
+        riding = (matrices @ mouth)[:, :3] - lowered + np.stack([_rotate(ahead, yaw) for yaw in yaws])
+        riding[:, 1] = np.maximum(riding[:, 1], positions[:, 1])
+    elif hand is None or not asset.animate:
         riding = positions + np.stack([_rotate(offset, yaw) for yaw in yaws])
     else:
         matrices = WorldObject("holder", asset, grounded, 0).part_matrices(times)[:, hand]
@@ -476,6 +493,19 @@ def _in_hand(holder: Track, asset: Asset, prop: Asset) -> Track:
         riding = at_hand + np.stack([_rotate(offset - HAND * asset.height, yaw) for yaw in yaws])
         riding[:, 1] = np.maximum(riding[:, 1], positions[:, 1])
     return Track(times, riding, yaws + held_turn(prop), hops=list(holder.hops))
+
+
+def _taken_up(own: Track, carried: Track, since: float) -> Track:
+    """``own`` until ``since``, then ``carried``, lifted into the hand (or the mouth) over :data:`TAKE_UP` seconds."""
+    before = own.times <= since
+    after = carried.times >= since + TAKE_UP
+    position, yaw = own.sample(np.array([since]))
+    times = np.concatenate([own.times[before], [since], carried.times[after]])
+    positions = np.vstack([own.positions[before], position, carried.positions[after]])
+    yaws = np.concatenate([own.yaws[before], yaw, carried.yaws[after]])
+    clips = [clip for clip in own.clips if clip.end <= since]
+    hops = [hop for hop in own.hops if hop[1] <= since] + [hop for hop in carried.hops if hop[0] >= since + TAKE_UP]
+    return Track(times, positions, yaws, clips=clips, hops=hops)
 
 
 def _act(
@@ -501,6 +531,13 @@ def _act(
         actor.clips.append(Clip(t0, t0 + moving, verb, rate=speed / stride))
         if target is not None and target.asset.kind == "ball" and moving < duration - 0.2:
             _roll(target, t0 + moving, t1 - t0 - moving, actor.yaw, half)  # a kick
+    elif verb is Verb.FETCH and target is not None:  # to the thing, then it rides along in hand or mouth
+        speed = WALK_SPEED if actor.asset.kind in PEOPLE_KINDS else RUN_SPEED
+        moving = _travel(actor, target, t0, duration, speed, half, rng, movers)
+        gait, stride = (Verb.WALK, 0.8) if speed == WALK_SPEED else (Verb.RUN, 1.4)
+        actor.clips.append(Clip(t0, t0 + moving, gait, rate=speed / (stride * max(height, 0.3))))
+        target.key(t0 + moving, target.position, target.yaw)
+        target.taken = (actor, t0 + moving)
     elif verb is Verb.CHASE and target is not None:
         _chase(actor, target, t0, duration, half, rng)
     elif verb is Verb.CHASE:
