@@ -70,6 +70,26 @@ def test_a_check_that_fails_twice_then_passes(tmp_path: Path) -> None:
     assert saved.shots[0].attempts[0].revision == report.shots[0].attempts[0].revision
 
 
+def test_a_change_that_made_things_worse_is_not_built_on(tmp_path: Path) -> None:
+    """Attempt 2 fails worse than attempt 1: the next change goes back to attempt 1's camera, and says so."""
+
+    def checks(shot: Shot, attempt: int) -> list[CheckResult]:
+        score = {1: 0.5, 2: 0.1}.get(attempt, 1.0)
+        failed = score < 0.9
+        return [
+            CheckResult(
+                name="framing", shot_id=shot.id, score=score, threshold=0.9, higher_is_better=True, passed=not failed
+            )
+        ]
+
+    report = make_video(STORY, tmp_path / "run", **SMALL, extra_checks=checks)  # type: ignore[arg-type]
+    attempts = report.shots[0].attempts
+    assert [a.direction.camera_seed for a in attempts] == [0, 1, 0]  # back to attempt 1's seed ...
+    assert attempts[2].direction.distance_scale == pytest.approx(1.3)  # ... with the next change on it
+    assert attempts[1].revision is not None and attempts[1].revision.change.startswith("from attempt 1: ")
+    assert report.shots[0].outcome == ShotOutcome.PASSED
+
+
 def test_a_check_that_never_passes_exhausts_the_budget_and_fails(tmp_path: Path) -> None:
     report = make_video(
         STORY,

@@ -259,3 +259,20 @@ def test_a_place_the_sentence_names_stands_in_the_frame():
         path = direct_camera(world, shot, start=0.0, fps=12, aspect=WIDTH / HEIGHT, seed=seed, director="baseline")
         pixel, depth = _project(path, path.frames // 2, world.object("house").center(1.0))
         assert depth > 0 and 0 <= pixel[0] < WIDTH, seed
+
+
+@pytest.mark.parametrize(("face", "side"), [(-50.0, 1), (-130.0, 1), (50.0, -1)])
+def test_a_face_view_across_the_line_goes_neutral_on_the_line(face: float, side: int) -> None:
+    """A camera owed a face on one side of the line of action and a side on the other stands on the line, at the
+    end the face looks from, NEUTRAL_OFFSET to the kept side: within 20 degrees of the line (neutral for
+    rule_180) and within 70 of the face."""
+    from storyreel.schema import LineOfAction
+    from storyreel.tools.line_of_action import angle_from
+
+    line = LineOfAction(subjects=["mia"], origin=(0.0, 0.0, 0.0), direction=(0.0, 0.0, 1.0))
+    azimuth = camera._neutral(line, np.radians(face), side)
+    position = 5.0 * np.array([np.sin(azimuth), 0.0, np.cos(azimuth)])
+    assert 0.0 < angle_from(line, position) * side <= 20.0
+    assert abs(np.degrees(np.angle(np.exp(1j * (azimuth - np.radians(face)))))) <= 70.0
+    across = LineOfAction(subjects=["mia"], origin=(0.0, 0.0, 0.0), direction=(1.0, 0.0, 0.0))
+    assert camera._neutral(across, 0.0, -1) == 0.0  # a face looking across the line cannot be seen from it

@@ -9,7 +9,8 @@ r"""The agent: a LangGraph state graph that plans, films shot by shot, checks, r
 
 Each node is a small function over :class:`AgentState` that calls the tools (``tools/``) and returns what it
 changed; the graph only decides what runs next. A failed check is revised by the policy in ``revision.py`` (or,
-with an LLM configured, by the LLM choosing among the same changes), within a retry budget per shot and one for
+with an LLM configured, by the LLM choosing among the same changes), starting from the shot's best attempt so far
+(a change that made things worse is not built on), within a retry budget per shot and one for
 the whole run; what could not be fixed is reported as failed, never hidden. Every artifact goes through the run
 store, so a killed run resumes and an unchanged shot is not filmed again; checks between shots are run again on
 resume, because an earlier shot may have changed.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
@@ -360,6 +361,11 @@ class Agent:
             return update | {"verdict": "accept", "outcome": outcome}
         retries_left = settings.shot_retries - state["shot_revisions"]
         budget_left = settings.budget(len(state["storyboard"].shots)) - state["revisions"]
+        best = update.get("kept") if cached is None else None
+        back = best is not None and best.number != attempt_number  # the last change made things worse: go on
+        if best is not None and back:  # from the best attempt, with what it failed
+            direction = attempts[best.number - 1].direction
+            revisable = [check for check in best.checks if not check.passed]
         options = revision_options(
             revisable,
             direction,
@@ -370,6 +376,8 @@ class Agent:
             tried=[attempt.direction for attempt in attempts],
             used=[attempt.revision.action for attempt in attempts if attempt.revision is not None],
         )
+        if best is not None and back:
+            options = [_from_attempt(option, best.number) for option in options]
         if retries_left <= 0 and options:
             return update | {"verdict": "accept", "outcome": ShotOutcome.RETRIES_EXHAUSTED}
         if budget_left <= 0 and options:
@@ -527,6 +535,12 @@ def _cached_plan(root: Path, request: str) -> Storyboard | None:
 def _slug(title: str) -> str:
     slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
     return "-".join(filter(None, slug.split("-")))[:48] or "story"
+
+
+def _from_attempt(option: RevisionOption, number: int) -> RevisionOption:
+    """``option`` as a change to attempt ``number`` rather than to the last one, said so in the report."""
+    change = f"from attempt {number}: {option.revision.change}"
+    return replace(option, revision=option.revision.model_copy(update={"change": change}))
 
 
 def _keep(kept: Kept | None, attempt: Kept) -> Kept:

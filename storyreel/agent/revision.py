@@ -6,8 +6,9 @@ to a new :class:`~storyreel.schema.ShotDirection`:
 
 - framing -> another camera seed, more room, another shot size, or a camera that follows a subject it lost;
 - occlusion -> a raised or swung camera; jerk -> a steady camera (an aim that jolts: one farther back);
-- a crossed line of action -> the camera back on the previous shot's side, unless that would turn it to the back
-  of a face the shot owes: the face wins, and rule_180 is reported as failed rather than traded away in silence;
+- a crossed line of action -> the camera back on the previous shot's side; where the shot owes a face, a neutral
+  view instead: the camera on the line, at the end the face looks to (where the face looks across the line, the
+  face wins, and rule_180 is reported as failed rather than traded away in silence);
 - a subject the sentence names but the frame lost -> a wider size or more room (one hidden: a raised or swung
   camera); a face not seen -> the camera in front of it; an action out of frame or too small -> a camera that
   follows it, or another size;
@@ -156,14 +157,14 @@ def _apply(action: RevisionAction, direction: ShotDirection, shot: Shot, side: i
             if (direction.move or shot.move) == CameraMove.TRACK:
                 return None
             update = {"move": CameraMove.TRACK}
-        case A.CROSS_BACK:
-            if side == 0 or direction.side == side or direction.face:  # never to the back of an owed face
+        case A.CROSS_BACK:  # with an owed face: a neutral view, never the back of the face
+            if side == 0 or direction.side == side:
                 return None
             update = {"side": side}
         case A.FACE_SUBJECT:
             if direction.face:
                 return None
-            update = {"face": True, "side": 0, "azimuth_offset": 0.0}  # in front of the face, not swung off it
+            update = {"face": True, "azimuth_offset": 0.0}  # in front of the face (neutral on a kept side)
         case A.STRONGER_CONSISTENCY:
             if direction.consistency >= MAX_CONSISTENCY:
                 return None
@@ -210,9 +211,13 @@ def _describe(action: RevisionAction, before: ShotDirection, after: ShotDirectio
         case A.STEADY_CAMERA | A.FOLLOW_SUBJECT:
             return f"camera move {(before.move or shot.move).value} -> {(after.move or shot.move).value}"
         case A.CROSS_BACK:
+            if after.face:
+                return f"camera on the line of action, in front of the face (a neutral view, side {after.side:+d})"
             return f"camera back on side {after.side:+d} of the line of action"
         case A.FACE_SUBJECT:
             main = shot.subjects[0] if shot.subjects else "the subject"
+            if after.side:
+                return f"camera in front of {main}'s face, on the line of action (a neutral view)"
             return f"camera in front of {main}'s face (it may cross the line of action: rule_180 then says so)"
         case A.STRONGER_CONSISTENCY:
             return f"consistency level {before.consistency} -> {after.consistency}"

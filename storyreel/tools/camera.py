@@ -89,6 +89,12 @@ TILT_LIFT = 0.6  # a tilt starts this many frame heights above its subject
 COLLISION_MARGIN = 0.5  # metres the camera keeps from any object's bounding sphere
 CANDIDATE_AZIMUTHS = np.radians([0.0, -25.0, 25.0, -50.0, 50.0, -70.0, 70.0])
 MIN_LINE_ANGLE = 30.0  # degrees a camera sent to one side of the line of action stands off the line
+# A neutral view: a camera owed both a face and a side of the line of action, whose face view lies across the line,
+# stands NEUTRAL_OFFSET degrees off the line (on the side asked for) at the end the face looks to, so it sees the
+# face and crosses nothing (rule_180 counts 20 degrees either side of the line as neutral). Only where the face
+# looks along the line, within NEUTRAL_REACH degrees, does that view still see it.
+NEUTRAL_OFFSET = 12.0
+NEUTRAL_REACH = 60.0
 
 
 @dataclass(frozen=True)
@@ -129,10 +135,11 @@ def direct_camera(
         azimuth = _facing(world, shot, times, azimuth)
     azimuth += np.radians(direction.azimuth_offset)
     elevation = float(np.clip(elevation + direction.elevation_offset, -30.0, 80.0))
-    if direction.side and not direction.face:
-        line = line_of_action(world, shot.subjects, start)
-        if line is not None:
-            azimuth = _azimuth_on_side(line, azimuth, direction.side)
+    line = line_of_action(world, shot.subjects, start) if direction.side else None
+    if line is not None and direction.face:
+        azimuth = _neutral(line, azimuth, direction.side)
+    elif line is not None:
+        azimuth = _azimuth_on_side(line, azimuth, direction.side)
     positions = _move(shot, framing, azimuth, elevation, frames)
     positions[:, 1] = np.maximum(positions[:, 1], MIN_CAMERA_HEIGHT)
     aims = _aim_for_move(shot.move, framing)
@@ -235,6 +242,21 @@ def _azimuth_on_side(line: LineOfAction, azimuth: float, side: int) -> float:
         return azimuth
     angle = np.radians(max(np.degrees(np.arcsin(min(abs(across), 1.0))), MIN_LINE_ANGLE))
     moved = np.copysign(np.cos(angle), along or 1.0) * along_line + side * np.sin(angle) * left
+    return float(np.arctan2(moved[0], moved[2]))
+
+
+def _neutral(line: LineOfAction, azimuth: float, side: int) -> float:
+    """A face view ``azimuth`` kept off the wrong ``side`` of ``line``: moved onto the line, NEUTRAL_OFFSET to
+    ``side``, at the end it looks from, where it lies within NEUTRAL_REACH of the line (a face across the line
+    cannot be seen from it: the face wins, and the view stays)."""
+    offset = np.array([np.sin(azimuth), 0.0, np.cos(azimuth)])
+    along_line = np.asarray(line.direction)
+    left = np.array([along_line[2], 0.0, -along_line[0]])
+    along, across = float(offset @ along_line), float(offset @ left)
+    if np.sign(across) == side or abs(along) < np.cos(np.radians(NEUTRAL_REACH)):
+        return azimuth
+    angle = np.radians(NEUTRAL_OFFSET)
+    moved = np.copysign(np.cos(angle), along) * along_line + side * np.sin(angle) * left
     return float(np.arctan2(moved[0], moved[2]))
 
 
