@@ -709,6 +709,13 @@ def test_the_sea_is_the_beachs_and_the_ball_is_the_football() -> None:
     assert board.shots[1].actions[0].actor == "football"
 
 
+def test_a_compound_wordnet_knows_is_one_thing() -> None:
+    """ "waits at the bus stop" is no bus: the bus comes in the next sentence; "a red bus stops" is a bus."""
+    board = plan_story("Tom waits at the bus stop in the rain. A red bus stops next to him.")
+    assert [member.id for member in board.cast] == ["tom", "bus"]
+    assert [[a.actor for a in shot.actions] for shot in board.shots] == [["tom"], ["bus"]]
+
+
 def test_one_of_them_is_one_and_the_one_who_speaks_next() -> None:
     """ "One of them points at a ship. 'Look, a ship,' she says.": one friend points, and she (not the ship)
     speaks."""

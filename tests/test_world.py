@@ -423,13 +423,26 @@ def test_a_rider_sits_on_the_horse_wherever_it_walks() -> None:
     assert animation.joint_angles(knight.asset, knight.track, np.array([raised]))[0, arm] < -2.0  # in the saddle
 
 
-def test_a_rider_hides_nothing_of_its_mount() -> None:
+def test_one_the_story_names_later_waits_off_stage_until_then() -> None:
+    """ "A dragon flies over the tower" after the knight's shot: no dragon in the knight's shot, then it is there."""
+    board, objects = _world("A knight rides a white horse to the castle. A dragon flies over the tower.", "park")
+    second = board.shot_start(board.shots[1].id)
+    before = objects["dragon"].track.sample(np.linspace(0.0, second - 0.01, 9))[0]
+    after = objects["dragon"].track.sample(np.array([second, second + 1.0]))[0]
+    assert (before[:, 1] < -50.0).all() and (after[:, 1] >= 0.0).all()
+    assert objects["knight"].track.sample(np.array([0.5]))[0][0, 1] > 0.0  # the first shot's cast is there
+
+
+def test_a_rider_and_its_mount_hide_nothing_of_each_other() -> None:
     board, objects = _world("A knight rides a white horse to the barn.", "park")
     world = build_world(board, "park")
     assert [obj.name for obj in world.riders_of("horse")] == ["knight"]
+    assert [obj.name for obj in world.saddled_with("knight")] == ["horse"]
     time = 1.0
     above = objects["horse"].center(time) + np.array([0.0, 6.0, 0.0])  # looking down through the saddle
     assert world.occlusion(above[None], "horse", time, samples=64)[0] == 0.0
+    below = objects["knight"].center(time) + np.array([0.0, -0.9, 4.0])  # from low in front, the horse in between
+    assert world.occlusion(below[None], "knight", time, samples=64)[0] == 0.0
 
 
 def test_falling_precipitation_moves_on_through_its_wrap_a_frame_ahead() -> None:

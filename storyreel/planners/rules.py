@@ -356,7 +356,7 @@ def _head(tokens: list[_Token], index: int, modifiers: list[str], single: bool =
     his grandfather fish")."""
     begin = index - len(modifiers)
     joined = "and" in [token.word for token in tokens[max(begin - 2, 0) : begin]]
-    while index + 1 < len(tokens) and _compound_noun(tokens[index + 1]):
+    while index + 1 < len(tokens) and (_compound_noun(tokens[index + 1]) or _known_compound(tokens, index)):
         after = tokens[index + 2].word if index + 2 < len(tokens) else ""
         if (single and tokens[index + 1].plural) or after in DETERMINERS:  # "a fox sneaks", "a rabbit shares a"
             break
@@ -383,6 +383,18 @@ def _head(tokens: list[_Token], index: int, modifiers: list[str], single: bool =
     if kind is None or (kind == UNKNOWN and token.pos not in {"", "NOUN"}):  # "the Andes", "a grassy"
         return _NounPhrase(index, index + 1, stop=True)
     return _NounPhrase(index, index + 1, lemma, None if kind == UNKNOWN else kind, modifiers)
+
+
+def _known_compound(tokens: list[_Token], index: int) -> bool:
+    """Whether the noun at ``index`` and the singular noun after it are one compound WordNet knows, though the
+    second is also a verb ("the bus stop", "a fire alarm"; not "a red bus stops")."""
+    following = tokens[index + 1]
+    return (
+        following.pos == "NOUN"
+        and not following.plural
+        and not following.quoted
+        and is_noun(f"{tokens[index].word} {following.word}")
+    )
 
 
 def _compound_noun(token: _Token) -> bool:

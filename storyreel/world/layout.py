@@ -36,6 +36,7 @@ TURN_RATE = 5.0  # rad/s a body turns at most
 MACHINES = frozenset({"car", "bus", "truck", "boat", "ship", "train", "submarine", "plane", "helicopter"})
 #: (gap between footprints beyond which the actor first walks up to its target, gap it stops at) by verb.
 APPROACH = {Verb.TALK: (1.0, 0.5), Verb.LOOK: (0.5, 0.3), Verb.IDLE: (0.5, 0.3), Verb.HANDLE: (0.3, 0.15)}
+OFFSTAGE = np.array([0.0, -100.0, 0.0])  # where a cast member waits, under the ground, until a shot names it
 TAKE_UP = 0.3  # seconds a thing taken up takes to come into the hand or the mouth
 ACTION_HOLD = 1.0  # seconds of the action itself an approach leaves at the end of its time, where it can
 #: Seconds of walk an approach that opens a shot shows at most: the rest of the way passes in the cut, and it comes
@@ -395,13 +396,19 @@ def build_tracks(
         for name, p in placed.items()
         if name not in held
     }
-    for mover in movers.values():
-        mover.key(0.0, mover.position, mover.yaw)
+    entering = _entrances(storyboard, location_id, set(movers))
+    for name, mover in movers.items():
+        offstage = name in {entrant for entrants in entering.values() for entrant in entrants}
+        mover.key(0.0, mover.position + (OFFSTAGE if offstage else 0.0), mover.yaw)
     for shot in storyboard.shots:
         if shot.location != location_id:
             continue
         start = storyboard.shot_start(shot.id)
         end = start + shot.duration
+        for name in entering.get(shot.id, []):  # on at the cut, where it was placed
+            mover = movers[name]
+            mover.key(start - CUT_GAP, mover.position, mover.yaw)
+            mover.key(start, mover.position - OFFSTAGE, mover.yaw)
         unheld = [_unheld(_unridden(a, mounted), held) for a in shot.actions]
         actions = [a for a in unheld if a.actor in movers and (a.target is None or a.target in movers)]
         busy = {a.target for a in actions if a.verb is Verb.CHASE and a.target is not None}
@@ -493,6 +500,22 @@ def _in_hand(holder: Track, asset: Asset, prop: Asset) -> Track:
         riding = at_hand + np.stack([_rotate(offset - HAND * asset.height, yaw) for yaw in yaws])
         riding[:, 1] = np.maximum(riding[:, 1], positions[:, 1])
     return Track(times, riding, yaws + held_turn(prop), hops=list(holder.hops))
+
+
+def _entrances(storyboard: Storyboard, location_id: str, movers: set[str]) -> dict[str, list[str]]:
+    """Shot id -> the cast members that shot names first at the location, where an earlier shot there named
+    them not: they wait off stage until then ("A dragon flies over the tower" after the knight's shot)."""
+    shots = [shot for shot in storyboard.shots if shot.location == location_id]
+    cast = {member.id for member in storyboard.cast} & movers
+    named: set[str] = set()
+    entering: dict[str, list[str]] = {}
+    for number, shot in enumerate(shots):
+        here = {*shot.subjects, *(a.actor for a in shot.actions), *(a.target for a in shot.actions if a.target)}
+        new = sorted((here & cast) - named)
+        if number and new:
+            entering[shot.id] = new
+        named |= here
+    return entering
 
 
 def _taken_up(own: Track, carried: Track, since: float) -> Track:

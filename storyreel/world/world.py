@@ -114,6 +114,12 @@ class World:
                 return obj
         raise KeyError(f"no object {name!r} in world {self.location.id!r}")
 
+    def saddled_with(self, name: str) -> list[WorldObject]:
+        """Who rides ``name`` and what ``name`` rides: a rider and its mount, seen together, hide nothing of
+        each other."""
+        mount = self.object(name).rides
+        return [*self.riders_of(name), *([self.object(mount)] if mount else [])]
+
     def riders_of(self, name: str) -> list[WorldObject]:
         """The objects that ride ``name`` (its rider in the saddle)."""
         return [obj for obj in self.objects if obj.rides == name]
@@ -172,16 +178,17 @@ class World:
 
     def occlusion(self, eyes: Array, subject: str, time: float, samples: int = 16) -> Array:
         """For each eye in ``eyes`` (E, 3): the share of rays to points on ``subject`` that hit something else
-        first (0 = fully visible). The flat ground is left out: it cannot hide what stands on it; so is a rider of
-        ``subject``."""
+        first (0 = fully visible). The flat ground is left out: it cannot hide what stands on it; so are the rider
+        and the mount of ``subject`` (:meth:`saddled_with`)."""
         eyes = np.atleast_2d(np.asarray(eyes, dtype=float))
         target = self.object(subject)
         surface = self.posed_mesh(time, [target])
         points = np.vstack([target.center(time)[None], trimesh.sample.sample_surface(surface, samples, seed=0)[0]])
+        saddled = {o.name for o in self.saddled_with(subject)}
         others = [
             o
             for o in self.all_objects
-            if o is not target and o.blocks_view and o.asset.kind != "ground" and o.rides != subject
+            if o is not target and o.blocks_view and o.asset.kind != "ground" and o.name not in saddled
         ]
         blockers = self.posed_mesh(time, others)
         if not len(blockers.faces):

@@ -283,7 +283,7 @@ def occlusion(frames: FrameSet, path: CameraPath, shot: Shot, world: World, star
     if not names:
         return check_result(name, shot.id, 0.0, OCCLUSION_THRESHOLD, False, "no subject", "", np.zeros(count))
     subject = world.object(names[0])
-    hidden = hidden_share(frames, path, subject, start, world.riders_of(subject.name))
+    hidden = hidden_share(frames, path, subject, start, world.saddled_with(subject.name))
     score = float(hidden.mean())
     detail = f"{subject.name} {score:.0%} hidden on average (limit {OCCLUSION_THRESHOLD:.0%}); most {hidden.max():.0%}"
     suggestion = ""
@@ -294,10 +294,11 @@ def occlusion(frames: FrameSet, path: CameraPath, shot: Shot, world: World, star
 
 
 def hidden_share(
-    frames: FrameSet, path: CameraPath, subject: WorldObject, start: float, riders: list[WorldObject] | None = None
+    frames: FrameSet, path: CameraPath, subject: WorldObject, start: float, saddled: list[WorldObject] | None = None
 ) -> Array:
-    """Per frame, the share of points on ``subject``'s surface inside the frame that something else hides; its
-    ``riders`` (``World.riders_of``) hide nothing of it (a horse under its knight is a horse seen)."""
+    """Per frame, the share of points on ``subject``'s surface inside the frame that something else hides; what it
+    is ``saddled`` with (``World.saddled_with``: its riders, its mount) hides nothing of it (a horse under its
+    knight is a horse seen, and a knight's leg beyond his horse's flank a knight in the saddle)."""
     meshes = [part.mesh for part in subject.asset.parts]
     combined = trimesh.util.concatenate(meshes)
     owner = np.repeat(np.arange(len(meshes)), [len(mesh.faces) for mesh in meshes])
@@ -306,7 +307,7 @@ def hidden_share(
     matrices = subject.part_matrices(start + np.arange(len(frames)) / path.fps)[:, owner[faces]]  # (N, K, 4, 4)
     placed = np.einsum("nkij,kj->nki", matrices, local)[..., :3]
     height, width = frames.height, frames.width
-    covering = [subject.instance_id, *(rider.instance_id for rider in riders or [])]
+    covering = [subject.instance_id, *(other.instance_id for other in saddled or [])]
     shares = np.zeros(len(frames))
     for frame in range(len(frames)):
         view = geometry.view_matrix(np.asarray(path.positions[frame]), np.asarray(path.orientations[frame]))

@@ -71,7 +71,7 @@ def hidden(frames: FrameSet, path: CameraPath, world: World, start: float, name:
     the world: it is simply not shown)."""
     if name not in {obj.name for obj in world.objects}:
         return np.zeros(len(frames))
-    return hidden_share(analysis_frames(frames), path, world.object(name), start, world.riders_of(name))
+    return hidden_share(analysis_frames(frames), path, world.object(name), start, world.saddled_with(name))
 
 
 def subjects_seen(frames: FrameSet, path: CameraPath, shot: Shot, world: World, start: float) -> dict[str, float]:
