@@ -54,8 +54,9 @@ def test_state_persists_across_a_shot_elsewhere() -> None:
     assert np.linalg.norm(end_of_walk - start) == pytest.approx(3 * 1.4, rel=0.1)
     assert np.allclose(end_of_walk, during_other_shot) and np.allclose(end_of_walk, start_of_run)
     rex = world.object("rex").track
-    assert np.allclose(rex.sample(np.array([0.0]))[0], rex.sample(np.array([5.0]))[0])  # idle until its shot
-    assert not np.allclose(rex.sample(np.array([5.0]))[0], rex.sample(np.array([7.0]))[0])
+    waiting, entering, running = rex.sample(np.array([0.0, 5.0, 7.0]))[0]
+    assert waiting[1] < -50.0 and entering[1] == 0.0  # off stage until its shot names it, then at its place
+    assert np.allclose(waiting[[0, 2]], entering[[0, 2]]) and not np.allclose(entering, running)
 
 
 def test_unknown_location_is_a_clear_error() -> None:

@@ -1377,9 +1377,7 @@ class _StoryReader:
                 actors = [e for m, e in resolved if position < m.position < until and not m.after_preposition][:1]
             if not actors:
                 actors = self._last_actors or [e for m, e in resolved if m.position < position][:1]
-            if (
-                scan.one_of and not number and actors
-            ):  # "One of them points at a ship": the one singled out is the latest
+            if scan.one_of and not number and actors:  # "One of them points": the one singled out is the latest
                 actors = actors[:1]
                 self._seen(actors[0])
             if not actors:

@@ -397,9 +397,9 @@ def build_tracks(
         if name not in held
     }
     entering = _entrances(storyboard, location_id, set(movers))
+    waiting = {name for names in entering.values() for name in names}
     for name, mover in movers.items():
-        offstage = name in {entrant for entrants in entering.values() for entrant in entrants}
-        mover.key(0.0, mover.position + (OFFSTAGE if offstage else 0.0), mover.yaw)
+        mover.key(0.0, mover.position + (OFFSTAGE if name in waiting else 0.0), mover.yaw)
     for shot in storyboard.shots:
         if shot.location != location_id:
             continue
@@ -503,8 +503,8 @@ def _in_hand(holder: Track, asset: Asset, prop: Asset) -> Track:
 
 
 def _entrances(storyboard: Storyboard, location_id: str, movers: set[str]) -> dict[str, list[str]]:
-    """Shot id -> the cast members that shot names first at the location, where an earlier shot there named
-    them not: they wait off stage until then ("A dragon flies over the tower" after the knight's shot)."""
+    """Shot id -> the cast members that shot is the first at the location to name, after a shot there that did
+    not: they wait off stage until then (no dragon in the knight's shot before "A dragon flies over the tower")."""
     shots = [shot for shot in storyboard.shots if shot.location == location_id]
     cast = {member.id for member in storyboard.cast} & movers
     named: set[str] = set()
