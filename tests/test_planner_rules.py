@@ -729,6 +729,9 @@ def test_a_verb_after_and_has_the_doer_of_the_verb_before() -> None:
     """ "finds a rock and picks it up": the robot picks it up, not the rock."""
     actions = plan_story("The robot finds a small rock and picks it up.").shots[0].actions
     assert [(a.actor, a.verb) for a in actions] == [("robot", Verb.LOOK), ("robot", Verb.HANDLE)]
+    board = plan_story("Zoe plays in the living room. Her father opens the door and waves.")  # not the sea's waves
+    assert [location.kind for location in board.locations] == [LocationKind.ROOM]
+    assert [(a.actor, a.verb) for a in board.shots[1].actions] == [("father", Verb.HANDLE), ("father", Verb.GESTURE)]
 
 
 def test_running_at_or_after_someone_is_a_chase() -> None:

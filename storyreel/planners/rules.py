@@ -712,9 +712,9 @@ def _verb_at(tokens: list[_Token], index: int, lemma: str) -> Verb:
 
 def _verb_slot(tokens: list[_Token], index: int, scan: _Scan) -> bool:
     """Whether the word at ``index`` is a verb's inflection (or, after a plural subject, a verb's base form) right
-    after the clause's subject, or after "and" that follows a verb with no one named since: a verb there however
-    the tagger took it ("Bob waves.", "the rooster crows", "a boy and a girl play", "he climbs in and
-    waves")."""
+    after the clause's subject, or after "and" that follows a verb with no one named since (or, for a verb the
+    lexicon knows, only its object): a verb there however the tagger took it ("Bob waves.", "the rooster crows",
+    "a boy and a girl play", "he climbs in and waves", "he opens the door and waves")."""
     word = tokens[index].word
     subject = scan.mentions[-1] if scan.mentions else None
     plural = subject is not None and (subject.plural or _coordinated(tokens, scan))
@@ -725,6 +725,8 @@ def _verb_slot(tokens: list[_Token], index: int, scan: _Scan) -> bool:
     if subject is not None and subject.end == index and not (subject.after_preposition or subject.possessor):
         return True
     joined = index > 0 and tokens[index - 1].word == "and" and bool(scan.verbs)
+    if joined and _verb_lemma(word) is not None:  # "opens the door and waves": its object stands in between
+        return True
     return joined and (subject is None or subject.position < scan.verbs[-1][0])
 
 
