@@ -433,6 +433,17 @@ def test_one_the_story_names_later_waits_off_stage_until_then() -> None:
     assert objects["knight"].track.sample(np.array([0.5]))[0][0, 1] > 0.0  # the first shot's cast is there
 
 
+def test_a_vehicle_that_comes_on_never_drives_in_front_of_whom_it_stops_by() -> None:
+    """ "A red bus stops next to him": the bus comes on behind Tom (upstage) and pulls up behind him, so it never
+    stands between him and the front, where the camera is."""
+    board, objects = _world("Tom waits at the bus stop in the rain. A red bus stops next to him.", "park")
+    shot = board.shots[1]
+    times = board.shot_start(shot.id) + np.linspace(0.0, shot.duration - 0.05, 30)
+    bus, tom = (objects[name].track.sample(times)[0] for name in ("bus", "tom"))
+    assert (bus[:, 2] < tom[:, 2]).all()
+    assert np.linalg.norm((bus[-1] - tom[-1])[[0, 2]]) < objects["bus"].asset.radius + 2.0  # next to him
+
+
 def test_a_rider_and_its_mount_hide_nothing_of_each_other() -> None:
     board, objects = _world("A knight rides a white horse to the barn.", "park")
     world = build_world(board, "park")

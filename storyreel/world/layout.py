@@ -37,6 +37,7 @@ MACHINES = frozenset({"car", "bus", "truck", "boat", "ship", "train", "submarine
 #: (gap between footprints beyond which the actor first walks up to its target, gap it stops at) by verb.
 APPROACH = {Verb.TALK: (1.0, 0.5), Verb.LOOK: (0.5, 0.3), Verb.IDLE: (0.5, 0.3), Verb.HANDLE: (0.3, 0.15)}
 OFFSTAGE = np.array([0.0, -100.0, 0.0])  # where a cast member waits, under the ground, until a shot names it
+UPSTAGE_GAP = 2.0  # metres a vehicle that comes on keeps behind those already on stage
 TAKE_UP = 0.3  # seconds a thing taken up takes to come into the hand or the mouth
 ACTION_HOLD = 1.0  # seconds of the action itself an approach leaves at the end of its time, where it can
 #: Seconds of walk an approach that opens a shot shows at most: the rest of the way passes in the cut, and it comes
@@ -405,10 +406,13 @@ def build_tracks(
             continue
         start = storyboard.shot_start(shot.id)
         end = start + shot.duration
-        for name in entering.get(shot.id, []):  # on at the cut, where it was placed
+        for name in entering.get(shot.id, []):  # on at the cut, where it was placed; a vehicle upstage
             mover = movers[name]
+            on_stage = [m for n, m in movers.items() if n not in waiting and m.asset.kind in CHARACTER_KINDS]
+            entry = _upstage(mover, on_stage, half) if mover.asset.kind in VEHICLES else mover.position - OFFSTAGE
             mover.key(start - CUT_GAP, mover.position, mover.yaw)
-            mover.key(start, mover.position - OFFSTAGE, mover.yaw)
+            mover.key(start, entry, mover.yaw)
+            waiting.discard(name)
         unheld = [_unheld(_unridden(a, mounted), held) for a in shot.actions]
         actions = [a for a in unheld if a.actor in movers and (a.target is None or a.target in movers)]
         busy = {a.target for a in actions if a.verb is Verb.CHASE and a.target is not None}
@@ -502,6 +506,16 @@ def _in_hand(holder: Track, asset: Asset, prop: Asset) -> Track:
     return Track(times, riding, yaws + held_turn(prop), hops=list(holder.hops))
 
 
+def _upstage(vehicle: _Mover, on_stage: list[_Mover], half: float) -> Array:
+    """Where a vehicle that comes on comes on: where it was placed, moved back behind everyone already on stage
+    (farther from the front, -z), so that driving to them it never crosses in front of them (the bus that stops by
+    Tom, the bus that passes the taxi)."""
+    position = vehicle.position - OFFSTAGE
+    behind = min((m.position[2] - m.asset.radius for m in on_stage), default=position[2])
+    position[2] = max(min(position[2], behind - vehicle.asset.radius - UPSTAGE_GAP), -(half - vehicle.asset.radius))
+    return position
+
+
 def _entrances(storyboard: Storyboard, location_id: str, movers: set[str]) -> dict[str, list[str]]:
     """Shot id -> the cast members that shot is the first at the location to name, after a shot there that did
     not: they wait off stage until then (no dragon in the knight's shot before "A dragon flies over the tower")."""
@@ -586,7 +600,11 @@ def _act(
         _sit(actor, target, t0, duration, half, rng)
     else:  # talk, look, the limbs' work, idle: walk up to the target if need be, and turn to it cheated to the front
         begin = t0
-        if target is not None:
+        pulls_up = actor.asset.kind in VEHICLES and target is not None and target.asset.kind in CHARACTER_KINDS
+        if target is not None and pulls_up and verb in APPROACH:  # "a bus stops next to him": it drives up behind
+            begin += _travel(actor, target, t0, max(duration - ACTION_HOLD, 0.5), DRIVE_SPEED, half, rng, movers)
+            actor.clips.append(Clip(t0, begin, Verb.DRIVE))
+        elif target is not None:
             cut = t0 == storyboard.shot_start(shot_id)
             if verb in APPROACH:  # one waves at someone from where one stands
                 begin += _approach(actor, target, verb, movers, t0, duration, half, cut)
