@@ -270,6 +270,20 @@ def test_walking_person_moves_at_walking_speed_and_swings_legs() -> None:
     assert not np.allclose(relative[0][:3, :3], relative[1][:3, :3], atol=1e-3)
 
 
+def test_a_chase_that_opens_a_shot_starts_close_enough_for_one_frame() -> None:
+    """A chaser placed far from its quarry has closed in during the cut: the shot opens with the two together."""
+    from storyreel.world.layout import CHASE_GAP, GAP
+
+    board = _board([Action(actor="rex", verb=Verb.CHASE, target="bob")], duration=4.0)
+    entities = _entities(board)
+    placed = place(board.locations[0], entities, seed=0)
+    placed["rex"].position = placed["bob"].position + np.array([12.0, 0.0, 0.0])  # far across the park
+    tracks = build_tracks(board, "park", entities, placed, seed=0)
+    rex, bob = (tracks[name].sample(np.array([0.0, 2.0]))[0] for name in ("rex", "bob"))
+    reach = CHASE_GAP * (entities["rex"].radius + entities["bob"].radius) + GAP
+    assert np.linalg.norm((rex - bob)[:, [0, 2]], axis=1).max() <= reach + 0.3
+
+
 def test_a_fetched_thing_stays_put_then_rides_in_the_mouth() -> None:
     """ "The dog catches the ball and runs off": the dog runs to the ball, takes it up, and from then on the ball
     stays at the front of its head wherever it goes."""

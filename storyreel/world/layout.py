@@ -37,6 +37,7 @@ MACHINES = frozenset({"car", "bus", "truck", "boat", "ship", "train", "submarine
 #: (gap between footprints beyond which the actor first walks up to its target, gap it stops at) by verb.
 APPROACH = {Verb.TALK: (1.0, 0.5), Verb.LOOK: (0.5, 0.3), Verb.IDLE: (0.5, 0.3), Verb.HANDLE: (0.3, 0.15)}
 OFFSTAGE = np.array([0.0, -100.0, 0.0])  # where a cast member waits, under the ground, until a shot names it
+CHASE_GAP = 2.0  # most a chaser starts behind its quarry at a cut, in the sum of their footprint radii
 UPSTAGE_GAP = 2.0  # metres a vehicle that comes on keeps behind those already on stage
 TAKE_UP = 0.3  # seconds a thing taken up takes to come into the hand or the mouth
 ACTION_HOLD = 1.0  # seconds of the action itself an approach leaves at the end of its time, where it can
@@ -576,7 +577,7 @@ def _act(
         target.key(t0 + moving, target.position, target.yaw)
         target.taken = (actor, t0 + moving)
     elif verb is Verb.CHASE and target is not None:
-        _chase(actor, target, t0, duration, half, rng)
+        _chase(actor, target, t0, duration, half, rng, cut=t0 == storyboard.shot_start(shot_id))
     elif verb is Verb.CHASE:
         _travel(actor, None, t0, duration, RUN_SPEED, half, rng)
         actor.clips.append(Clip(t0, t1, verb, rate=RUN_SPEED / (1.4 * max(height, 0.3))))
@@ -792,10 +793,26 @@ def _walk_to(
     return moving
 
 
-def _chase(chaser: _Mover, target: _Mover, t0: float, duration: float, half: float, rng: np.random.Generator) -> None:
+def _chase(
+    chaser: _Mover,
+    target: _Mover,
+    t0: float,
+    duration: float,
+    half: float,
+    rng: np.random.Generator,
+    cut: bool = False,
+) -> None:
     """The target flees along a gentle arc away from the chaser; the chaser runs the same path (from where it
-    stands, through where the target stood) at the same speed, so the gap along the path stays the same."""
+    stands, through where the target stood) at the same speed, so the gap along the path stays the same. At a
+    ``cut`` a chaser farther behind than :data:`CHASE_GAP` body widths has closed in during the cut, so one
+    frame holds both."""
     start_a, start_b = chaser.position[[0, 2]], target.position[[0, 2]]
+    reach = CHASE_GAP * (chaser.asset.radius + target.asset.radius) + GAP
+    gap = float(np.linalg.norm(start_b - start_a))
+    if cut and gap > reach:
+        start_a = start_b + (start_a - start_b) * reach / gap
+        chaser.key(t0 - CUT_GAP, chaser.position, chaser.yaw)
+        chaser.key(t0, np.array([start_a[0], chaser.position[1], start_a[1]]), chaser.yaw)
     away = start_b - start_a
     if np.linalg.norm(away) < 1e-6:
         away = np.array([1.0, 0.0])
