@@ -362,8 +362,9 @@ class Agent:
         retries_left = settings.shot_retries - state["shot_revisions"]
         budget_left = settings.budget(len(state["storyboard"].shots)) - state["revisions"]
         best = update.get("kept") if cached is None else None
-        back = best is not None and best.number != attempt_number  # the last change made things worse: go on
-        if best is not None and back:  # from the best attempt, with what it failed
+        if best is not None and best.number == attempt_number:
+            best = None  # the last attempt is the best: go on from it
+        if best is not None:  # the last change made things worse: go on from the best, with what it failed
             direction = attempts[best.number - 1].direction
             revisable = [check for check in best.checks if not check.passed]
         options = revision_options(
@@ -376,7 +377,7 @@ class Agent:
             tried=[attempt.direction for attempt in attempts],
             used=[attempt.revision.action for attempt in attempts if attempt.revision is not None],
         )
-        if best is not None and back:
+        if best is not None:
             options = [_from_attempt(option, best.number) for option in options]
         if retries_left <= 0 and options:
             return update | {"verdict": "accept", "outcome": ShotOutcome.RETRIES_EXHAUSTED}
