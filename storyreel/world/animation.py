@@ -20,6 +20,27 @@ LEGS = ("leg_l", "leg_r", "leg_fl", "leg_fr", "leg_bl", "leg_br")
 LEG_PHASE = {"leg_l": 0.0, "leg_r": 0.5, "leg_fl": 0.0, "leg_br": 0.0, "leg_fr": 0.5, "leg_bl": 0.5}
 ARM_PHASE = {"arm_l": 0.5, "arm_r": 0.0}  # each arm swings against the leg on its side
 GAIT_AMPLITUDE = {Verb.WALK: np.radians(25), Verb.RUN: np.radians(45), Verb.CHASE: np.radians(45)}
+#: Verbs the limbs play in place, per part role: (rest angle, swing amplitude (radians), swing rate (Hz)).
+SWINGS: dict[Verb, dict[str, tuple[float, float, float]]] = {
+    # talking: the head and neck move, the right hand shapes the words; an animal wags its tail
+    Verb.TALK: {
+        "neck": (0.0, 0.12, 1.5),
+        "arm_r": (-0.55, -0.25, 0.8),
+        "head": (0.0, 0.15, 0.7),
+        "tail": (0.0, 0.4, 2.0),
+    },
+    # the right arm up over the head, waving; an animal wags its tail and nods
+    Verb.GESTURE: {"arm_r": (-2.7, 0.3, 1.5), "neck": (0.0, 0.08, 0.75), "tail": (0.0, 0.5, 2.0)},
+    # the right arm reaching forward at chest height, working at what it reaches, eyes on the work
+    Verb.HANDLE: {"arm_r": (-1.35, 0.12, 1.2), "neck": (0.12, 0.0, 0.0)},
+    # both forearms forward, beating together; an animal wags its tail and bobs its head
+    Verb.CLAP: {
+        "arm_l": (-1.15, 0.3, 2.5),
+        "arm_r": (-1.15, 0.3, 2.5),
+        "neck": (0.0, 0.06, 1.25),
+        "tail": (0.0, 0.5, 2.5),
+    },
+}
 SHAKE_RATE = 3.0  # Hz of a shudder: four frames a cycle at 12 fps
 
 
@@ -121,38 +142,9 @@ def _role_angle(verb: Verb, role: str, cycle: Array, local: Array, times: Array,
         if role.startswith("wing"):
             return 0.6 * tuck
         return zero
-    if verb is Verb.TALK:
-        if role == "neck":
-            return 0.12 * np.sin(2 * np.pi * 1.5 * local)
-        if role == "arm_r":
-            return -0.55 - 0.25 * np.sin(2 * np.pi * 0.8 * local)
-        if role == "head":
-            return 0.15 * np.sin(2 * np.pi * 0.7 * local)
-        if role == "tail":
-            return 0.4 * np.sin(2 * np.pi * 2.0 * local)
-        return zero
-    if verb is Verb.GESTURE:  # the right arm up over the head, waving; an animal wags its tail and nods
-        if role == "arm_r":
-            return -2.7 + 0.3 * np.sin(2 * np.pi * 1.5 * local)
-        if role == "neck":
-            return 0.08 * np.sin(2 * np.pi * 0.75 * local)
-        if role == "tail":
-            return 0.5 * np.sin(2 * np.pi * 2.0 * local)
-        return zero
-    if verb is Verb.HANDLE:  # the right arm reaching forward at chest height, working at what it reaches
-        if role == "arm_r":
-            return -1.35 + 0.12 * np.sin(2 * np.pi * 1.2 * local)
-        if role == "neck":
-            return np.full_like(local, 0.12)  # eyes on the work
-        return zero
-    if verb is Verb.CLAP:  # both forearms forward, beating together; an animal wags its tail and bobs its head
-        if role in ARM_PHASE:
-            return -1.15 + 0.3 * np.sin(2 * np.pi * 2.5 * local)
-        if role == "neck":
-            return 0.06 * np.sin(2 * np.pi * 1.25 * local)
-        if role == "tail":
-            return 0.5 * np.sin(2 * np.pi * 2.5 * local)
-        return zero
+    if verb in SWINGS:  # played in place by the limbs: each part swings about its rest angle
+        rest, swing, rate = SWINGS[verb].get(role, (0.0, 0.0, 0.0))
+        return rest + swing * np.sin(2 * np.pi * rate * local)
     if verb is Verb.SHAKE:  # the body shudders side to side, the head and tail against it
         shudder = np.sin(2 * np.pi * SHAKE_RATE * local)
         if role == "body":
