@@ -718,6 +718,9 @@ class ShotDirection(_Model):
     azimuth_offset: float = Field(default=0.0, description="degrees the camera swings round the subject")
     distance_scale: float = Field(default=1.0, gt=0.2, le=5.0, description="how far back the camera stands")
     side: int = Field(default=0, ge=-1, le=1, description="-1 or 1 keeps the camera on that side of the line")
+    line: LineOfAction | None = Field(
+        default=None, description="the line ``side`` is a side of; None: the shot's own line of action at its start"
+    )
     face: bool = Field(default=False, description="the camera stands in front of the main subject's face")
     render_seed: int = 0
     consistency: int = Field(default=0, ge=0, description="steps of stronger diffusion consistency")

@@ -539,7 +539,8 @@ def test_the_revision_for_a_face_behind_the_camera_films_it_and_keeps_it(film: d
     path = direct_camera(s2.world, s2.shot, start=s2.start, fps=FPS, aspect=ASPECT, direction=again)
     assert face_shown(path, s2.shot, s2.world, s2.start, ASPECT).passed
     crossed = CheckResult(name="rule_180", shot_id="s2", score=0.0, threshold=1.0, higher_is_better=True, passed=False)
-    back = [o for o in revision_options([crossed], again, s2.shot, side=1) if o.revision.action.value == "cross-back"]
+    options = revision_options([crossed], again, s2.shot, keep=(1, None))
+    back = [o for o in options if o.revision.action.value == "cross-back"]
     assert back and back[0].direction.face and "neutral view" in back[0].revision.change
     neutral = direct_camera(s2.world, s2.shot, start=s2.start, fps=FPS, aspect=ASPECT, direction=back[0].direction)
     assert face_shown(neutral, s2.shot, s2.world, s2.start, ASPECT).passed

@@ -11,6 +11,7 @@ from storyreel.schema import (
     CameraMove,
     Character,
     CheckResult,
+    LineOfAction,
     Location,
     LocationKind,
     RevisionAction,
@@ -23,6 +24,7 @@ from storyreel.schema import (
 from storyreel.tools.camera import direct_camera
 from storyreel.tools.line_of_action import line_of_action, side_of
 from storyreel.tools.scene import build_world
+from storyreel.world.world import World
 
 SHOT = Shot(id="s1", location="park", duration=2.0, subjects=["mia"], size=ShotSize.MEDIUM, move=CameraMove.PAN)
 
@@ -42,7 +44,7 @@ def test_each_failure_maps_to_its_changes() -> None:
     assert actions("occlusion") == [A.RAISE_CAMERA, A.MOVE_CAMERA, A.RESEED_CAMERA]
     assert actions("camera_jerk") == [A.STEADY_CAMERA, A.STAND_BACK, A.RESEED_CAMERA]
     assert actions("camera_jerk", used=[A.STEADY_CAMERA]) == [A.STAND_BACK, A.RESEED_CAMERA, A.STEADY_CAMERA]
-    assert actions("rule_180", side=-1) == [A.CROSS_BACK]
+    assert actions("rule_180", keep=(-1, None)) == [A.CROSS_BACK]
     assert actions("flicker", renderer="diffusion") == [A.STRONGER_CONSISTENCY, A.KEYFRAME_MODE]
     assert actions("identity", renderer="diffusion") == [A.TIGHTEN_PROMPT, A.RESEED_RENDER]
 
@@ -86,8 +88,7 @@ def test_the_policy_takes_the_first_change_and_says_what_changed() -> None:
     assert choose_revision([]) is None
 
 
-@pytest.mark.parametrize("side", [-1, 1])
-def test_the_camera_keeps_the_side_of_the_line_it_is_sent_to(side: int) -> None:
+def _mia_and_rex() -> tuple[Shot, World]:
     shot = Shot(
         id="s1",
         location="park",
@@ -102,10 +103,30 @@ def test_the_camera_keeps_the_side_of_the_line_it_is_sent_to(side: int) -> None:
         locations=[Location(id="park", name="park", kind=LocationKind.FIELD)],
         shots=[shot],
     )
-    world = build_world(board, "park", seed=0)
+    return shot, build_world(board, "park", seed=0)
+
+
+@pytest.mark.parametrize("side", [-1, 1])
+def test_the_camera_keeps_the_side_of_the_line_it_is_sent_to(side: int) -> None:
+    shot, world = _mia_and_rex()
     line = line_of_action(world, ["mia", "rex"], 0.0)
     assert line is not None
     path = direct_camera(world, shot, start=0.0, fps=8, aspect=16 / 9, direction=ShotDirection(side=side))
     assert side_of(line, np.asarray(path.positions[0])) == side
     unsided = direct_camera(world, shot, start=0.0, fps=8, aspect=16 / 9)
     assert path.positions != unsided.positions or side_of(line, np.asarray(unsided.positions[0])) == side
+
+
+@pytest.mark.parametrize("side", [-1, 1])
+def test_a_side_of_another_shots_line_is_kept_too(side: int) -> None:
+    """A previous shot's line across this one's (a bus passing, then the taxi alone): the side is of that line."""
+    shot, world = _mia_and_rex()
+    own = line_of_action(world, ["mia", "rex"], 0.0)
+    assert own is not None
+    across = LineOfAction(subjects=["bus"], origin=own.origin, direction=(own.direction[2], 0.0, -own.direction[0]))
+    path = direct_camera(world, shot, start=0.0, fps=8, aspect=16 / 9, direction=ShotDirection(side=side, line=across))
+    assert side_of(across, np.asarray(path.positions[0])) == side
+    keep = (side, across)
+    crossed = revision_options([failed("rule_180")], ShotDirection(), SHOT, keep=keep)
+    assert [(o.direction.side, o.direction.line) for o in crossed] == [keep]
+    assert crossed[0].revision.change == f"camera back on side {side:+d} of the line of bus's travel"

@@ -55,6 +55,7 @@ from storyreel.schema import (
     CameraPath,
     CheckResult,
     Drawn,
+    LineOfAction,
     RunOptions,
     RunReport,
     Shot,
@@ -74,7 +75,7 @@ from storyreel.world.world import World
 
 log = logging.getLogger("storyreel")
 
-LINE_ALIGNMENT = 0.5  # |cos| between two lines of action above which a side of one is a side of the other
+LINE_ALIGNMENT = 0.5  # |cos| between two lines of action above which a side of one is kept as a side of the other
 
 #: Called with the fraction done (0-1) and what is happening, before each shot, before assembly and at the end.
 #: It may raise to cancel the run between shots: finished shots stay in the run store, final.mp4 is not written.
@@ -364,21 +365,18 @@ class Agent:
         best = update.get("kept") if cached is None else None
         if best is not None and best.number == attempt_number:
             best = None  # the last attempt is the best: go on from it
+        options = self._options(state, shot, attempts, revisable, direction, _side_to_keep(summary, earlier))
         if best is not None:  # the last change made things worse: go on from the best, with what it failed
-            direction = attempts[best.number - 1].direction
-            revisable = [check for check in best.checks if not check.passed]
-        options = revision_options(
-            revisable,
-            direction,
-            shot,
-            renderer=state["options"].renderer,
-            director=state["options"].camera,
-            side=_side_to_keep(summary, earlier),
-            tried=[attempt.direction for attempt in attempts],
-            used=[attempt.revision.action for attempt in attempts if attempt.revision is not None],
-        )
-        if best is not None:
-            options = [_from_attempt(option, best.number) for option in options]
+            from_best = self._options(
+                state,
+                shot,
+                attempts,
+                [check for check in best.checks if not check.passed],
+                attempts[best.number - 1].direction,
+                _side_to_keep(best.summary, earlier),
+            )
+            # ... unless nothing is left to try from there: then on from the last attempt, worse as it is
+            options = [_from_attempt(option, best.number) for option in from_best] or options
         if retries_left <= 0 and options:
             return update | {"verdict": "accept", "outcome": ShotOutcome.RETRIES_EXHAUSTED}
         if budget_left <= 0 and options:
@@ -386,6 +384,27 @@ class Agent:
         if not options:
             return update | {"verdict": "accept", "outcome": ShotOutcome.FAILED}
         return update | {"verdict": "revise", "options_left": options}
+
+    @staticmethod
+    def _options(
+        state: AgentState,
+        shot: Shot,
+        attempts: list[Attempt],
+        failed: list[CheckResult],
+        direction: ShotDirection,
+        keep: tuple[int, LineOfAction | None],
+    ) -> list[RevisionOption]:
+        """The changes to ``direction`` that address the ``failed`` checks, leaving out the ``attempts``' own."""
+        return revision_options(
+            failed,
+            direction,
+            shot,
+            renderer=state["options"].renderer,
+            director=state["options"].camera,
+            keep=keep,
+            tried=[attempt.direction for attempt in attempts],
+            used=[attempt.revision.action for attempt in attempts if attempt.revision is not None],
+        )
 
     def revise(self, state: AgentState) -> AgentState:
         """Choose one change (the LLM when configured, else the policy) and record it on the attempt."""
@@ -583,20 +602,21 @@ def _after_revise(state: AgentState) -> str:
     return "camera"
 
 
-def _side_to_keep(summary: ShotSummary, earlier: list[ShotSummary]) -> int:
-    """The side of this shot's line of action that keeps the camera on the previous camera's side of the previous
-    shot's line (what rule_180 asks), or 0 when there is no previous shot here or the two lines do not run roughly
-    the same way (then no side of this line says anything about that one)."""
+def _side_to_keep(summary: ShotSummary, earlier: list[ShotSummary]) -> tuple[int, LineOfAction | None]:
+    """The side of a line of action that keeps the camera on the previous camera's side of the previous shot's
+    line (what rule_180 asks), with that line: None for this shot's own line where the two run roughly the same
+    way (the side of the line through this shot's subjects), else the previous shot's line itself. (0, None)
+    when there is no previous shot here or it had no line or side."""
     previous = earlier[-1] if earlier else None
     if previous is None or previous.location != summary.location:
-        return 0
+        return 0, None
     before, now = previous.line_last, summary.line_first
-    if before is None or now is None or previous.side_last == 0:
-        return 0
-    alignment = float(np.dot(before.direction, now.direction))
+    if before is None or previous.side_last == 0:
+        return 0, None
+    alignment = float(np.dot(before.direction, now.direction)) if now is not None else 0.0
     if abs(alignment) < LINE_ALIGNMENT:
-        return 0
-    return previous.side_last * (1 if alignment > 0 else -1)
+        return previous.side_last, before
+    return previous.side_last * (1 if alignment > 0 else -1), None
 
 
 def drawn(storyboard: Storyboard, shot: Shot) -> list[Drawn]:

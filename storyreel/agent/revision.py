@@ -28,6 +28,7 @@ from storyreel.schema import (
     CameraMove,
     CheckResult,
     Director,
+    LineOfAction,
     Renderer,
     Revision,
     RevisionAction,
@@ -86,14 +87,15 @@ def revision_options(
     *,
     renderer: Renderer = Renderer.RASTER,
     director: Director = Director.BASELINE,
-    side: int = 0,
+    keep: tuple[int, LineOfAction | None] = (0, None),
     tried: Sequence[ShotDirection] = (),
     used: Sequence[RevisionAction] = (),
 ) -> list[RevisionOption]:
     """Every change that addresses one of the ``failed`` checks, in the checks' precedence and then each check's
     preference, leaving out those the renderer or camera ``director`` cannot make and those that lead back to a
     direction already ``tried``. Kinds of change already ``used`` on this shot go after the others: the checks
-    still fail after them. ``side`` is the side of the line of action a crossed line goes back to."""
+    still fail after them. ``keep`` is the side a crossed line goes back to, and the line it is a side of (None:
+    the shot's own line of action)."""
     seen = [*tried, direction]
     options: list[RevisionOption] = []
     precedence = list(ACTIONS)
@@ -103,7 +105,7 @@ def revision_options(
                 continue
             if action in PLACEMENT_ACTIONS and director != Director.BASELINE:
                 continue
-            revised = _apply(action, direction, shot, side)
+            revised = _apply(action, direction, shot, keep)
             if revised is None or revised in seen:
                 continue
             seen.append(revised)
@@ -123,7 +125,9 @@ def choose_revision(options: Sequence[RevisionOption]) -> RevisionOption | None:
     return options[0] if options else None
 
 
-def _apply(action: RevisionAction, direction: ShotDirection, shot: Shot, side: int) -> ShotDirection | None:
+def _apply(
+    action: RevisionAction, direction: ShotDirection, shot: Shot, keep: tuple[int, LineOfAction | None]
+) -> ShotDirection | None:
     """The direction after ``action``, or None when it cannot be made (no wider size than extreme-wide, ...)."""
     size = direction.size or shot.size
     update: dict[str, object]
@@ -158,9 +162,10 @@ def _apply(action: RevisionAction, direction: ShotDirection, shot: Shot, side: i
                 return None
             update = {"move": CameraMove.TRACK}
         case A.CROSS_BACK:  # with an owed face: a neutral view, never the back of the face
-            if side == 0 or direction.side == side:
+            side, line = keep
+            if side == 0 or (direction.side, direction.line) == keep:
                 return None
-            update = {"side": side}
+            update = {"side": side, "line": line}
         case A.FACE_SUBJECT:
             if direction.face:
                 return None
@@ -195,6 +200,13 @@ def _swung(direction: ShotDirection) -> tuple[float, ...]:
     return SWINGS[: SWINGS.index(direction.azimuth_offset) + 1]
 
 
+def _named(line: LineOfAction) -> str:
+    """Another shot's line of action in words: 'the line of bus and taxi', 'the line of taxi's travel'."""
+    if len(line.subjects) == 2:
+        return f"the line of {line.subjects[0]} and {line.subjects[1]}"
+    return f"the line of {line.subjects[0]}'s travel"
+
+
 def _describe(action: RevisionAction, before: ShotDirection, after: ShotDirection, shot: Shot) -> str:
     """The change in words, for the report: 'shot size medium -> full'."""
     match action:
@@ -211,9 +223,10 @@ def _describe(action: RevisionAction, before: ShotDirection, after: ShotDirectio
         case A.STEADY_CAMERA | A.FOLLOW_SUBJECT:
             return f"camera move {(before.move or shot.move).value} -> {(after.move or shot.move).value}"
         case A.CROSS_BACK:
+            line = "the line of action" if after.line is None else _named(after.line)
             if after.face:
-                return f"camera on the line of action, in front of the face (a neutral view, side {after.side:+d})"
-            return f"camera back on side {after.side:+d} of the line of action"
+                return f"camera on {line}, in front of the face (a neutral view, side {after.side:+d})"
+            return f"camera back on side {after.side:+d} of {line}"
         case A.FACE_SUBJECT:
             main = shot.subjects[0] if shot.subjects else "the subject"
             if after.side:

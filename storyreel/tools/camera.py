@@ -17,7 +17,9 @@ allowing for each subject's depth along the view, then plays the requested move 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -130,12 +132,15 @@ def direct_camera(
         return film_with_policy(world, shot, start=start, fps=fps, aspect=aspect, seed=seed)
     frames = max(1, round(shot.duration * fps))
     times = start + np.arange(frames) / fps
-    framing, azimuth, elevation = _view(world, shot, times, aspect, seed, direction.distance_scale)
+    line = (direction.line or line_of_action(world, shot.subjects, start)) if direction.side else None
+    onto = None  # a kept side: the clearest view is chosen among views on that side
+    if line is not None and not direction.face and not direction.azimuth_offset:
+        onto = partial(_azimuth_on_side, line, side=direction.side)
+    framing, azimuth, elevation = _view(world, shot, times, aspect, seed, direction.distance_scale, onto)
     if direction.face:
         azimuth = _facing(world, shot, times, azimuth)
     azimuth += np.radians(direction.azimuth_offset)
     elevation = float(np.clip(elevation + direction.elevation_offset, -30.0, 80.0))
-    line = line_of_action(world, shot.subjects, start) if direction.side else None
     if line is not None and direction.face:
         azimuth = _neutral(line, azimuth, direction.side)
     elif line is not None:
@@ -156,19 +161,26 @@ def direct_camera(
 
 
 def _view(
-    world: World, shot: Shot, times: Array, aspect: float, seed: int, distance_scale: float
+    world: World,
+    shot: Shot,
+    times: Array,
+    aspect: float,
+    seed: int,
+    distance_scale: float,
+    onto: Callable[[float], float] | None = None,
 ) -> tuple[Framing, float, float]:
     """The framing and the view (azimuth, elevation) the shot's coverage asks for: over the listener's shoulder
     where that view lies on the front side (else a two-shot of both), otherwise the clearest view of the framed
     subjects, framed again once the view says how far behind the aim each subject stands. ``distance_scale``
-    backs the camera off (or in) from the framing's distance."""
+    backs the camera off (or in) from the framing's distance; ``onto`` moves each candidate azimuth where the
+    camera must stand (a side of the line of action) before the clearest is chosen."""
     if shot.coverage is Coverage.OVER_THE_SHOULDER and len(shot.subjects) > 1:
         view = _over_the_shoulder(world, shot, _scaled(_framing(world, shot, times, aspect), distance_scale), times)
         if view is not None:
             return view
         shot = shot.model_copy(update={"coverage": Coverage.TWO_SHOT})
     framing = _scaled(_framing(world, shot, times, aspect), distance_scale)
-    azimuth, elevation = _clearest_view(world, shot, framing, times, seed, aspect)
+    azimuth, elevation = _clearest_view(world, shot, framing, times, seed, aspect, onto)
     framing = _scaled(_framing(world, shot, times, aspect, (azimuth, elevation)), distance_scale)
     return framing, azimuth, elevation
 
@@ -298,7 +310,13 @@ def _offset(azimuth: float, elevation_deg: float, distance: float) -> Array:
 
 
 def _clearest_view(
-    world: World, shot: Shot, framing: Framing, times: Array, seed: int, aspect: float
+    world: World,
+    shot: Shot,
+    framing: Framing,
+    times: Array,
+    seed: int,
+    aspect: float,
+    onto: Callable[[float], float] | None = None,
 ) -> tuple[float, float]:
     """Pick the viewing direction (azimuth on the +z side, the scene's front, and elevation) that sees every owed
     face, whose rays to the framed subjects (the most hidden of them) are least blocked, which keeps the places
@@ -314,6 +332,8 @@ def _clearest_view(
     middle = float(times[len(times) // 2])
     owed = faces_owed(shot, world)
     candidates = np.r_[preference + CANDIDATE_AZIMUTHS, _face_azimuths(world, owed, middle)]
+    if onto is not None:
+        candidates = np.array(list(dict.fromkeys(onto(float(azimuth)) for azimuth in candidates)))
     azimuths = np.tile(candidates, 2)
     elevations = np.repeat([elevation, min(elevation + RAISED_ELEVATION, 80.0)], len(candidates))
     offsets = np.stack([_offset(a, e, framing.distance) for a, e in zip(azimuths, elevations, strict=True)])
