@@ -216,8 +216,9 @@ def _add_train_camera_parser(commands: argparse._SubParsersAction[argparse.Argum
     train = commands.add_parser(
         "train-camera",
         help="train the RL camera policy",
-        description="Train the camera policy on storyreel/CameraFraming-v0 (PPO or SAC, vectorised environments, "
-        "observation normalisation saved with the model) and export it for numpy inference.",
+        description="Train the residual camera policy, which corrects the baseline director's path frame by frame, "
+        "on storyreel/CameraResidual-v0 (PPO or SAC, vectorised environments, observation normalisation saved with "
+        "the model) and export it for numpy inference.",
         epilog=TRAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -252,9 +253,9 @@ def _train_camera(args: argparse.Namespace) -> int:
         tensorboard=args.tensorboard,
         progress=not args.quiet,
     )
-    rl, zero = result.evaluation["rl"], result.evaluation["zero"]
+    rl, baseline = result.evaluation["rl"], result.evaluation["baseline"]
     print(f"trained {result.algorithm} for {result.steps} steps in {result.seconds / 60:.1f} min -> {result.out}")
-    print(f"held-out mean return: policy {rl['return']:.2f}, zero actions {zero['return']:.2f}")
+    print(f"held-out mean return: policy {rl['return']:.2f}, baseline (no correction) {baseline['return']:.2f}")
     return 0
 
 

@@ -64,7 +64,6 @@ def test_changes_the_setup_cannot_make_are_not_offered() -> None:
     assert actions("flicker") == []  # the raster renderer has no consistency knobs
     assert actions("identity") == []
     assert actions("rule_180") == []  # no side to go back to
-    assert RevisionAction.STAND_BACK not in actions("subjects_framed", director="rl")
     widest = ShotDirection(size=ShotSize.EXTREME_WIDE, distance_scale=2.197, move=CameraMove.TRACK)
     assert actions("subjects_framed", widest) == [RevisionAction.RESEED_CAMERA, RevisionAction.TIGHTER_SHOT]
 

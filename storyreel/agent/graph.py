@@ -400,7 +400,6 @@ class Agent:
             direction,
             shot,
             renderer=state["options"].renderer,
-            director=state["options"].camera,
             keep=keep,
             tried=[attempt.direction for attempt in attempts],
             used=[attempt.revision.action for attempt in attempts if attempt.revision is not None],

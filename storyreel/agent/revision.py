@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from storyreel.schema import (
     CameraMove,
     CheckResult,
-    Director,
     LineOfAction,
     Renderer,
     Revision,
@@ -58,9 +57,9 @@ ACTIONS: dict[str, tuple[RevisionAction, ...]] = {
     "flow_consistency": (A.KEYFRAME_MODE, A.STRONGER_CONSISTENCY),
     "identity": (A.TIGHTEN_PROMPT, A.RESEED_RENDER),
 }
-#: Changes only the diffusion renderer can make; the baseline camera alone honours placement changes.
+#: Changes only the diffusion renderer can make (both camera directors honour every placement change: the RL
+#: policy corrects the baseline's path).
 DIFFUSION_ACTIONS = frozenset({A.STRONGER_CONSISTENCY, A.KEYFRAME_MODE, A.RESEED_RENDER, A.TIGHTEN_PROMPT})
-PLACEMENT_ACTIONS = frozenset({A.STAND_BACK, A.RAISE_CAMERA, A.MOVE_CAMERA, A.CROSS_BACK, A.FACE_SUBJECT})
 #: Changes that re-render without directing the camera again.
 RENDER_ACTIONS = DIFFUSION_ACTIONS
 
@@ -86,13 +85,12 @@ def revision_options(
     shot: Shot,
     *,
     renderer: Renderer = Renderer.RASTER,
-    director: Director = Director.BASELINE,
     keep: tuple[int, LineOfAction | None] = (0, None),
     tried: Sequence[ShotDirection] = (),
     used: Sequence[RevisionAction] = (),
 ) -> list[RevisionOption]:
     """Every change that addresses one of the ``failed`` checks, in the checks' precedence and then each check's
-    preference, leaving out those the renderer or camera ``director`` cannot make and those that lead back to a
+    preference, leaving out those the renderer cannot make and those that lead back to a
     direction already ``tried``. Kinds of change already ``used`` on this shot go after the others: the checks
     still fail after them. ``keep`` is the side a crossed line goes back to, and the line it is a side of (None:
     the shot's own line of action)."""
@@ -102,8 +100,6 @@ def revision_options(
     for check in sorted(failed, key=lambda c: precedence.index(c.name) if c.name in precedence else len(precedence)):
         for action in dict.fromkeys([*_suggested(check), *ACTIONS.get(check.name, ())]):
             if action in DIFFUSION_ACTIONS and renderer != Renderer.DIFFUSION:
-                continue
-            if action in PLACEMENT_ACTIONS and director != Director.BASELINE:
                 continue
             revised = _apply(action, direction, shot, keep)
             if revised is None or revised in seen:

@@ -1,29 +1,26 @@
-"""Camera framing as a control problem, in plain numpy: what a shot asks of the camera, how the camera moves, and
-how well a pose answers the request.
+"""Camera framing in plain numpy: what a shot asks of the camera, shared by the baseline director, the framing
+check and the residual policy.
 
-:class:`FramingTask` precomputes everything about one shot that does not depend on the camera: the subjects'
-per-frame aim point and size target, the obstacles as upright capsules, and an occlusion field (``World.occlusion``
-ray tests from a grid of viewpoints round the main subject every half second) that a step reads by interpolation
-instead of casting rays. :class:`CameraRig` is the camera's dynamics (accelerations and angular rates in, a smooth
-pose out). :class:`FramingEpisode` couples the two: it scores each pose (:class:`Terms`, the reward), and builds the
-policy's observation. The gymnasium environment (``camera_framing.py``) and the shipped policy's runtime
-(``tools/camera_policy.py``) both run on this module, so training and filming see the same numbers; it needs
-neither gymnasium nor torch.
+The size a shot's subjects should fill (``frame_height``, ``fit_height``, ``standing_distance``), the aim point and
+how a move changes distance and elevation are defined here once. :class:`FramingTask` precomputes everything
+about filming one shot that does not depend on the camera: the subjects' per-frame aim point, the obstacles as
+upright capsules, and an occlusion field (``World.occlusion`` ray tests from a grid of viewpoints round the main
+subject every half second) that a step reads by interpolation instead of casting rays; ``move_cost`` scores how a
+camera keeps the requested move. The residual policy (``residual.py``) builds on it; it needs neither gymnasium
+nor torch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from storyreel import geometry
 from storyreel.geometry import Array
 from storyreel.schema import (
     AIM_HEIGHT,
-    ELEVATION,
     FIELD_OF_VIEW,
     FIT_SPREAD,
     FRAME_SPAN,
@@ -44,34 +41,12 @@ VERTICAL_ROOM = 0.9  # share of the frame's height the framed subjects may fill 
 # Legibility: the baseline director's frame closes in until the smallest framed subject (its height; a flat thing,
 # lower than FLAT_RATIO of its largest dimension, by that dimension) spans schema.LEGIBLE_SPAN of the frame's height.
 FLAT_RATIO = 0.5
-CRANE_RISE = 35.0  # degrees a crane rises over the shot, from 10 below the requested angle
 MIN_CAMERA_HEIGHT = 0.3
 MARGIN = 0.5  # metres the camera keeps from any object
-LINEAR_JERK_SCALE = 10.0  # m/s^3 counted as one unit of jerk (the camera_jerk check's limit)
-ANGULAR_JERK_SCALE = 4.0  # rad/s^3
-MAX_TURN_RATE = 0.6  # rad/s of yaw or pitch at full action, besides following the subject
-LAG = 0.35  # seconds the acceleration and turn rates take to follow the action
-DRAG = 0.5  # 1/s velocity damping
 OCCLUSION_STEP = 0.5  # seconds between occlusion field samples
 GRID_AZIMUTHS = 16
 GRID_ELEVATIONS = np.radians([-15.0, 5.0, 25.0, 50.0, 80.0])
 GRID_DISTANCES = np.array([0.5, 1.0, 2.0])  # times the nominal distance
-ACTION_SIZE = 5
-OBSERVATION_SIZE = 47
-OBSERVATION_LIMIT = 20.0  # every observation lies in [-20, 20] (all but the rarest lie in [-5, 5])
-
-#: Weight of each reward term; every term is a cost in [0, 1] per frame (collision and jerk up to 2).
-WEIGHTS: dict[str, float] = {
-    "position": 1.0,
-    "size": 0.5,
-    "out_of_frame": 1.0,
-    "occlusion": 1.0,
-    "collision": 1.0,
-    "jerk": 0.5,
-    "angle": 0.3,
-    "move": 0.5,
-    "action_rate": 1.0,
-}
 
 
 def nominal_distance(shot: Shot, height: float, spread: float, aspect: float, vertical: float = 0.0) -> float:
@@ -91,30 +66,6 @@ def distance_factor(move: CameraMove, progress: float) -> float:
     return 1.0
 
 
-def requested_elevation(shot: Shot, progress: float) -> float:
-    """The requested elevation (radians) at ``progress``: the angle's, rising through a crane."""
-    degrees = ELEVATION[shot.angle]
-    if shot.move is CameraMove.CRANE:
-        degrees = degrees - 10.0 + CRANE_RISE * progress
-    return float(np.radians(degrees))
-
-
-def forward_vector(yaw: float, pitch: float) -> Array:
-    return np.array([np.sin(yaw) * np.cos(pitch), np.sin(pitch), np.cos(yaw) * np.cos(pitch)])
-
-
-def rotation_from(yaw: float, pitch: float) -> Array:
-    """Camera-to-world 3x3 rotation looking along (yaw, pitch) with no roll."""
-    forward = forward_vector(yaw, pitch)
-    right = np.array([np.cos(yaw), 0.0, -np.sin(yaw)])  # = normalised forward x up
-    return np.stack([right, np.cross(right, forward), -forward], axis=1)
-
-
-def yaw_pitch_of(rotation: Array) -> tuple[float, float]:
-    forward = -rotation[:, 2]
-    return float(np.arctan2(forward[0], forward[2])), float(np.arcsin(np.clip(forward[1], -1.0, 1.0)))
-
-
 @dataclass
 class FramingTask:
     """Everything about filming one shot that does not depend on the camera, per frame at ``fps``."""
@@ -128,7 +79,6 @@ class FramingTask:
     subjects: list[str]
     times: Array  # (N,)
     aim: Array  # (N, 3): the framed subjects' mean centre (raised for close shots)
-    ride: Array  # (N, 3): the aim smoothed; the camera rides along with it (see FramingEpisode.act)
     framed: Array  # (S, N, 3): each framed subject's centre
     lift: float  # how far above a subject's centre the camera aims (close shots favour the head end)
     height: float  # the main subject's height
@@ -402,7 +352,6 @@ def build_task(
         subjects=names,
         times=times,
         aim=aim,
-        ride=geometry.smooth_series(aim, window=max(3, frames // 6) | 1),
         framed=framed,
         lift=lift,
         height=height,
@@ -415,338 +364,31 @@ def build_task(
     )
 
 
-@dataclass
-class Terms:
-    """The cost of one frame, term by term (each >= 0; the reward is minus their weighted sum)."""
-
-    position: float
-    size: float
-    out_of_frame: float
-    occlusion: float
-    collision: float
-    jerk: float
-    angle: float
-    move: float
-    action_rate: float = 0.0  # only for poses the policy's actions made (FramingEpisode.act); 0 when replayed
-
-    def reward(self) -> float:
-        return -sum(WEIGHTS[name] * value for name, value in self.__dict__.items())
-
-
-@dataclass
-class CameraRig:
-    """The camera's state and dynamics: actions are accelerations (right, up, forward; m/s^2 at full scale) and
-    yaw and pitch rates, which the rig follows with a short lag so that even a jumpy policy moves smoothly."""
-
-    position: Array
-    yaw: float
-    pitch: float
-    velocity: Array = field(default_factory=lambda: np.zeros(3))
-    push: Array = field(default_factory=lambda: np.zeros(3))  # the acceleration now, as a share of full scale
-    turn: Array = field(default_factory=lambda: np.zeros(2))
-
-    @property
-    def rotation(self) -> Array:
-        return rotation_from(self.yaw, self.pitch)
-
-    def step(self, action: Array, dt: float, acceleration: float) -> None:
-        action = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
-        follow = min(1.0, dt / LAG)
-        self.push = self.push + (action[:3] - self.push) * follow
-        right = np.array([np.cos(self.yaw), 0.0, -np.sin(self.yaw)])
-        ahead = np.array([np.sin(self.yaw), 0.0, np.cos(self.yaw)])
-        push = acceleration * (self.push[0] * right + self.push[1] * geometry.UP + self.push[2] * ahead)
-        self.velocity = self.velocity + (push - DRAG * self.velocity) * dt
-        self.position = self.position + self.velocity * dt
-        if self.position[1] < MIN_CAMERA_HEIGHT:
-            self.position[1] = MIN_CAMERA_HEIGHT
-            self.velocity[1] = max(self.velocity[1], 0.0)
-        self.turn = self.turn + (MAX_TURN_RATE * action[3:5] - self.turn) * follow
-        self.yaw += float(self.turn[0]) * dt
-        self.pitch = float(np.clip(self.pitch + self.turn[1] * dt, -1.45, 1.45))
-
-
-class FramingEpisode:
-    """One shot filmed pose by pose: scores each pose against the task and observes the state for a policy.
-
-    Poses come either from :meth:`act` (a policy's actions through the :class:`CameraRig`) or from :meth:`record`
-    (a path made elsewhere, e.g. the baseline director's, replayed through the same reward)."""
-
-    def __init__(self, task: FramingTask, rig: CameraRig) -> None:
-        self.task = task
-        self.rig = rig
-        self.frame = 0
-        self.positions: list[Array] = []
-        self.rotations: list[Array] = []
-        self.terms: list[Terms] = []
-        self.last_action = np.zeros(ACTION_SIZE)
-        self._action_change = 0.0  # how far the action moved since the previous frame's, for the next score
-        self.record(rig.position.copy(), rig.rotation)
-
-    @property
-    def done(self) -> bool:
-        return len(self.positions) >= self.task.frames
-
-    @property
-    def acceleration(self) -> float:
-        return 1.5 + 0.05 * self.task.scale
-
-    def act(self, action: Array) -> Terms:
-        """Move the rig by one frame under ``action`` and score the new pose.
-
-        The action acts relative to the subject: unless the move keeps the camera standing (static, pan, tilt)
-        the rig rides along with the subject's smoothed motion, and it turns by however much the bearing to the
-        subject changed. So a zero action keeps the framing the shot started with, and the policy learns the
-        corrections: the requested move, the size and place in frame, a way round what is in the way."""
-        task, frame = self.task, self.frame
-        action = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
-        self._action_change = min(1.0, float(np.linalg.norm(action - self.last_action)))
-        self.last_action = action
-        following = min(frame + 1, task.frames - 1)
-        before = _yaw_pitch_towards(task.ride[frame] - self.rig.position)
-        if task.shot.move not in STILL_MOVES:
-            self.rig.position = self.rig.position + task.ride[following] - task.ride[frame]
-        self.rig.step(self.last_action, 1.0 / task.fps, self.acceleration)
-        after = _yaw_pitch_towards(task.ride[following] - self.rig.position)
-        self.rig.yaw += float((after[0] - before[0] + np.pi) % (2 * np.pi) - np.pi)
-        self.rig.pitch = float(np.clip(self.rig.pitch + after[1] - before[1], -1.45, 1.45))
-        return self.record(self.rig.position.copy(), self.rig.rotation)
-
-    def record(self, position: Array, rotation: Array) -> Terms:
-        """Append the pose of the next frame and return its cost terms."""
-        self.frame = len(self.positions)
-        self.positions.append(np.asarray(position, dtype=float))
-        self.rotations.append(np.asarray(rotation, dtype=float))
-        terms = self._score()
-        terms.action_rate, self._action_change = self._action_change, 0.0
-        self.terms.append(terms)
-        return terms
-
-    def _views(self, points: Array) -> tuple[Array, Array]:
-        """``points`` in normalised device coordinates (x right, y up; the frame is [-1, 1]^2) and their depths."""
-        task = self.task
-        view = np.eye(4)
-        rotation, position = self.rotations[-1], self.positions[-1]
-        view[:3, :3] = rotation.T
-        view[:3, 3] = -rotation.T @ position
-        projection = geometry.perspective(task.fov_y, task.aspect)
-        pixels, depth = geometry.project(points, view, projection, 2, 2)
-        ndc = np.stack([pixels[:, 0] - 1.0, 1.0 - pixels[:, 1]], axis=1)
-        return ndc, depth
-
-    def _score(self) -> Terms:
-        task, frame = self.task, self.frame
-        position = self.positions[-1]
-        aim = task.aim[frame]
-        centre = task.framed[0, frame]
-        half = np.array([0.0, task.height / 2, 0.0])
-        lifted = task.framed[:, frame] + np.array([0.0, task.lift, 0.0])
-        points = np.vstack([aim[None], lifted, (centre + half)[None], (centre - half)[None]])
-        ndc, depth = self._views(points)
-        target = np.array([2 * task.screen_x - 1.0, 0.0])
-        visible = depth > 0.05
-        position_cost = min(1.0, float(np.linalg.norm(ndc[0] - target)) / 2) if visible[0] else 1.0
-        inside = visible[1:-2] & np.all(np.abs(ndc[1:-2]) <= 1.0, axis=1)
-        if visible[-1] and visible[-2]:
-            share = abs(float(ndc[-2, 1] - ndc[-1, 1])) / 2
-            size_cost = min(1.0, abs(float(np.log(max(share, 1e-3) / task.target_share(frame)))))
-        else:
-            size_cost = 1.0
-        occluded = float(task.occlusion(float(task.times[frame]), position[None])[0])
-        gap, _ = task.clearance(frame, position)
-        collision = min(2.0, max(0.0, 1.0 - gap / MARGIN))
-        offset = position - aim
-        reach = max(float(np.linalg.norm(offset)), 1e-6)
-        elevation = float(np.arcsin(np.clip(offset[1] / reach, -1, 1)))
-        angle_cost = min(1.0, abs(elevation - requested_elevation(task.shot, task.progress(frame))) / 0.6)
-        return Terms(
-            position=position_cost,
-            size=size_cost,
-            out_of_frame=float(not np.all(inside)),
-            occlusion=occluded,
-            collision=collision,
-            jerk=self._jerk(),
-            angle=angle_cost,
-            move=self._move_cost(),
-        )
-
-    def _jerk(self) -> float:
-        """This frame's linear and angular jerk, each against its scale (the camera_jerk check's), the larger."""
-        if len(self.positions) < 4:
-            return 0.0
-        fps = self.task.fps
-        p = self.positions[-4:]
-        linear = float(np.linalg.norm(p[3] - 3 * p[2] + 3 * p[1] - p[0])) * fps**3
-        rates = [_rotation_vector(self.rotations[i - 1], self.rotations[i]) * fps for i in (-3, -2, -1)]
-        angular = float(np.linalg.norm(rates[2] - 2 * rates[1] + rates[0])) * fps**2
-        return min(2.0, max(linear / LINEAR_JERK_SCALE, angular / ANGULAR_JERK_SCALE))
-
-    def _move_cost(self) -> float:
-        """How far the camera strays from the requested move (the distance and elevation parts of dollies and
-        cranes are scored by the size and angle terms)."""
-        task, frame, move = self.task, self.frame, self.task.shot.move
-        if frame == 0:
-            return 0.0
-        velocity = (self.positions[-1] - self.positions[-2]) * task.fps
-        if move in (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT):
-            return min(1.0, float(np.linalg.norm(velocity)) / (0.1 * task.scale))
-        if move in (CameraMove.DOLLY_IN, CameraMove.DOLLY_OUT):
-            radial = float(np.dot(velocity, _unit(self.positions[-1] - task.aim[frame])))
-            wrong = radial if move is CameraMove.DOLLY_IN else -radial
-            return min(1.0, max(0.0, wrong) / (0.1 * task.scale))
-        if move is CameraMove.ORBIT:
-            return min(1.0, abs(abs(self.orbit_turn()) - ORBIT_SWEEP * task.progress(frame)) / 0.6)
+def move_cost(task: FramingTask, positions: Sequence[Array], frame: int) -> float:
+    """How far the camera at ``frame`` (``positions`` up to it) strays from the requested move (the distance and
+    elevation parts of dollies and cranes are scored by the size and angle terms)."""
+    move = task.shot.move
+    if frame == 0:
         return 0.0
-
-    def orbit_turn(self) -> float:
-        """Azimuth (radians) the camera has gone round the aim point since the first frame."""
-        first = self.positions[0] - self.task.aim[0]
-        now = self.positions[-1] - self.task.aim[self.frame]
-        turn = np.arctan2(now[0], now[2]) - np.arctan2(first[0], first[2])
-        return float((turn + np.pi) % (2 * np.pi) - np.pi)
-
-    def observe(self) -> NDArray[np.float32]:
-        """The policy's view of the current frame (see the environment's observation table)."""
-        task, frame = self.task, self.frame
-        scale = task.scale
-        rotation, position = self.rotations[-1], self.positions[-1]
-        to_camera = rotation.T
-        aim = task.aim[frame]
-        ndc, depth = self._views(aim[None])
-        target = np.array([2 * task.screen_x - 1.0, 0.0])
-        screen_error = np.clip(ndc[0] - target, -3, 3) if depth[0] > 0.05 else np.zeros(2)
-        direction = to_camera @ _unit(aim - position)
-        u = task.progress(frame)
-        centre = task.framed[0, frame]
-        half = np.array([0.0, task.height / 2, 0.0])
-        ends, ends_depth = self._views(np.vstack([centre + half, centre - half]))
-        if np.all(ends_depth > 0.05):
-            share = abs(float(ends[0, 1] - ends[1, 1])) / 2
-            size_error = float(np.clip(np.log(max(share, 1e-3) / task.target_share(frame)), -3, 3))
-        else:
-            size_error = -3.0
-        offset = position - aim
-        reach = max(float(np.linalg.norm(offset)), 1e-6)
-        elevation = float(np.arcsin(np.clip(offset[1] / reach, -1, 1)))
-        nxt = min(frame + 1, task.frames - 1)
-        subject_velocity = (task.aim[nxt] - task.aim[max(nxt - 1, 0)]) * task.fps
-        probes = _probes(position, aim, reach)
-        occlusion = task.occlusion(float(task.times[frame]), probes)
-        gap, towards = task.clearance(frame, position)
-        one_hot = np.zeros(len(MOVES))
-        one_hot[MOVES.index(task.shot.move)] = 1.0
-        inside = depth[0] > 0.05 and bool(np.all(np.abs(ndc[0]) <= 1.0))
-        parts = [
-            screen_error,
-            direction,
-            [size_error],
-            [np.clip(reach / (task.distance * distance_factor(task.shot.move, u)) - 1.0, -3, 3)],
-            [elevation - requested_elevation(task.shot, u)],
-            np.clip(to_camera @ self.rig.velocity / scale, -5, 5),
-            self.rig.turn / MAX_TURN_RATE,
-            np.clip(to_camera @ subject_velocity / scale, -5, 5),
-            [occlusion[0], occlusion[1] - occlusion[2], occlusion[3] - occlusion[4], occlusion[5] - occlusion[6]],
-            (to_camera @ towards) * np.exp(-max(gap, 0.0) / MARGIN),
-            [np.clip(gap / scale, -1, 3)],
-            [np.clip(position[1] / scale, 0, 5)],
-            [u, 12.0 / task.fps, 2 * task.screen_x - 1.0],
-            one_hot,
-            [self.orbit_turn() if frame else 0.0, ORBIT_SWEEP * u],
-            self.last_action,
-            [float(not inside)],
-            self.rig.push,
-        ]
-        observation = np.concatenate([np.ravel(np.asarray(p, dtype=float)) for p in parts])
-        return np.clip(observation, -OBSERVATION_LIMIT, OBSERVATION_LIMIT).astype(np.float32)
+    velocity = (positions[frame] - positions[frame - 1]) * task.fps
+    if move in (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT):
+        return min(1.0, float(np.linalg.norm(velocity)) / (0.1 * task.scale))
+    if move in (CameraMove.DOLLY_IN, CameraMove.DOLLY_OUT):
+        radial = float(np.dot(velocity, _unit(positions[frame] - task.aim[frame])))
+        wrong = radial if move is CameraMove.DOLLY_IN else -radial
+        return min(1.0, max(0.0, wrong) / (0.1 * task.scale))
+    if move is CameraMove.ORBIT:
+        return min(1.0, abs(abs(orbit_turn(task, positions, frame)) - ORBIT_SWEEP * task.progress(frame)) / 0.6)
+    return 0.0
 
 
-def _probes(position: Array, aim: Array, reach: float) -> Array:
-    """The camera's position and its neighbours round the aim point: azimuth -/+, elevation +/-, nearer/farther."""
-    offset = position - aim
-    azimuth = float(np.arctan2(offset[0], offset[2]))
-    elevation = float(np.arcsin(np.clip(offset[1] / reach, -1, 1)))
-    step, lift = 2 * np.pi / GRID_AZIMUTHS, 0.35
-    views = [
-        (azimuth, elevation, reach),
-        (azimuth + step, elevation, reach),
-        (azimuth - step, elevation, reach),
-        (azimuth, elevation + lift, reach),
-        (azimuth, elevation - lift, reach),
-        (azimuth, elevation, reach * 0.7),
-        (azimuth, elevation, reach * 1.4),
-    ]
-    return np.array([aim + _offset(a, e, r) for a, e, r in views])
-
-
-def _offset(azimuth: float, elevation: float, distance: float) -> Array:
-    return distance * np.array(
-        [np.cos(elevation) * np.sin(azimuth), np.sin(elevation), np.cos(elevation) * np.cos(azimuth)]
-    )
-
-
-def _yaw_pitch_towards(direction: Array) -> tuple[float, float]:
-    reach = max(float(np.linalg.norm(direction)), 1e-9)
-    return float(np.arctan2(direction[0], direction[2])), float(np.arcsin(np.clip(direction[1] / reach, -1, 1)))
+def orbit_turn(task: FramingTask, positions: Sequence[Array], frame: int) -> float:
+    """Azimuth (radians) the camera at ``frame`` has gone round the aim point since the first frame."""
+    first = positions[0] - task.aim[0]
+    now = positions[frame] - task.aim[frame]
+    turn = np.arctan2(now[0], now[2]) - np.arctan2(first[0], first[2])
+    return float((turn + np.pi) % (2 * np.pi) - np.pi)
 
 
 def _unit(vector: Array) -> Array:
     return vector / max(float(np.linalg.norm(vector)), 1e-9)
-
-
-def _rotation_vector(before: Array, after: Array) -> Array:
-    """Rotation vector (axis * angle, world frame) that turns ``before`` into ``after``."""
-    relative = after @ before.T
-    angle = float(np.arccos(np.clip((np.trace(relative) - 1) / 2, -1.0, 1.0)))
-    if angle < 1e-9:
-        return np.zeros(3)
-    axis = np.array([relative[2, 1] - relative[1, 2], relative[0, 2] - relative[2, 0], relative[1, 0] - relative[0, 1]])
-    return axis / (2 * np.sin(angle)) * angle
-
-
-def place_camera(task: FramingTask, *, seed: int, rng: np.random.Generator | None = None) -> CameraRig:
-    """The first frame's camera. With no ``rng``: on the scene's front side at the requested distance and angle,
-    at the azimuth (near a seed-dependent preference) whose view of the main subject is least occluded over the
-    shot; the policy takes it from there. With ``rng`` (training): anywhere on the front side, with the distance,
-    elevation and aim perturbed, so the policy learns to recover."""
-    aim = task.aim[0]
-    elevation = requested_elevation(task.shot, 0.0)
-    reach = task.distance * distance_factor(task.shot.move, 0.0)
-    if rng is None:
-        preference = float(np.random.default_rng(seed).uniform(-0.35, 0.35))
-        candidates = preference + np.radians([0.0, -25.0, 25.0, -50.0, 50.0, -70.0, 70.0])
-        cost = [
-            float(np.mean([task.occlusion(t, (a + _offset(c, elevation, reach))[None])[0] for t, a in _samples(task)]))
-            + 0.05 * abs(c - preference)
-            for c in candidates
-        ]
-        azimuth = float(candidates[int(np.argmin(cost))])
-        yaw_noise = pitch_noise = 0.0
-    else:
-        azimuth = float(rng.uniform(-1.3, 1.3))
-        elevation += float(rng.uniform(-0.15, 0.15))
-        reach *= float(rng.uniform(0.75, 1.3))
-        yaw_noise, pitch_noise = (float(v) for v in rng.uniform(-0.12, 0.12, 2))
-    position = aim + _offset(azimuth, elevation, reach)
-    position[1] = max(position[1], MIN_CAMERA_HEIGHT)
-    yaw, pitch = yaw_pitch_of(geometry.look_at_rotation(position, aim))
-    return CameraRig(position=position, yaw=yaw + yaw_noise, pitch=pitch + pitch_noise)
-
-
-def _samples(task: FramingTask) -> list[tuple[float, Array]]:
-    frames = np.linspace(0, task.frames - 1, 5).astype(int)
-    return [(float(task.times[i]), task.aim[i]) for i in frames]
-
-
-def rollout(task: FramingTask, rig: CameraRig, act: Callable[[NDArray[np.float32]], Array]) -> FramingEpisode:
-    """Film the whole shot with a policy ``act`` (observation -> action) from the rig's starting pose."""
-    episode = FramingEpisode(task, rig)
-    while not episode.done:
-        episode.act(act(episode.observe()))
-    return episode
-
-
-def summary(episode: FramingEpisode) -> dict[str, float]:
-    """An episode's return and its mean cost terms per frame."""
-    terms = episode.terms
-    means = {name: float(np.mean([getattr(t, name) for t in terms])) for name in WEIGHTS}
-    return {"return": float(sum(t.reward() for t in terms)), **means}

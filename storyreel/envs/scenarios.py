@@ -2,8 +2,11 @@
 
 A scenario is a small storyboard (one or two characters acting, a few props, sometimes one placed in front of the
 main subject so it blocks the naive view) turned into a :class:`World` by the same asset library, layout and
-motion code the renderer draws, so a policy trains on exactly the worlds it will film. Each seed gives one
-scenario; training draws seeds below :data:`HELD_OUT_SEEDS`, evaluation draws from there on.
+motion code the renderer draws, so a policy trains on exactly the worlds it will film. Half the seeds are one of
+the hard cases (:data:`HARD_CASES`): someone or something crossing in front of the main subject, a flying
+subject, a small subject in a wide shot, a subject running out of a standing camera's frame, two subjects who
+must share the frame. Each seed gives one scenario; training draws seeds below :data:`HELD_OUT_SEEDS`,
+evaluation draws from there on.
 """
 
 from __future__ import annotations
@@ -47,6 +50,12 @@ ACTORS = ("person", "person", "child", "dog", "cat", "horse", "robot", "cow", "c
 OBSTACLES = ("tree", "pine", "house", "bench", "box", "rock", "bush", "lamp", "fence", "table", "tower", "car")
 VERBS = (Verb.IDLE, Verb.WALK, Verb.WALK, Verb.RUN, Verb.JUMP, Verb.LOOK, Verb.TALK, Verb.CHASE)
 ANGLES = (CameraAngle.EYE, CameraAngle.EYE, CameraAngle.HIGH, CameraAngle.LOW, CameraAngle.OVERHEAD)
+HARD_CASES = ("crossing", "flying", "small", "leaving", "pair")
+CROSSERS = ("person", "car", "bus", "horse", "bicycle")  # what runs or drives across in front of the subject
+FLYERS = ("bird", "plane", "helicopter", "drone", "butterfly")
+SMALL = ("cat", "ball", "rabbit", "fox", "kite")
+WIDE_SIZES = (ShotSize.WIDE, ShotSize.EXTREME_WIDE, ShotSize.FULL)
+STANDING = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)
 
 
 @dataclass(frozen=True)
@@ -83,10 +92,44 @@ def random_storyboard(seed: int) -> Storyboard:
         move=CameraMove(rng.choice(list(CameraMove))),
         angle=CameraAngle(rng.choice(ANGLES)),
     )
+    if rng.random() < 0.5:
+        cast, placements, shot = _hard_case(str(rng.choice(HARD_CASES)), rng, cast, placements, shot)
     location = Location(
         id="here", name="here", kind=LocationKind(rng.choice(LOCATIONS)), props=props, placements=placements
     )
     return Storyboard(title=f"scenario {seed}", cast=cast, locations=[location], shots=[shot])
+
+
+def _hard_case(
+    case: str, rng: np.random.Generator, cast: list[Character], placements: list[Placement], shot: Shot
+) -> tuple[list[Character], list[Placement], Shot]:
+    """``shot`` (and its cast and placements) made into one of the HARD_CASES."""
+    first = cast[0]
+    if case == "crossing":  # a third party runs or drives across, starting in front of the main subject
+        kind = str(rng.choice(CROSSERS))
+        verb = Verb.RUN if kind in ("person", "horse") else Verb.DRIVE
+        cast = [*cast, Character(id="crosser", name="crosser", kind=kind)]
+        placements = [*placements, Placement(subject="crosser", relation=Relation.IN_FRONT_OF, reference=first.id)]
+        return (
+            cast,
+            placements,
+            shot.model_copy(update={"actions": [*shot.actions, Action(actor="crosser", verb=verb)]}),
+        )
+    if case == "flying":
+        cast = [Character(id=first.id, name=first.name, kind=str(rng.choice(FLYERS))), *cast[1:]]
+        actions = [Action(actor=first.id, verb=Verb.FLY), *shot.actions[1:]]
+        return cast, placements, shot.model_copy(update={"actions": actions})
+    if case == "small":
+        cast = [Character(id=first.id, name=first.name, kind=str(rng.choice(SMALL))), *cast[1:]]
+        return cast, placements, shot.model_copy(update={"size": ShotSize(rng.choice(WIDE_SIZES))})
+    if case == "leaving":
+        actions = [Action(actor=first.id, verb=Verb.RUN), *shot.actions[1:]]
+        return cast, placements, shot.model_copy(update={"actions": actions, "move": CameraMove(rng.choice(STANDING))})
+    if len(cast) < 2:  # a pair who must share the frame
+        cast = [*cast, Character(id="actor1", name="actor 1", kind=str(rng.choice(ACTORS[:4])))]
+    sizes = (ShotSize.MEDIUM, ShotSize.FULL, ShotSize.MEDIUM_CLOSE_UP)
+    update = {"subjects": [c.id for c in cast[:2]], "size": ShotSize(rng.choice(sizes))}
+    return cast, placements, shot.model_copy(update=update)
 
 
 def build_scenario(seed: int) -> Scenario:

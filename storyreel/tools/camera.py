@@ -2,9 +2,9 @@
 
 ``direct_camera`` is the one entry point; a :class:`ShotDirection` carries the agent's revisions on top of the
 shot (another seed, size or move, a raised or swung or backed-off camera, a side of the line of action).
-``director="rl"`` runs the shipped RL policy (``camera_policy.py``);
-``director="baseline"`` (the run's default) runs the baseline below (it still scores better than the
-policy on the held-out benchmark, ``bench/bench_camera.py``, so it directs until a policy beats it). It frames the
+``director="baseline"`` (the run's default) runs the baseline below; ``director="rl"`` corrects the baseline's
+path frame by frame with the shipped residual policy (``camera_policy.py``; it does not yet beat the baseline on
+the held-out benchmark, ``bench/bench_camera.py``, so the baseline directs until a policy does). It frames the
 shot's subjects at the requested size, closer where the smallest of them would not read
 (``envs.framing.frame_height``), and places the camera on the scene's front side (so cuts between shots of one
 location respect the 180-degree rule). Among a few candidate views, and views beside each face the shot owes
@@ -121,15 +121,18 @@ def direct_camera(
 ) -> CameraPath:
     """Film ``shot`` (story time ``start`` onwards) in ``world``: frame its subjects at the requested size and
     angle, and play its move, with the RL policy or the baseline ``director``. ``direction`` overrides the
-    shot's size and move and reseeds; the baseline also honours its elevation, azimuth, distance and side (the
-    policy places its own camera). Deterministic for a given seed and direction."""
-    direction = direction or ShotDirection()
-    shot = directed_shot(shot, direction)
-    seed = seed + 7919 * direction.camera_seed
+    shot's size and move and reseeds, and sets the baseline's elevation, azimuth, distance and side (the policy
+    corrects the baseline's path, so it honours them too). Deterministic for a given seed and direction."""
     if director not in tuple(Director):
         raise ValueError(f"camera director {director!r} is not one of {', '.join(Director)}")
-    if director == Director.RL:
-        return film_with_policy(world, shot, start=start, fps=fps, aspect=aspect, seed=seed)
+    direction = direction or ShotDirection()
+    if director == Director.RL:  # the policy corrects the baseline's path, direction and all
+        base = direct_camera(
+            world, shot, start=start, fps=fps, aspect=aspect, seed=seed, director=Director.BASELINE, direction=direction
+        )
+        return film_with_policy(world, directed_shot(shot, direction), base, start=start, aspect=aspect)
+    shot = directed_shot(shot, direction)
+    seed = seed + 7919 * direction.camera_seed
     frames = max(1, round(shot.duration * fps))
     times = start + np.arange(frames) / fps
     line = (direction.line or line_of_action(world, shot.subjects, start)) if direction.side else None
