@@ -7,6 +7,7 @@ the JSON Schema of each, for agents and other languages.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
@@ -107,6 +108,17 @@ LANDMARK_HEIGHT = 2.5
 #: subject's own turns and the lens's edges. More (0.08) tightens the calibration park's wide shot of a 0.45 m dog
 #: so far that the cut to the medium shot after it changes the size too little for rule_30.
 LEGIBLE_SPAN = 0.06
+
+#: Thresholds of the shot checks that the residual camera's reward measures too (``envs/residual.py``); each
+#: check's module documents its calibration.
+MIN_SUBJECT_SPAN = 0.05
+POSITION_TOLERANCE = 0.5
+SIZE_TOLERANCE = math.log(2.0)
+OCCLUSION_THRESHOLD = 0.3
+SHOWN_MAX_HIDDEN = 0.5
+FACE_ANGLE = 70.0
+LINEAR_JERK_LIMIT = 10.0  # m/s^3
+ANGULAR_JERK_LIMIT = 4.0  # rad/s^3
 
 #: The frame's width spans at least this many times the framed subjects' largest distance from their middle, so
 #: each one stands whole inside the frame (at 3.0 a subject's centre sits at two thirds of the half-width).

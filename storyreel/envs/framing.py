@@ -26,7 +26,10 @@ from storyreel.schema import (
     FRAME_SPAN,
     LANDMARK_HEIGHT,
     LEGIBLE_SPAN,
+    POSITION_TOLERANCE,
+    SIZE_TOLERANCE,
     CameraMove,
+    CameraPath,
     Shot,
 )
 from storyreel.world.kinds import PEOPLE_KINDS
@@ -392,3 +395,64 @@ def orbit_turn(task: FramingTask, positions: Sequence[Array], frame: int) -> flo
 
 def _unit(vector: Array) -> Array:
     return vector / max(float(np.linalg.norm(vector)), 1e-9)
+
+
+@dataclass(frozen=True)
+class FramingTargets:
+    """What ``framing`` asks of each frame: the framed subjects' centres, their aim point, and the share of the
+    frame's height the main subject should fill."""
+
+    names: list[str]
+    centres: Array  # (S, N, 3)
+    aim: Array  # (N, 3)
+    height: float  # the main subject's
+    wanted: Array  # (N,)
+
+    def points(self, frame: int) -> Array:
+        """The aim point and the main subject's top and bottom at ``frame``, the three points framing projects."""
+        half = np.array([0.0, self.height / 2, 0.0])
+        return np.stack([self.aim[frame], self.centres[0, frame] + half, self.centres[0, frame] - half])
+
+
+def framing_targets(path: CameraPath, shot: Shot, world: World, start: float, aspect: float) -> FramingTargets | None:
+    """The targets ``framing`` measures ``path`` against (None without subjects to frame). The path counts only
+    through the view it takes at mid-shot (which way the subjects are spread in depth, where a standing camera
+    stands from)."""
+    count = path.frames
+    names = framed_subjects(world, shot)
+    if not names:
+        return None
+    times = start + np.arange(count) / path.fps
+    centres = np.stack([object_centres(world, subject, times) for subject in names])  # (S, N, 3)
+    height = world.object(names[0]).height()
+    aim = centres.mean(axis=0)
+    aim[:, 1] += aim_lift(world, shot, names[0])
+    middle = count // 2  # the view the camera took, as the director knew it when it framed the subjects
+    forward = aim[middle] - np.asarray(path.positions[middle])
+    forward /= max(float(np.linalg.norm(forward)), 1e-9)
+    followed = smoothed_aim(aim, times)  # the aim as the camera follows it
+    fit, depths = fit_height(world, shot, names, centres, followed, times, aspect, forward)
+    frame = frame_height(world, shot, names, fit, aspect, depths)
+    share = height / frame  # of the frame's height the main subject fills
+    nominal = frame / (2 * np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2))
+    back = np.asarray(path.positions[middle]) - followed.mean(axis=0)  # where a standing camera stands from
+    back /= max(float(np.linalg.norm(back)), 1e-9)
+    share *= nominal / standing_distance(shot.move, nominal, followed, FIELD_OF_VIEW[shot.size], back)
+    progress = geometry.smoothstep(np.arange(count) / max(count - 1, 1))
+    wanted = share / np.array([distance_factor(shot.move, float(u)) for u in progress])
+    return FramingTargets(names=names, centres=centres, aim=aim, height=height, wanted=wanted)
+
+
+def framing_errors(ndc: Array, depth: Array, wanted: float, screen_x: float = 0.5) -> tuple[float, float]:
+    """One frame's position error (NDC distance of the aim point from its place) and size ratio (log of the main
+    subject's share of the frame height over the ``wanted`` one), from :meth:`FramingTargets.points` projected."""
+    if np.any(depth <= 0.05):
+        return 2.0, -3.0  # behind the camera: as far off as it gets
+    position_error = float(np.linalg.norm(ndc[0] - [2 * screen_x - 1.0, 0.0]))
+    return position_error, float(np.log(max(abs(ndc[1, 1] - ndc[2, 1]) / 2, 1e-3) / wanted))
+
+
+def framing_cost(position_error: float | Array, size_ratio: float | Array) -> float | Array:
+    """The framing check's per-frame cost: the larger of the position and the size error, each over its
+    tolerance (1 = at the tolerance; framed at 1 or less)."""
+    return np.maximum(np.asarray(position_error) / POSITION_TOLERANCE, np.abs(size_ratio) / SIZE_TOLERANCE)

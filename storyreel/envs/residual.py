@@ -25,23 +25,26 @@ from storyreel.envs.framing import (
     MARGIN,
     MIN_CAMERA_HEIGHT,
     MOVES,
+    FramingTargets,
     FramingTask,
     build_task,
+    framing_cost,
+    framing_errors,
+    framing_targets,
     move_cost,
     object_centres,
 )
 from storyreel.geometry import Array
-from storyreel.schema import CameraPath, Shot
-from storyreel.tools.checks.framing import (
+from storyreel.schema import (
+    ANGULAR_JERK_LIMIT,
+    FACE_ANGLE,
+    LINEAR_JERK_LIMIT,
     MIN_SUBJECT_SPAN,
     OCCLUSION_THRESHOLD,
-    FramingTargets,
-    framing_cost,
-    framing_errors,
-    framing_targets,
+    SHOWN_MAX_HIDDEN,
+    CameraPath,
+    Shot,
 )
-from storyreel.tools.checks.story import FACE_ANGLE, SHOWN_MAX_HIDDEN
-from storyreel.tools.checks.temporal import ANGULAR_JERK_LIMIT, LINEAR_JERK_LIMIT
 from storyreel.world.faces import face_angles, faces_owed, head_poses
 from storyreel.world.world import World
 

@@ -8,26 +8,23 @@ the main subject against the frames' exact depth.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import trimesh
 from numpy.typing import NDArray
 
 from storyreel import geometry
 from storyreel.envs.framing import (
-    aim_lift,
-    distance_factor,
-    fit_height,
-    frame_height,
     framed_subjects,
-    object_centres,
-    smoothed_aim,
-    standing_distance,
+    framing_cost,
+    framing_errors,
+    framing_targets,
 )
 from storyreel.geometry import Array
 from storyreel.schema import (
-    FIELD_OF_VIEW,
+    MIN_SUBJECT_SPAN,
+    OCCLUSION_THRESHOLD,
+    POSITION_TOLERANCE,
+    SIZE_TOLERANCE,
     CameraMove,
     CameraPath,
     CheckResult,
@@ -50,7 +47,6 @@ from storyreel.world.world import World, WorldObject
 # frame (story.heads_cut, from the exact head pose). Clean renders of the calibration park: 1.0; the camera aimed
 # 40 degrees off: 0.
 MIN_SUBJECT_SHARE = 0.002
-MIN_SUBJECT_SPAN = 0.05
 FRAMING_MARGIN = 0.05
 FRAMED_THRESHOLD = 0.9
 
@@ -69,8 +65,6 @@ BLANK_STD = 0.01
 # far (0.33 times the size): 0. In the example films 14 of 20 shots pass (the subject at 0.74-1.04 times the size);
 # the director misses where it loses a small prop (a ball at 0.04 times), cannot come closer than 1.2 m (a cat's
 # close-up at 0.17 times), stands a static camera back from a run (0.02 times) or tilts away from the subject.
-POSITION_TOLERANCE = 0.5
-SIZE_TOLERANCE = float(np.log(2.0))
 FRAMING_THRESHOLD = 0.8
 TRAVELLING = 1.0  # m: a subject that moves further in a static shot is better followed than held from afar
 STANDING_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # moves whose camera stays where it is
@@ -80,7 +74,6 @@ STANDING_MOVES = (CameraMove.STATIC, CameraMove.PAN, CameraMove.TILT)  # moves w
 # than OCCLUSION_DEPTH_GAP (relative, at least OCCLUSION_MIN_GAP metres) and belongs to another object; the score is
 # its mean over the shot. Clean renders of the calibration park: 0-0.0003; a wall between camera and subject: 1.0.
 # In the example films 0-0.10, but for a bus passing in front of a taxi for half its shot (0.50).
-OCCLUSION_THRESHOLD = 0.3
 OCCLUSION_POINTS = 64
 OCCLUSION_DEPTH_GAP = 0.02
 OCCLUSION_MIN_GAP = 0.05  # m
@@ -243,67 +236,6 @@ def framing(
     else:
         suggestion = suggest(RevisionAction.RESEED_CAMERA, f"film from another view that aims at {', '.join(names)}")
     return check_result(name, shot.id, score, FRAMING_THRESHOLD, True, detail, suggestion, cost)
-
-
-@dataclass(frozen=True)
-class FramingTargets:
-    """What ``framing`` asks of each frame: the framed subjects' centres, their aim point, and the share of the
-    frame's height the main subject should fill."""
-
-    names: list[str]
-    centres: Array  # (S, N, 3)
-    aim: Array  # (N, 3)
-    height: float  # the main subject's
-    wanted: Array  # (N,)
-
-    def points(self, frame: int) -> Array:
-        """The aim point and the main subject's top and bottom at ``frame``, the three points framing projects."""
-        half = np.array([0.0, self.height / 2, 0.0])
-        return np.stack([self.aim[frame], self.centres[0, frame] + half, self.centres[0, frame] - half])
-
-
-def framing_targets(path: CameraPath, shot: Shot, world: World, start: float, aspect: float) -> FramingTargets | None:
-    """The targets ``framing`` measures ``path`` against (None without subjects to frame). The path counts only
-    through the view it takes at mid-shot (which way the subjects are spread in depth, where a standing camera
-    stands from)."""
-    count = path.frames
-    names = framed_subjects(world, shot)
-    if not names:
-        return None
-    times = start + np.arange(count) / path.fps
-    centres = np.stack([object_centres(world, subject, times) for subject in names])  # (S, N, 3)
-    height = world.object(names[0]).height()
-    aim = centres.mean(axis=0)
-    aim[:, 1] += aim_lift(world, shot, names[0])
-    middle = count // 2  # the view the camera took, as the director knew it when it framed the subjects
-    forward = aim[middle] - np.asarray(path.positions[middle])
-    forward /= max(float(np.linalg.norm(forward)), 1e-9)
-    followed = smoothed_aim(aim, times)  # the aim as the camera follows it
-    fit, depths = fit_height(world, shot, names, centres, followed, times, aspect, forward)
-    frame = frame_height(world, shot, names, fit, aspect, depths)
-    share = height / frame  # of the frame's height the main subject fills
-    nominal = frame / (2 * np.tan(np.radians(FIELD_OF_VIEW[shot.size]) / 2))
-    back = np.asarray(path.positions[middle]) - followed.mean(axis=0)  # where a standing camera stands from
-    back /= max(float(np.linalg.norm(back)), 1e-9)
-    share *= nominal / standing_distance(shot.move, nominal, followed, FIELD_OF_VIEW[shot.size], back)
-    progress = geometry.smoothstep(np.arange(count) / max(count - 1, 1))
-    wanted = share / np.array([distance_factor(shot.move, float(u)) for u in progress])
-    return FramingTargets(names=names, centres=centres, aim=aim, height=height, wanted=wanted)
-
-
-def framing_errors(ndc: Array, depth: Array, wanted: float, screen_x: float = 0.5) -> tuple[float, float]:
-    """One frame's position error (NDC distance of the aim point from its place) and size ratio (log of the main
-    subject's share of the frame height over the ``wanted`` one), from :meth:`FramingTargets.points` projected."""
-    if np.any(depth <= 0.05):
-        return 2.0, -3.0  # behind the camera: as far off as it gets
-    position_error = float(np.linalg.norm(ndc[0] - [2 * screen_x - 1.0, 0.0]))
-    return position_error, float(np.log(max(abs(ndc[1, 1] - ndc[2, 1]) / 2, 1e-3) / wanted))
-
-
-def framing_cost(position_error: float | Array, size_ratio: float | Array) -> float | Array:
-    """The framing check's per-frame cost: the larger of the position and the size error, each over its
-    tolerance (1 = at the tolerance; framed at 1 or less)."""
-    return np.maximum(np.asarray(position_error) / POSITION_TOLERANCE, np.abs(size_ratio) / SIZE_TOLERANCE)
 
 
 def _travels(centres: NDArray[np.floating]) -> bool:

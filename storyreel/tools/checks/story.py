@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from storyreel.schema import MOVING_VERBS, CameraPath, CheckResult, RevisionAction, Shot
+from storyreel.schema import FACE_ANGLE, MOVING_VERBS, SHOWN_MAX_HIDDEN, CameraPath, CheckResult, RevisionAction, Shot
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.framing import MIN_SUBJECT_SHARE, MIN_SUBJECT_SPAN, clearer_view, hidden_share
 from storyreel.tools.checks.result import check_result, frames_text, suggest
@@ -30,7 +30,6 @@ from storyreel.world.world import World
 # shot passes when SHOWN_THRESHOLD of its frames show them all. Clean renders of the calibration park: 1.0 (both
 # subjects in every frame, 0-1 % hidden); the camera turned away from the dog: 0; a wall in front of Mia: 0.
 SHOWN_THRESHOLD = 0.9
-SHOWN_MAX_HIDDEN = 0.5
 MARK_COLOURS = ((255, 210, 0), (0, 200, 255), (255, 80, 160), (120, 255, 80))  # RGB, one per subject in turn
 
 # face_shown: per frame, the face of each character whose face the shot owes (world.faces.faces_owed: a speaker;
@@ -38,7 +37,6 @@ MARK_COLOURS = ((255, 210, 0), (0, 200, 255), (255, 80, 160), (120, 255, 80))  #
 # camera and its head is in frame; the shot passes when FACE_THRESHOLD of its frames show every such face. A
 # sentence that asks for a back view ("walks away", "from behind") owes no face. Clean renders of the calibration
 # park: 1.0 (the speaker 10-25 degrees off the camera); the camera swung behind her: 0.
-FACE_ANGLE = 70.0
 FACE_THRESHOLD = 0.8
 
 # heads cut (a reason subjects_framed fails): a head whose top reaches past the frame's top, or whose centre lies

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from scipy.spatial.transform import Rotation
 
 from storyreel.geometry import smooth_series
-from storyreel.schema import CameraPath, CheckResult, RevisionAction
+from storyreel.schema import ANGULAR_JERK_LIMIT, LINEAR_JERK_LIMIT, CameraPath, CheckResult, RevisionAction
 from storyreel.tools.checks.analysis import analysis_frames
 from storyreel.tools.checks.result import check_result, frames_text, suggest
 from storyreel.tools.render.flow import sample_at_flow, visibility_mask
@@ -32,8 +32,6 @@ from storyreel.tools.render.frames import FrameSet
 # already gives ~60 m/s^3 or ~50 rad/s^3 at 24 fps. The score is the larger of the two RMS values over its limit.
 # Measured: the directed paths of the example films 0-0.68 (median 0.14) but for a track after an accelerating taxi
 # (1.09); 3 mm of shake on the calibration park's pan and dolly: 31.
-LINEAR_JERK_LIMIT = 10.0  # m/s^3
-ANGULAR_JERK_LIMIT = 4.0  # rad/s^3
 
 # warp_error: mean over frame pairs of the mean squared RGB difference (0-1 per channel, summed over channels) at
 # the visible pixels, on frames blurred by WARP_BLUR pixels so that detail finer than the analysis grid (stars,
