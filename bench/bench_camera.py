@@ -28,13 +28,13 @@ from tqdm import tqdm
 
 from storyreel.envs.policy import NumpyPolicy
 from storyreel.envs.residual import ACTION_SIZE, ResidualEpisode, rollout, summary, zero_action
-from storyreel.envs.residual_camera import ASPECT, scenario_task
 from storyreel.envs.scenarios import HELD_OUT_SEEDS
 from storyreel.geometry import Array
 from storyreel.schema import CameraPath
 from storyreel.tools.camera_policy import shipped_policy
 from storyreel.tools.checks import action_shown, camera_jerk, face_shown, framing
 from storyreel.tools.checks.screen import project
+from storyreel.training.residual_camera import ASPECT, scenario_task
 
 CONTROLLERS = ("rl", "baseline", "random")
 OCCLUDED = 0.5  # share of blocked rays from which a frame counts as occluded

@@ -237,7 +237,7 @@ def _train_camera(args: argparse.Namespace) -> int:
     if min(args.steps, args.envs, args.scenarios, args.eval_episodes) < 1:
         raise UserError("--steps, --envs, --scenarios and --eval-episodes must be positive")
     try:
-        from storyreel.envs.training import train_camera
+        from storyreel.training.train_camera import train_camera
     except ImportError as error:
         raise UserError(
             f"train-camera needs the train extra ({error.name} is missing): pip install 'storyreel[train]'"

@@ -9,7 +9,7 @@ import numpy as np
 from gymnasium.utils.env_checker import check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
-import storyreel.envs  # noqa: F401  (registers the environment)
+import storyreel.training  # noqa: F401  (registers the environment)
 from storyreel import geometry
 from storyreel.envs.residual import (
     ACTION_SIZE,
@@ -22,7 +22,6 @@ from storyreel.envs.residual import (
     rollout,
     zero_action,
 )
-from storyreel.envs.residual_camera import CameraResidualEnv, scenario_task
 from storyreel.schema import (
     Action,
     CameraMove,
@@ -38,6 +37,7 @@ from storyreel.schema import (
     Storyboard,
     Verb,
 )
+from storyreel.training.residual_camera import CameraResidualEnv, scenario_task
 from storyreel.world.build import build_world
 
 FPS, ASPECT = 12, 16 / 9

@@ -76,8 +76,8 @@ def test_short_training_beats_random_corrections_and_exports_what_sb3_predicts(t
     from stable_baselines3 import PPO
     from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize
 
-    from storyreel.envs.residual_camera import CameraResidualEnv
-    from storyreel.envs.training import evaluate, train_camera
+    from storyreel.training.residual_camera import CameraResidualEnv
+    from storyreel.training.train_camera import evaluate, train_camera
 
     result = train_camera(
         tmp_path,

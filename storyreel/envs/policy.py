@@ -1,6 +1,6 @@
 """A trained camera policy as plain numpy: observation normalisation, an MLP, the deterministic action.
 
-Training (``envs/training.py``, torch and stable-baselines3) exports the actor's weights and the running
+Training (``training/train_camera.py``, torch and stable-baselines3) exports the actor's weights and the running
 observation statistics to one ``.npz``; filming loads it here, so making a video never needs torch.
 """
 

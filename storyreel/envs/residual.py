@@ -9,7 +9,8 @@ policy learns only what the baseline misses: an occluder coming into the line of
 planned frame, a face turning away, a jolt.
 
 Numpy only: filming with a trained policy (``tools/camera_policy.py``) needs neither torch nor gymnasium; the
-environment (``envs/residual_camera.py``) and training (``envs/training.py``) wrap this.
+environment (``training/residual_camera.py``) and training (``training/train_camera.py``) wrap this a floor above
+``tools/``, since they plan each scenario's shot with the baseline director.
 """
 
 from __future__ import annotations

@@ -29,10 +29,10 @@ from stable_baselines3.common.vec_env import DummyVecEnv, VecNormalize
 from storyreel.atomic import write_text
 from storyreel.envs.policy import NumpyPolicy
 from storyreel.envs.residual import ACTION_SIZE, rollout, summary, zero_action
-from storyreel.envs.residual_camera import CameraResidualEnv, scenario_task
 from storyreel.envs.scenarios import HELD_OUT_SEEDS
 from storyreel.errors import UserError
 from storyreel.progress import progress_bar
+from storyreel.training.residual_camera import CameraResidualEnv, scenario_task
 
 ALGORITHMS = ("ppo", "sac")
 
