@@ -1,18 +1,21 @@
 """End-to-end cost of ``storyreel make``: a fixed 5-shot, 30-second, 1280x720, 24 fps story.
 
-Prints per-stage times of a single pass (each shot filmed and checked once), the renderer's frames per second (rgb,
-depth, instance ids and exact flow all read back), and the total against the encode-only floor: the same frames
+Prints per-stage times of a single pass (each shot filmed and checked once), the renderer's frames per second (every
+output read back; the film pass; the analysis pass), and the total against the encode-only floor: the same frames
 encoded again with nothing else to do; then the same story with the agent revising the shots that fail. Then the
-same run at 1, 5 and 20 shots, to show how the cost grows with the story. The last line is one JSON object.
+same run at 1, 5 and 20 shots, to show how the cost grows with the story, and the peak resident memory of a 1-shot
+and a 20-shot film, each in a process of its own. The last line is one JSON object.
 
-    python bench/bench_make.py [--resolution 1280x720] [--fps 24] [--scaling 1,5,20]
+    python bench/bench_make.py [--resolution 1280x720] [--fps 24] [--scaling 1,5,20] [--memory 1,20]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +30,7 @@ from storyreel.planners.rules import plan_story
 from storyreel.schema import RunOptions, Storyboard
 from storyreel.tools.camera import direct_camera
 from storyreel.tools.checks import analysis_factor
-from storyreel.tools.render.raster import renderer_for
+from storyreel.tools.render.raster import render_analysis, renderer_for
 from storyreel.tools.scene import build_world
 from storyreel.tools.video import ClipWriter, probe_video
 
@@ -82,14 +85,13 @@ def run(shots: int, options: RunOptions, retries: int = 0) -> dict[str, float]:
         "passed": sum(shot.passed for shot in report.shots),
     }
     result.update({f"{name}_s": seconds for name, seconds in report.timings_s.items()})
-    result["pipeline_render_fps"] = report.frames / max(report.timings_s.get("render", 0.0), 1e-9)
     return result
 
 
-def renderer_alone_fps(storyboard: Storyboard, options: RunOptions) -> tuple[float, float]:
+def renderer_alone_fps(storyboard: Storyboard, options: RunOptions) -> tuple[float, float, float]:
     """Frames per second of the renderer on the story's shots with nothing else running: ``render`` (every output
-    read back at full size into new arrays) and the film pass the run uses (I420 images and quarter-size
-    geometry, into buffers the renderer keeps)."""
+    read back at full size into new arrays), the film pass of a kept attempt (the colour target alone, as I420,
+    into buffers the renderer keeps) and the analysis pass of every attempt (every output at analysis size)."""
     renderer = renderer_for(options.resolution)
     aspect = options.resolution.width / options.resolution.height
     worlds = {location.id: build_world(storyboard, location.id, seed=options.seed) for location in storyboard.locations}
@@ -103,13 +105,24 @@ def renderer_alone_fps(storyboard: Storyboard, options: RunOptions) -> tuple[flo
     for world, start, path in shots:
         renderer.render(world, path, start=start, style=options.look(storyboard))
     full = frames / (time.perf_counter() - begin)
+    begin = time.perf_counter()
+    for world, start, path in shots:
+        for _ in renderer.render_images(world, path, start=start, style=options.look(storyboard)):
+            pass
+    film = frames / (time.perf_counter() - begin)
     factor = analysis_factor(options.resolution.width)
     begin = time.perf_counter()
     for world, start, path in shots:
-        for _ in renderer.render_film(world, path, start=start, style=options.look(storyboard), analysis_factor=factor):
-            pass
-    film = frames / (time.perf_counter() - begin)
-    return full, film
+        look = options.look(storyboard)
+        render_analysis(world, path, start=start, style=look, resolution=options.resolution, analysis_factor=factor)
+    analysis = frames / (time.perf_counter() - begin)
+    return full, film, analysis
+
+
+def peak_memory_mb(shots: int, args: argparse.Namespace) -> float:
+    """Peak resident memory of a single-pass run of ``shots`` shots, in a fresh process of its own."""
+    command = [sys.executable, __file__, "--resolution", args.resolution, "--fps", str(args.fps), "--peak", str(shots)]
+    return float(subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()[-1])
 
 
 def encode_floor(video: Path, options: RunOptions) -> float:
@@ -147,19 +160,26 @@ def main() -> None:
     parser.add_argument("--fps", type=int, default=24)
     parser.add_argument("--scaling", default="1,5,20", help="shot counts for the scaling table ('' to skip)")
     parser.add_argument("--retries", type=int, default=3, help="revisions per shot in the agent's run (default: 3)")
+    parser.add_argument("--memory", default="1,20", help="two shot counts whose peak memory to compare ('' to skip)")
+    parser.add_argument("--peak", type=int, help=argparse.SUPPRESS)  # one run; print its peak memory in MB
     args = parser.parse_args()
     options = RunOptions.build(fps=args.fps, resolution=args.resolution)
+    if args.peak:
+        run(args.peak, options)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        return
 
     main_run = run(5, options)
-    main_run["render_fps"], main_run["film_pass_fps"] = renderer_alone_fps(fixed_storyboard(5, options)[0], options)
+    fps = renderer_alone_fps(fixed_storyboard(5, options)[0], options)
+    main_run["render_fps"], main_run["film_pass_fps"], main_run["analysis_pass_fps"] = fps
     print(f"storyreel make: 5 shots x {SHOT_SECONDS:.0f} s at {args.resolution}, {args.fps} fps")
     print(f"{'stage':<14}{'seconds':>10}")
-    for name in ("plan", "scene", "camera", "render", "check", "encode", "encode_wait", "assemble"):
+    for name in ("plan", "scene", "camera", "render", "check", "final", "final_wait", "assemble"):
         print(f"{name:<14}{main_run.get(f'{name}_s', 0.0):>10.2f}")
     print(f"{'total':<14}{main_run['total_s']:>10.2f}")
     print(f"renderer alone, all outputs at full size (render):  {main_run['render_fps']:6.1f} frames/s")
-    print(f"renderer alone, film pass (I420 + 1/4 geometry):    {main_run['film_pass_fps']:6.1f} frames/s")
-    print(f"film pass in the run, sharing 2 cores with x264:    {main_run['pipeline_render_fps']:6.1f} frames/s")
+    print(f"renderer alone, film pass (colour alone, as I420):  {main_run['film_pass_fps']:6.1f} frames/s")
+    print(f"renderer alone, analysis pass (all outputs, small): {main_run['analysis_pass_fps']:6.1f} frames/s")
     print(
         f"encode-only floor: {main_run['encode_floor_s']:.2f} s; "
         f"total / floor = {main_run['total_s'] / main_run['encode_floor_s']:.2f}x"
@@ -184,11 +204,12 @@ def main() -> None:
         "total_s": round(main_run["total_s"], 3),
         "render_fps": round(main_run["render_fps"], 1),
         "film_pass_fps": round(main_run["film_pass_fps"], 1),
-        "pipeline_render_fps": round(main_run["pipeline_render_fps"], 1),
+        "analysis_pass_fps": round(main_run["analysis_pass_fps"], 1),
         "encode_floor_s": round(main_run["encode_floor_s"], 3),
         "frames": int(main_run["frames"]),
         "total_over_floor": round(main_run["total_s"] / main_run["encode_floor_s"], 2),
         "agent_total_s": round(agent["total_s"], 3),
+        "agent_over_single": round(agent["total_s"] / main_run["total_s"], 3),
         "agent_revisions": int(agent["revisions"]),
         "agent_passed": int(agent["passed"]),
         "single_pass_passed": int(main_run["passed"]),
@@ -201,6 +222,15 @@ def main() -> None:
             {"shots": int(r["shots"]), "frames": int(r["frames"]), "total_s": round(r["total_s"], 3)} for r in scaling
         ],
     }
+    counts = [int(n) for n in args.memory.split(",") if n]
+    if counts:
+        peaks = {n: peak_memory_mb(n, args) for n in counts}
+        print(
+            "\npeak resident memory: "
+            + ", ".join(f"{n} shots {mb:.0f} MB" for n, mb in peaks.items())
+            + f" ({peaks[counts[-1]] / peaks[counts[0]]:.2f}x)"
+        )
+        summary.update({f"peak_rss_mb_{n}": round(mb, 1) for n, mb in peaks.items()})
     print(json.dumps(summary))
 
 

@@ -821,6 +821,7 @@ class RunReport(_Model):
     resolution: Resolution
     style: Style
     renderer: str = "raster"
+    gl_device: str = Field(default="", description="the OpenGL device the raster pass drew on (GL_RENDERER)")
     frames: int
     duration_s: float
     final_video: str

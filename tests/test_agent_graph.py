@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
 
 from storyreel.agent.pipeline import make_video
 from storyreel.schema import CheckResult, RevisionAction, RunReport, Shot, ShotOutcome, ShotSummary
+from storyreel.tools.video import probe_video
 from tests.openai_server import FakeOpenAI, Reply
 
 STORY = "A girl walks in the park."  # one shot whose raster checks pass as filmed
@@ -45,6 +47,7 @@ def test_clean_raster_run_passes_without_revisions(clean: RunReport) -> None:
     failed = [(s.shot_id, c.name, c.detail) for s in clean.shots for c in s.checks if not c.passed]
     assert not failed
     assert clean.revisions == 0
+    assert clean.gl_device  # the report names the OpenGL device the film was drawn on
     assert all(s.outcome == ShotOutcome.PASSED and len(s.attempts) == 1 for s in clean.shots)
 
 
@@ -218,3 +221,36 @@ def test_a_shot_that_never_passes_keeps_its_best_attempt(tmp_path: Path) -> None
     assert (run / "thumbs" / f"{shot.shot_id}.png").read_bytes() == (run / shot.attempts[0].thumbnail).read_bytes()
     assert not list((run / ".storyreel").glob("*.mp4")), "attempts' clips left behind"
     assert "The film keeps attempt 1" in (run / "report.html").read_text()
+
+
+def test_attempts_are_filmed_small_and_only_the_kept_one_at_full_size(tmp_path: Path, monkeypatch) -> None:
+    """Decide small, film once: three attempts are checked from analysis-size frames, the output-size clip is
+    filmed once per shot; and shot 1's clip is filmed while shot 2's attempts are (the finisher's thread)."""
+    from storyreel.tools import film
+
+    real_clip, real_analysis = film.film_clip, film.film_analysis
+    filmed_clips: list[tuple[str, str]] = []
+    second_shot_started = threading.Event()
+
+    def film_clip(world, storyboard, shot, path, options, **kwargs):  # type: ignore[no-untyped-def]
+        filmed_clips.append((shot.id, threading.current_thread().name))
+        if len(filmed_clips) == 1:  # the first shot's clip waits until the next shot is being filmed
+            assert second_shot_started.wait(timeout=60), "shot 2 was not filmed while shot 1's clip was"
+        return real_clip(world, storyboard, shot, path, options, **kwargs)
+
+    def film_analysis(world, storyboard, shot, path, options, **kwargs):  # type: ignore[no-untyped-def]
+        if shot.id != storyboard.shots[0].id:
+            second_shot_started.set()
+        return real_analysis(world, storyboard, shot, path, options, **kwargs)
+
+    monkeypatch.setattr(film, "film_clip", film_clip)
+    monkeypatch.setattr("storyreel.agent.graph.film_analysis", film_analysis)
+    story = "A girl walks in the park. A dog runs to the girl."
+    report = make_video(story, tmp_path / "run", **SMALL, extra_checks=injected("framing", 2), run_budget=10)  # type: ignore[arg-type]
+    assert [len(shot.attempts) for shot in report.shots] == [3] * len(report.shots) and len(report.shots) == 2
+    assert [shot_id for shot_id, _ in filmed_clips] == [shot.shot_id for shot in report.shots]
+    assert all(thread.startswith("final") for _, thread in filmed_clips)
+    clips = sorted((tmp_path / "run" / "shots").glob("*.mp4"))
+    assert [clip.name for clip in clips] == sorted(Path(shot.clip).name for shot in report.shots)
+    video = probe_video(tmp_path / "run" / report.final_video)
+    assert (video.width, video.height, video.frames) == (128, 72, report.frames)

@@ -25,7 +25,8 @@ from storyreel.schema import (
     Weather,
 )
 from storyreel.tools.render import flow as flow_tools
-from storyreel.tools.render.raster import RasterRenderer, render_film, render_shot
+from storyreel.tools.render import raster as raster_module
+from storyreel.tools.render.raster import RasterRenderer, render_analysis, render_film, render_shot
 from storyreel.world.build import build_world
 from storyreel.world.rig import Asset, Clip, Part, Track
 from storyreel.world.world import World, WorldObject
@@ -282,6 +283,29 @@ def test_film_pass_matches_the_full_render_reduced():
     np.testing.assert_array_equal(analysis.depth, reference.depth)
 
 
+def test_the_colour_only_film_pass_draws_the_same_images():
+    """render_images (no geometry target: a kept attempt's film pass) gives render_film's I420 images bit for bit."""
+    world, path = make_world(), orbit_path(5)
+    images, _ = next(render_film(world, path, start=0.0, style=Style.CLAY, resolution=RESOLUTION, analysis_factor=4))
+    expected = images.copy()
+    alone = next(RasterRenderer(RESOLUTION).render_images(world, path, start=0.0, style=Style.CLAY))
+    np.testing.assert_array_equal(alone, expected)
+
+
+def test_the_analysis_pass_reads_like_the_full_render_reduced():
+    """render_analysis draws at twice the analysis size and reduces: the ids, depth and flow of the full render
+    reduced at the same pixels, and colour within a few levels (edges aside)."""
+    world, path = make_world(), orbit_path(5)
+    reference = render_shot(world, path, start=0.0, style=Style.TOON, resolution=RESOLUTION).reduced(4)
+    small = render_analysis(world, path, start=0.0, style=Style.TOON, resolution=RESOLUTION, analysis_factor=4)
+    assert small.rgb.shape == reference.rgb.shape
+    assert (small.instance == reference.instance).mean() > 0.97  # ids sampled half a full-size pixel apart
+    assert np.median(np.abs(small.rgb.astype(int) - reference.rgb)) <= 2
+    solid = (small.instance == reference.instance) & np.isfinite(reference.depth)  # the sky is infinitely far
+    depth, expected = small.depth[solid].astype(float), reference.depth[solid].astype(float)
+    assert np.median(np.abs(depth - expected) / expected) < 0.02
+
+
 SMALL = Resolution(width=160, height=90)
 
 
@@ -346,3 +370,16 @@ def lamplit(frames, instance: int) -> int:
     """Pixels of ``instance`` in warm light brighter than any sunlit wall: lit windows."""
     red, blue = frames.rgb[0, ..., 0].astype(int), frames.rgb[0, ..., 2].astype(int)
     return int(((frames.instance[0] == instance) & (red > 220) & (red - blue > 110)).sum())
+
+
+def test_the_device_picked_is_a_gpu_when_there_is_one_and_is_named() -> None:
+    """The renderer draws on a GPU's EGL device when the machine has one, and can say which device it uses."""
+    device = raster_module.egl_device()
+    assert device is None or device >= 0
+    name = raster_module.gl_device().lower()
+    assert name
+    software = any(kind in name for kind in raster_module.SOFTWARE_RENDERERS)
+    # On this project's CI machines there is no GPU: the software rasteriser is the one device, and it is named.
+    # Where a GPU is present, the picked device must not be a software one.
+    if device not in (None, 0):
+        assert not software

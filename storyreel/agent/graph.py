@@ -68,7 +68,8 @@ from storyreel.schema import (
 from storyreel.timing import timed
 from storyreel.tools.camera import direct_camera, directed_shot
 from storyreel.tools.checks import check_against_earlier, check_film, check_shot, marked, subjects_seen, summarize_shot
-from storyreel.tools.film import Filmed, film_shot
+from storyreel.tools.film import ClipFinisher, Filmed, PreviousLast, film_analysis
+from storyreel.tools.render.raster import gl_device
 from storyreel.tools.scene import build_world
 from storyreel.tools.video import concat_clips, contact_sheet
 from storyreel.world.world import World
@@ -100,14 +101,14 @@ class AgentSettings:
 @dataclass
 class Kept:
     """The attempt a shot keeps so far: the one that failed least (see :func:`_shortfall`), the latest among equals.
-    Its clip waits at ``clip`` until the shot is accepted."""
+    It is filmed at the output size once the shot is accepted (a diffused attempt's clip waits at
+    ``filmed.clip``)."""
 
     number: int
     filmed: Filmed
     path: CameraPath
     summary: ShotSummary
     checks: list[CheckResult]
-    clip: Path
 
 
 class AgentState(TypedDict, total=False):
@@ -146,7 +147,7 @@ class AgentState(TypedDict, total=False):
     reports: list[ShotReport]
     summaries: list[ShotSummary]
     thumbnails: list[NDArray[np.uint8]]
-    previous_last: NDArray[np.uint8] | None
+    previous_last: PreviousLast
     revisions: int
     report: RunReport
 
@@ -158,6 +159,7 @@ class Agent:
     progress: bool = True
     on_progress: ProgressCallback | None = None
     _bar: Bar = field(init=False, repr=False)  # the shots' progress bar, made by each run
+    _finisher: ClipFinisher = field(init=False, repr=False)  # films the kept attempts at full size, made by each run
 
     def graph(self) -> Any:
         """The compiled state graph."""
@@ -204,9 +206,11 @@ class Agent:
             "revisions": 0,
         }
         self._bar = progress_bar(0, "shots", "shot", enabled=False)  # the plan node makes the real one
+        self._finisher = ClipFinisher()
         try:
             final = self.graph().invoke(start | state, {"recursion_limit": 10 + steps_per_shot * shots})
         finally:
+            self._finisher.close(cancel=True)  # after a failure: the clip being filmed completes, the rest not
             self._bar.close()
         report: RunReport = final["report"]
         return report
@@ -301,11 +305,11 @@ class Agent:
         return {"path": path, "cached": None}
 
     def render(self, state: AgentState) -> AgentState:
-        """Film the attempt into a clip of its own (the shot keeps one attempt's clip)."""
+        """Film the attempt for its checks (at analysis size; a diffused attempt into a clip of its own)."""
         shot, store, path = self._shot(state), state["store"], state["path"]
         self._bar.set_postfix_str(f"{shot.id}{_attempt(state)}: render")
         assert path is not None, "the camera node runs first"
-        filmed = film_shot(
+        filmed = film_analysis(
             state["worlds"][shot.location],
             state["storyboard"],
             shot,
@@ -349,8 +353,7 @@ class Agent:
             thumbnail = thumbnail_name(shot, attempt_number)
             state["store"].write_image(thumbnail, filmed.thumbnail)
             attempts.append(Attempt(number=attempt_number, direction=direction, checks=checks, thumbnail=thumbnail))
-            clip = state["store"].path(attempt_clip_name(shot, attempt_number))
-            update["kept"] = _keep(state.get("kept"), Kept(attempt_number, filmed, path, summary, checks, clip))
+            update["kept"] = _keep(state.get("kept"), Kept(attempt_number, filmed, path, summary, checks))
         elif attempts:
             attempts[-1] = attempts[-1].model_copy(update={"checks": checks})
         update["attempts"] = attempts
@@ -422,17 +425,24 @@ class Agent:
         }
 
     def accept(self, state: AgentState) -> AgentState:
-        """Keep the shot's best attempt (the one that passed, else the one that failed least): move its clip into
-        place, write its report, summary and thumbnails, and record them in the store."""
+        """Keep the shot's best attempt (the one that passed, else the one that failed least): film it at the output
+        size on the finisher's thread (or move a diffused attempt's clip into place), write its report, summary and
+        thumbnails, and record them in the store once its clip is written."""
         shot, store, storyboard = self._shot(state), state["store"], state["storyboard"]
         key = state["keys"][shot.id]
         cached, kept = state.get("cached"), state.get("kept")
+        names = (state_name(shot, "json"), summary_name(shot), clip_name(shot))
+
+        def record(last: NDArray[np.uint8]) -> None:
+            store.write_array(state_name(shot, "last.npy"), last)
+            for name in names:
+                store.record(name, key)
+
+        last: PreviousLast
         if kept is not None:
-            store.move(kept.clip, clip_name(shot))
-            store.write_array(state_name(shot, "last.npy"), kept.filmed.last)
             store.write_image(thumbnail_name(shot), kept.filmed.thumbnail)
             store.write_image(marked_name(shot), marked(kept.filmed.analysis, shot))
-            thumbnail, last, summary = kept.filmed.thumbnail, kept.filmed.last, kept.summary
+            thumbnail, summary = kept.filmed.thumbnail, kept.summary
             frames, checks = len(kept.filmed.analysis), kept.checks
             kept_attempt: int | None = kept.number
             world, start = state["worlds"][shot.location], storyboard.shot_start(shot.id)
@@ -440,7 +450,6 @@ class Agent:
         else:
             assert cached is not None
             thumbnail = store.read_image(thumbnail_name(shot))
-            last = store.read_array(state_name(shot, "last.npy"))
             summary, frames, checks = state["summary"], cached.frames, state["checks"]
             kept_attempt, seen = cached.kept_attempt, cached.seen
         report = ShotReport(
@@ -465,8 +474,24 @@ class Agent:
         )
         store.write_model(state_name(shot, "json"), report)
         store.write_model(summary_name(shot), summary)
-        for name in (state_name(shot, "json"), summary_name(shot), clip_name(shot)):
-            store.record(name, key)
+        if kept is None:
+            last = store.read_array(state_name(shot, "last.npy"))
+            record(last)
+        elif kept.filmed.clip is not None and kept.filmed.last is not None:  # diffused: encoded with the attempt
+            store.move(kept.filmed.clip, clip_name(shot))
+            last = kept.filmed.last
+            record(last)
+        else:
+            last = self._finisher.submit(
+                state["worlds"][shot.location],
+                storyboard,
+                shot,
+                kept.path,
+                state["options"],
+                clip=store.path(clip_name(shot)),
+                previous_last=state["previous_last"],
+                then=record,
+            )
         self._bar.set_postfix_str(f"{shot.id}: {state['outcome'].value}")
         self._bar.update(1)
         return {
@@ -482,6 +507,9 @@ class Agent:
         storyboard, store = state["storyboard"], state["store"]
         if self.on_progress is not None:
             self.on_progress(len(storyboard.shots) / (len(storyboard.shots) + 1), "assembling the film")
+        with timed(state["timings"], "final_wait"):  # the kept attempts still being filmed at full size
+            self._finisher.close()
+        state["timings"].update(self._finisher.timings)
         with timed(state["timings"], "assemble"):
             concat_clips([store.path(report.clip) for report in state["reports"]], store.path(FINAL))
             captions = [_caption(shot) for shot in storyboard.shots]
@@ -500,6 +528,7 @@ class Agent:
             resolution=options.resolution,
             style=options.look(storyboard),
             renderer=options.renderer,
+            gl_device=gl_device(),
             frames=sum(r.frames for r in reports),
             duration_s=sum(r.duration_s for r in reports),
             final_video=FINAL,
@@ -563,14 +592,14 @@ def _from_attempt(option: RevisionOption, number: int) -> RevisionOption:
 
 
 def _keep(kept: Kept | None, attempt: Kept) -> Kept:
-    """The better of the attempt kept so far and a new one (the new one among equals); the other's clip is
-    deleted."""
-    if kept is None or _shortfall(attempt.checks) <= _shortfall(kept.checks):
-        if kept is not None:
-            kept.clip.unlink(missing_ok=True)
-        return attempt
-    attempt.clip.unlink(missing_ok=True)
-    return kept
+    """The better of the attempt kept so far and a new one (the new one among equals); the other's clip (a diffused
+    attempt's) is deleted."""
+    better, worse = (
+        (attempt, kept) if kept is None or _shortfall(attempt.checks) <= _shortfall(kept.checks) else (kept, attempt)
+    )
+    if worse is not None and worse.filmed.clip is not None:
+        worse.filmed.clip.unlink(missing_ok=True)
+    return better
 
 
 def _shortfall(checks: list[CheckResult]) -> tuple[int, float]:

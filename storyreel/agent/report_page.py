@@ -144,7 +144,7 @@ def _facts(report: RunReport) -> str:
         ("Frames", f"{report.frames} at {report.fps} fps"),
         ("Duration", f"{report.duration_s:.2f} s"),
         ("Resolution", str(report.resolution)),
-        ("Renderer", report.renderer),
+        ("Renderer", f"{report.renderer} on {report.gl_device}" if report.gl_device else report.renderer),
         ("Style", report.style.value),
         ("Seed", str(report.seed)),
         ("Revisions used", f"{report.revisions}{budget}"),

@@ -1,11 +1,13 @@
-"""Filming one attempt at a shot: the one path from a camera path to an encoded clip and the checks' frames.
+"""Filming one attempt at a shot: the one path from a camera path to the checks' frames and an encoded clip.
 
-``film_shot`` renders the shot with the run's renderer and streams it into its clip. The raster renderer hands
-x264 I420 images chunk by chunk while a writer thread streams the previous chunk into ffmpeg (which encodes in its
-own process), and keeps analysis-size frames for the checks. The diffusion renderer (torch and diffusers imported
-only then) renders the raster pass whole, diffuses it, and encodes the RGB frames. Either way the shot's incoming
-transition is baked into its first frames, so the clip is its segment of the final cut. The agent's graph and the
-``render_shot`` tool both film through here.
+Decide small, film once. With the raster renderer an attempt is rendered at the size the checks read
+(``film_analysis``: every output, about 320 pixels across), and only the attempt a shot keeps is filmed at the
+output size (``film_clip``: the colour target alone, as I420, streamed chunk by chunk into ffmpeg by a writer thread
+while the next chunk draws). ``ClipFinisher`` films kept attempts on a thread of its own, in shot order, so the next
+shot's attempts are filmed and checked meanwhile. The diffusion renderer (torch and diffusers imported only then)
+renders the raster pass whole at full size, diffuses it and encodes the RGB frames with each attempt, since its
+checks must read diffused frames. Either way the shot's incoming transition is baked into its first frames, so the
+clip is its segment of the final cut. The agent's graph and the ``render_shot`` tool both film through here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import functools
 import io
 import json
+import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,26 +28,116 @@ from numpy.typing import NDArray
 
 from storyreel.atomic import write_bytes
 from storyreel.errors import UserError
-from storyreel.schema import CameraPath, Renderer, Resolution, RunOptions, Shot, ShotDirection, Storyboard, Style
+from storyreel.schema import CameraPath, Renderer, RunOptions, Shot, ShotDirection, Storyboard
 from storyreel.timing import timed
 from storyreel.tools.checks import analysis_factor
 from storyreel.tools.render.diffusion_weights import DEFAULT_CONTROLNET, DEFAULT_MODEL
 from storyreel.tools.render.frames import FrameSet
-from storyreel.tools.render.raster import render_film, render_shot
+from storyreel.tools.render.raster import render_analysis, render_shot, renderer_for
 from storyreel.tools.video import ClipWriter, apply_transition
 from storyreel.world.world import World
 
 if TYPE_CHECKING:
     from storyreel.tools.render.diffusion import DiffusionRenderer
 
+#: The last frame of the shot before, as its clip has it (I420 or RGB), or a finisher's promise of it.
+PreviousLast = NDArray[np.uint8] | Future[NDArray[np.uint8]] | None
+
 
 @dataclass
 class Filmed:
-    """An attempt rendered and encoded: what its checks and the next shot still need."""
+    """An attempt filmed for its checks, and (diffusion only) already encoded."""
 
     analysis: FrameSet  # the frames at analysis size, with their exact geometry
     thumbnail: NDArray[np.uint8]  # the middle frame at analysis size
-    last: NDArray[np.uint8]  # the last frame as encoded (I420 or RGB), for the next shot's dissolve
+    clip: Path | None = None  # the attempt's clip when filming it encoded one; None: film_clip makes it if kept
+    last: NDArray[np.uint8] | None = None  # the clip's last frame, with ``clip``
+
+
+def film_analysis(
+    world: World,
+    storyboard: Storyboard,
+    shot: Shot,
+    path: CameraPath,
+    options: RunOptions,
+    *,
+    clip: Path,
+    direction: ShotDirection | None = None,
+    previous_last: PreviousLast = None,
+    timings: dict[str, float] | None = None,
+) -> Filmed:
+    """Film an attempt at ``shot`` along ``path`` for its checks. Raster: rendered at analysis size, no clip yet.
+    Diffusion: rendered and diffused at full size and encoded into ``clip`` (dissolving from ``previous_last``);
+    ``direction`` carries a revision's render-side knobs (diffusion seed, consistency, prompt)."""
+    timings = {} if timings is None else timings
+    if options.renderer == Renderer.DIFFUSION:
+        with timed(timings, "render"):
+            frames = _diffuse(world, storyboard, shot, path, options, direction or ShotDirection())
+        previous = previous_last.result() if isinstance(previous_last, Future) else previous_last
+        return _encode_rgb(frames, shot, previous_last=previous, clip=clip, timings=timings)
+    with timed(timings, "render"):
+        small = render_analysis(
+            world,
+            path,
+            start=storyboard.shot_start(shot.id),
+            style=options.look(storyboard),
+            resolution=options.resolution,
+            analysis_factor=analysis_factor(options.resolution.width),
+            shot_id=shot.id,
+        )
+    return Filmed(analysis=small, thumbnail=small.rgb[path.frames // 2].copy())
+
+
+def film_clip(
+    world: World,
+    storyboard: Storyboard,
+    shot: Shot,
+    path: CameraPath,
+    options: RunOptions,
+    *,
+    clip: Path,
+    previous_last: PreviousLast = None,
+    timings: dict[str, float] | None = None,
+) -> NDArray[np.uint8]:
+    """Film ``shot`` along ``path`` at the output size into ``clip`` with the raster renderer (the colour target
+    alone: the checks read ``film_analysis``'s frames), dissolving from ``previous_last``. Returns the last frame
+    as encoded (I420), for the next shot's dissolve."""
+    timings = {} if timings is None else timings
+    previous = previous_last.result() if isinstance(previous_last, Future) else previous_last
+    resolution = options.resolution
+    width, height = resolution.width, resolution.height
+    last = np.zeros((height * 3 // 2, width), np.uint8)
+    done = 0
+    chunks = renderer_for(resolution).render_images(
+        world,
+        path,
+        start=storyboard.shot_start(shot.id),
+        style=options.look(storyboard),
+        chunk=max(24, path.fps),  # at least a second: a transition's frames all fall in the first chunk
+    )
+    with (
+        ClipWriter(clip, path.fps, width, height) as writer,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode") as encoder,
+    ):
+        writing: deque[Future[None]] = deque()
+        while True:
+            with timed(timings, "render"):
+                images = next(chunks, None)
+            if images is None:
+                break
+            if done + len(images) == path.frames:
+                last = images[-1].copy()
+            if done == 0:
+                apply_transition(images, shot.transition, previous, path.fps)
+            writing.append(encoder.submit(_write_frames, writer, images))
+            if len(writing) == 2:  # the renderer reuses the older chunk's buffer next: let the writer finish it
+                with timed(timings, "encode_wait"):
+                    writing.popleft().result()
+            done += len(images)
+        with timed(timings, "encode_wait"):  # the last frames, and ffmpeg flushing what it still holds
+            for future in writing:
+                future.result()
+    return last
 
 
 def film_shot(
@@ -55,21 +149,77 @@ def film_shot(
     *,
     clip: Path,
     direction: ShotDirection | None = None,
-    previous_last: NDArray[np.uint8] | None = None,
+    previous_last: PreviousLast = None,
     timings: dict[str, float] | None = None,
 ) -> Filmed:
-    """Film ``shot`` along ``path`` with the run's renderer into ``clip``. ``previous_last`` is the previous
-    shot's last frame, which a dissolve blends from (a dissolve with none rises from black); ``direction`` carries
-    a revision's render-side knobs (diffusion seed, consistency, prompt)."""
-    timings = {} if timings is None else timings
-    start = storyboard.shot_start(shot.id)
-    if options.renderer == Renderer.DIFFUSION:
-        with timed(timings, "render"):
-            frames = _diffuse(world, storyboard, shot, path, options, direction or ShotDirection())
-        return _encode_rgb(frames, shot, previous_last=previous_last, clip=clip, timings=timings)
-    return _film_raster(
-        world, shot, path, start, options.look(storyboard), options.resolution, previous_last, clip, timings
+    """Film ``shot`` along ``path`` for its checks and into ``clip`` in one call (``film_analysis``, then
+    ``film_clip`` unless the attempt encoded its clip itself)."""
+    filmed = film_analysis(
+        world,
+        storyboard,
+        shot,
+        path,
+        options,
+        clip=clip,
+        direction=direction,
+        previous_last=previous_last,
+        timings=timings,
     )
+    if filmed.clip is None:
+        last = film_clip(
+            world, storyboard, shot, path, options, clip=clip, previous_last=previous_last, timings=timings
+        )
+        filmed = Filmed(filmed.analysis, filmed.thumbnail, clip, last)
+    return filmed
+
+
+class ClipFinisher:
+    """Films kept attempts at the output size on a thread of its own (with its own GL context), one at a time in
+    the order they are submitted, so the caller goes on filming and checking the next shot meanwhile. Each clip's
+    last frame is handed to the next clip's dissolve as a promise; ``then`` runs after a clip is written (the
+    caller records it in its store there). Time spent goes to its own timings (``final``), read once closed."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="final")
+        self._lock = threading.Lock()
+        self._submitted: list[Future[NDArray[np.uint8]]] = []
+        self.timings: dict[str, float] = {}
+
+    def submit(
+        self,
+        world: World,
+        storyboard: Storyboard,
+        shot: Shot,
+        path: CameraPath,
+        options: RunOptions,
+        *,
+        clip: Path,
+        previous_last: PreviousLast,
+        then: Callable[[NDArray[np.uint8]], None],
+    ) -> Future[NDArray[np.uint8]]:
+        """Film ``shot`` into ``clip`` after the clips submitted before it; the future holds its last frame."""
+
+        def finish() -> NDArray[np.uint8]:
+            own: dict[str, float] = {}
+            with timed(own, "final"):
+                last = film_clip(world, storyboard, shot, path, options, clip=clip, previous_last=previous_last)
+                then(last)
+            with self._lock:
+                for name, seconds in own.items():
+                    self.timings[name] = self.timings.get(name, 0.0) + seconds
+            return last
+
+        future = self._pool.submit(finish)
+        self._submitted.append(future)
+        return future
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Wait for the clips submitted and stop the thread; a clip that failed raises its error here. With
+        ``cancel`` (the run failed already), drop the clips not started and raise nothing."""
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+        if not cancel:
+            for future in self._submitted:
+                future.result()
 
 
 def load_renderer(options: RunOptions) -> DiffusionRenderer:
@@ -109,62 +259,6 @@ def _diffuse(
     return renderer.render(frames, prompt, settings, seed=options.seed + direction.render_seed)
 
 
-def _film_raster(
-    world: World,
-    shot: Shot,
-    path: CameraPath,
-    start: float,
-    style: Style,
-    resolution: Resolution,
-    previous_last: NDArray[np.uint8] | None,
-    clip: Path,
-    timings: dict[str, float],
-) -> Filmed:
-    """Render ``path`` over ``world`` with the raster renderer in ``style`` straight into ``clip``."""
-    width, height = resolution.width, resolution.height
-    middle = path.frames // 2
-    analysis: list[FrameSet] = []
-    thumbnail = np.zeros((1, 1, 3), np.uint8)
-    last = np.zeros((height * 3 // 2, width), np.uint8)
-    done = 0
-    chunks = render_film(
-        world,
-        path,
-        start=start,
-        style=style,
-        resolution=resolution,
-        analysis_factor=analysis_factor(width),
-        chunk=max(24, path.fps),  # at least a second: a transition's frames all fall in the first chunk
-    )
-    with (
-        ClipWriter(clip, path.fps, width, height) as writer,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode") as encoder,
-    ):
-        writing: deque[Future[None]] = deque()
-        while True:
-            with timed(timings, "render"):
-                filmed = next(chunks, None)
-            if filmed is None:
-                break
-            images, small = filmed
-            analysis.append(small)
-            if done <= middle < done + len(images):
-                thumbnail = small.rgb[middle - done].copy()  # analysis size is thumbnail size
-            if done + len(images) == path.frames:
-                last = images[-1].copy()
-            if done == 0:
-                apply_transition(images, shot.transition, previous_last, path.fps)
-            writing.append(encoder.submit(_write_frames, writer, images))
-            if len(writing) == 2:  # the renderer reuses the older chunk's buffer next: let the writer finish it
-                with timed(timings, "encode_wait"):
-                    writing.popleft().result()
-            done += len(images)
-        with timed(timings, "encode_wait"):  # the last frames, and ffmpeg flushing what it still holds
-            for future in writing:
-                future.result()
-    return Filmed(analysis=FrameSet.concatenate(analysis), thumbnail=thumbnail, last=last)
-
-
 def _encode_rgb(
     frames: FrameSet, shot: Shot, *, previous_last: NDArray[np.uint8] | None, clip: Path, timings: dict[str, float]
 ) -> Filmed:
@@ -175,7 +269,7 @@ def _encode_rgb(
     with timed(timings, "encode"), ClipWriter(clip, frames.fps, frames.width, frames.height) as writer:
         _write_frames(writer, rgb)
     analysis = frames.reduced(analysis_factor(frames.width))
-    return Filmed(analysis=analysis, thumbnail=analysis.rgb[len(analysis) // 2].copy(), last=last)
+    return Filmed(analysis=analysis, thumbnail=analysis.rgb[len(analysis) // 2].copy(), clip=clip, last=last)
 
 
 def _write_frames(writer: ClipWriter, images: NDArray[np.uint8]) -> None:

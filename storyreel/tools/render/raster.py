@@ -1,15 +1,19 @@
 """The raster pass: a World filmed along a CameraPath, drawn with OpenGL (moderngl, EGL headless) into a FrameSet.
 
 One draw call per frame renders the whole world: vertices carry the index of the part they ride on, and the part
-transforms of every frame sit in one storage buffer the vertex shader indexes. Two colour targets come out of one
-pass: the shaded image with the instance id in alpha, and (flow x, flow y, depth, next depth), where the flow
-is exact: each surface point is moved by the next frame's part transform and projected by the next frame's camera.
-A background pass at the far plane fills the remaining pixels with the sky gradient and the sky's rotation-only
-flow. The projection is flipped in y so the rows come back top-down, as a FrameSet stores them.
+transforms of every frame sit in one float texture (a row per frame) the vertex shader fetches from (Mesa's
+llvmpipe shades vertices on one thread, and reads a texture about 2.4x faster than a storage buffer). Two colour
+targets come out of one pass: the shaded image with the instance id in alpha, and (flow x, flow y, depth, next
+depth), where the flow is exact: each surface point is moved by the next frame's part transform and projected by the
+next frame's camera. A film pass whose checks read a smaller render of their own draws the colour target alone
+(``render_images``). A background pass at the far plane fills the remaining pixels with the sky gradient and the
+sky's rotation-only flow. The projection is flipped in y so the rows come back top-down, as a FrameSet stores them.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +32,10 @@ FAR = 500.0
 #: Float precision of the geometry target (flow, depth, next depth). Half floats halve readback and memory; their
 #: 11-bit mantissa keeps depth within 0.05 % and flow within 1/16 px below 128 px.
 GEOMETRY_DTYPE = np.float16
+PART_UNIT = 2  # the texture unit of the part matrices
+#: Samples per analysis pixel each way when the checks' frames are drawn on their own (``render_analysis``): one
+#: aliases edges enough to move warp_error by up to 0.8 of its threshold; two keep every score within 0.16.
+ANALYSIS_SAMPLES = 2
 # y flip applied after the projection: GL's first row is then the top of the image.
 FLIP_Y = np.diag([1.0, -1.0, 1.0, 1.0])
 
@@ -52,6 +60,7 @@ _LOOKS = {
 _SHADING = """
 #version 430
 #define LOOK {look}
+#define GEOMETRY {geometry}  // 0: the colour target alone (a film pass whose checks read a smaller render)
 uniform vec3 eye;
 uniform vec3 sun_direction;   // towards the sun
 uniform vec3 sun_color;
@@ -100,13 +109,13 @@ vec2 to_pixels(vec4 clip) {
 _VERTEX_SHADER = (
     _SHADING
     + """
-layout(std430, binding = 0) readonly buffer Parts {
-    mat4 part_matrices[];     // per frame: every part now, then every part a frame on
-};
-uniform int first_part;       // where this frame's matrices begin; the same a frame on follow
+uniform sampler2D part_matrices;  // a row per frame: every part now, then every part a frame on; a column per vec4
+uniform int frame;                // this frame's row
 uniform int parts;
 uniform mat4 view_projection; // y-flipped, for rasterising
+#if GEOMETRY
 uniform mat4 next_view_projection;
+#endif
 
 in vec3 in_position;
 in vec3 in_normal;
@@ -115,7 +124,9 @@ in float in_part;
 in float in_instance;
 
 out vec3 shaded;
+#if GEOMETRY
 out vec4 next_clip;
+#endif
 out vec3 world_position;
 out float upward;             // how level the surface is: 1 on the ground
 flat out float instance;
@@ -154,9 +165,18 @@ vec3 shade(vec3 base, vec3 n, vec3 to_eye) {
 #endif
 }
 
+mat4 part_matrix(int index) {
+    return mat4(
+        texelFetch(part_matrices, ivec2(4 * index, frame), 0),
+        texelFetch(part_matrices, ivec2(4 * index + 1, frame), 0),
+        texelFetch(part_matrices, ivec2(4 * index + 2, frame), 0),
+        texelFetch(part_matrices, ivec2(4 * index + 3, frame), 0)
+    );
+}
+
 void main() {
     int part = int(in_part + 0.5);
-    mat4 model = part_matrices[first_part + part];
+    mat4 model = part_matrix(part);
     vec4 world = model * vec4(in_position, 1.0);
     vec3 to_eye = normalize(eye - world.xyz);
     vec3 n = normalize(mat3(model) * in_normal);
@@ -166,7 +186,9 @@ void main() {
     instance = in_instance;
     world_position = world.xyz;
     upward = n.y * n.y;
-    next_clip = next_view_projection * (part_matrices[first_part + parts + part] * vec4(in_position, 1.0));
+#if GEOMETRY
+    next_clip = next_view_projection * (part_matrix(parts + part) * vec4(in_position, 1.0));
+#endif
     gl_Position = view_projection * world;
 }
 """
@@ -176,13 +198,17 @@ _SURFACE_SHADER = (
     _SHADING
     + """
 in vec3 shaded;
+#if GEOMETRY
 in vec4 next_clip;
+#endif
 in vec3 world_position;
 in float upward;
 flat in float instance;
 
 layout(location = 0) out vec4 out_color;
+#if GEOMETRY
 layout(location = 1) out vec4 out_geometry;
+#endif
 
 void main() {
     float depth = 1.0 / gl_FragCoord.w;
@@ -195,7 +221,9 @@ void main() {
 #endif
     color = finish(mix(encoded_sky_horizon, color, exp2(fog_exp2 * depth)), gl_FragCoord.xy);
     out_color = vec4(color, instance / 255.0);
+#if GEOMETRY
     out_geometry = vec4(to_pixels(next_clip) - gl_FragCoord.xy, depth, next_clip.w);
+#endif
 }
 """
 )
@@ -224,23 +252,29 @@ void main() {
 _SKY_SHADER = (
     _SHADING
     + """
+#if GEOMETRY
 uniform vec2 next_focal;             // projection scale (x, y) next frame
+#endif
 
 in vec3 direction;
 in vec3 next_direction;
 
 layout(location = 0) out vec4 out_color;
+#if GEOMETRY
 layout(location = 1) out vec4 out_geometry;
+#endif
 
 void main() {
     float up = max(direction.y * inversesqrt(dot(direction, direction)), 0.0);
     out_color = vec4(finish(mix(encoded_sky_horizon, encoded_sky_top, sqrt(up)), gl_FragCoord.xy), 0.0);
+#if GEOMETRY
     vec2 flow = vec2(0.0);
     if (next_direction.z < -1e-6) {
         flow = to_pixels(vec4(next_direction.xy * next_focal, 0.0, -next_direction.z)) - gl_FragCoord.xy;
     }
     float infinity = uintBitsToFloat(0x7F800000u);
     out_geometry = vec4(flow, infinity, infinity);
+#endif
 }
 """
 )
@@ -424,11 +458,53 @@ _THREAD = _ThreadGL()
 
 
 def gl_context() -> moderngl.Context:
-    """This thread's headless OpenGL context (EGL: Mesa llvmpipe on a CPU, the vendor driver on a GPU)."""
+    """This thread's headless OpenGL context, on the EGL device :func:`egl_device` picks."""
     if _THREAD.context is None:
-        # GL 4.3 for the storage buffer; moderngl's **settings is mis-inferred by mypy as a dict of dicts.
-        _THREAD.context = moderngl.create_context(require=430, standalone=True, backend="egl")  # type: ignore[arg-type]
+        _THREAD.context = _egl_context(egl_device())
     return _THREAD.context
+
+
+#: Renderers of Mesa's software drivers: a device whose GL_RENDERER names one of them is a CPU.
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast", "lavapipe")
+
+
+@functools.cache
+def egl_device() -> int | None:
+    """The EGL device to draw on: the first whose driver is not a software rasteriser (a GPU) when there is one,
+    else the first; None when ``GLCONTEXT_DEVICE_INDEX`` chooses (glcontext reads it)."""
+    if "GLCONTEXT_DEVICE_INDEX" in os.environ:
+        return None
+    index = 0
+    while True:
+        try:
+            context = _egl_context(index)
+        except Exception:  # glcontext raises a bare Exception past the last device
+            return 0
+        renderer = str(context.info["GL_RENDERER"]).lower()
+        context.release()
+        if not any(name in renderer for name in SOFTWARE_RENDERERS):
+            return index
+        index += 1
+
+
+def gl_device() -> str:
+    """What this thread's context draws on (GL_RENDERER), for the report."""
+    return str(gl_context().info["GL_RENDERER"])
+
+
+def _egl_context(device: int | None) -> moderngl.Context:
+    # GL 4.3 for explicit layout locations; moderngl's **settings is mis-inferred by mypy as a dict of dicts.
+    chosen = {} if device is None else {"device_index": device}
+    return moderngl.create_context(require=430, standalone=True, backend="egl", **chosen)  # type: ignore[arg-type]
+
+
+@dataclass
+class _Programs:
+    """A look's surface and sky programs, with or without the geometry target."""
+
+    surface: moderngl.Program
+    sky: moderngl.Program
+    sky_vao: moderngl.VertexArray
 
 
 class RasterRenderer:
@@ -442,21 +518,9 @@ class RasterRenderer:
         self._color = self.ctx.texture(size, components=4, dtype="f1")
         self._geometry = self.ctx.texture(size, components=4, dtype=self._geometry_dtype)
         self.fbo = self.ctx.framebuffer([self._color, self._geometry], self.ctx.depth_renderbuffer(size))
+        self.color_fbo = self.ctx.framebuffer([self._color], self.fbo.depth_attachment)
         self._reductions: dict[int, _Reduction] = {}
-        self._surface = {
-            style: self.ctx.program(
-                vertex_shader=_VERTEX_SHADER.replace("{look}", str(look.index)),
-                fragment_shader=_SURFACE_SHADER.replace("{look}", str(look.index)),
-            )
-            for style, look in _LOOKS.items()
-        }
-        self._sky = {
-            style: self.ctx.program(
-                vertex_shader=_SKY_VERTEX_SHADER, fragment_shader=_SKY_SHADER.replace("{look}", str(look.index))
-            )
-            for style, look in _LOOKS.items()
-        }
-        self._sky_vao = {style: self.ctx.vertex_array(sky, []) for style, sky in self._sky.items()}
+        self._programs: dict[tuple[Style, bool], _Programs] = {}
         self._kept: list[NDArray[np.uint8]] | None = None
         self._yuv: _YuvPass | None = None
 
@@ -502,6 +566,21 @@ class RasterRenderer:
                 yield target[:filled], analysis
                 filled, produced = 0, produced + 1
 
+    def render_reduced(
+        self, world: World, path: CameraPath, *, start: float, style: Style, factor: int, shot_id: str = ""
+    ) -> FrameSet:
+        """Every output ``factor`` times smaller each way, reduced on the GL side as :meth:`render_film` reduces
+        them (colour block means of factor x factor samples), with no image for a film."""
+        reduction = self._reduction(factor)
+        color = np.empty((path.frames, *reduction.shape, 4), dtype=np.uint8)
+        geometry_out = np.empty((path.frames, *reduction.shape, 4), dtype=GEOMETRY_DTYPE)
+        for frame in self._draw(world, path, start=start, style=style):
+            reduction.run(self._color, self._geometry)
+            reduction.fbo.read_into(color[frame], attachment=0, components=4, dtype="f1")
+            reduction.fbo.read_into(geometry_out[frame], attachment=1, components=4, dtype=self._geometry_dtype)
+            self.fbo.use()
+        return _frame_set(color, geometry_out, path.fps, shot_id, world)
+
     def _reduction(self, factor: int) -> _Reduction:
         if factor not in self._reductions:
             self._reductions[factor] = _Reduction(self.ctx, self.resolution, factor, self._geometry_dtype)
@@ -524,54 +603,98 @@ class RasterRenderer:
     def render_rgb(self, world: World, path: CameraPath, *, start: float, style: Style) -> NDArray[np.uint8]:
         """Only the images, (N, H, W, 3) sRGB: for previews (animatics, contact sheets) that need no geometry."""
         rgb = np.empty((path.frames, self.resolution.height, self.resolution.width, 3), dtype=np.uint8)
-        for frame in self._draw(world, path, start=start, style=style):
-            self.fbo.read_into(rgb[frame], attachment=0, components=3, dtype="f1")
+        for frame in self._draw(world, path, start=start, style=style, geometry=False):
+            self.color_fbo.read_into(rgb[frame], attachment=0, components=3, dtype="f1")
         return rgb
 
-    def _draw(self, world: World, path: CameraPath, *, start: float, style: Style) -> Iterator[int]:
-        """Draw each frame into the framebuffer in turn and yield its index while it is there to be read. All part
-        matrices go up once, in one storage buffer; a uniform tells each frame where its own begin."""
+    def render_images(
+        self, world: World, path: CameraPath, *, start: float, style: Style, chunk: int = 24
+    ) -> Iterator[NDArray[np.uint8]]:
+        """The film pass of a shot whose checks read a render of their own: per chunk of up to ``chunk`` frames,
+        the images alone as I420 (as :meth:`render_film` gives them, from the same buffers), drawn without the
+        geometry target."""
+        if self._yuv is None:
+            self._yuv = _YuvPass(self.ctx, self.resolution)
+        images = self._kept_images(chunk)
+        filled, produced = 0, 0
+        for frame in self._draw(world, path, start=start, style=style, geometry=False):
+            target = images[produced % 2]
+            self._yuv.run(self._color, target[filled])
+            self.color_fbo.use()
+            filled += 1
+            if filled == chunk or frame == path.frames - 1:
+                yield target[:filled]
+                filled, produced = 0, produced + 1
+
+    def _programs_for(self, style: Style, geometry: bool) -> _Programs:
+        """The look's programs, compiled on first use."""
+        key = (style, geometry)
+        if key not in self._programs:
+            look = str(_LOOKS[style].index)
+
+            def source(shader: str) -> str:
+                return shader.replace("{look}", look).replace("{geometry}", str(int(geometry)))
+
+            surface = self.ctx.program(vertex_shader=source(_VERTEX_SHADER), fragment_shader=source(_SURFACE_SHADER))
+            sky = self.ctx.program(vertex_shader=_SKY_VERTEX_SHADER, fragment_shader=source(_SKY_SHADER))
+            self._programs[key] = _Programs(surface, sky, self.ctx.vertex_array(sky, []))
+        return self._programs[key]
+
+    def _draw(
+        self, world: World, path: CameraPath, *, start: float, style: Style, geometry: bool = True
+    ) -> Iterator[int]:
+        """Draw each frame into the framebuffer (``color_fbo`` when not ``geometry``) in turn and yield its index
+        while it is there to be read. All part matrices go up once, in one float texture (a row per frame, four
+        texels per matrix: GL's columns); a uniform tells each frame its row."""
         aspect = self.resolution.width / self.resolution.height
         frames = path.frames
         times = start + np.arange(frames) / path.fps
         now, on = world.part_matrices(times), world.part_matrices(times, ahead=1.0 / path.fps)
         parts = now.shape[1]
-        matrices = np.stack([now, on], axis=1).reshape(2 * frames, parts, 4, 4).astype(np.float32)
-        columns = np.ascontiguousarray(matrices.transpose(0, 1, 3, 2))  # GL reads matrices column by column
+        width = 2 * parts * 4
+        if width > self.ctx.info["GL_MAX_TEXTURE_SIZE"] or frames > self.ctx.info["GL_MAX_TEXTURE_SIZE"]:
+            raise ValueError(f"{parts} moving parts over {frames} frames exceed this GL's texture size")
+        matrices = np.stack([now, on], axis=1).astype(np.float32)  # (frames, now / a frame on, parts, 4, 4)
+        columns = np.ascontiguousarray(matrices.transpose(0, 1, 2, 4, 3))  # GL reads matrices column by column
 
         arrays = world.render_arrays()
         vertices = np.concatenate(
             [arrays.positions, arrays.normals, arrays.colors, arrays.part_index[:, None], arrays.instance_id[:, None]],
             axis=1,
         ).astype(np.float32)
-        program = self._surface[style]
+        programs = self._programs_for(style, geometry)
+        program = programs.surface
+        fbo = self.fbo if geometry else self.color_fbo
         vbo = self.ctx.buffer(np.ascontiguousarray(vertices).tobytes())
         vao = self.ctx.vertex_array(
             program,
             [(vbo, "3f 3f 3f 1f 1f", "in_position", "in_normal", "in_color", "in_part", "in_instance")],
         )
-        part_buffer = self.ctx.buffer(columns.tobytes())
+        part_texture = self.ctx.texture((width, frames), components=4, data=columns.tobytes(), dtype="f4")
+        part_texture.filter = (moderngl.NEAREST, moderngl.NEAREST)
         try:
-            self._set_lighting(world, style)
+            self._set_lighting(world, style, programs)
             self.ctx.enable_only(moderngl.DEPTH_TEST)
             self.ctx.depth_func = "<="
-            program["parts"] = parts
-            part_buffer.bind_to_storage_buffer(binding=0)
-            self.fbo.use()
+            if "parts" in program:  # only the geometry target reads the matrices a frame on
+                program["parts"] = parts
+            program["part_matrices"] = PART_UNIT
+            fbo.use()
             for frame in range(frames):
-                program["first_part"] = 2 * frame * parts
+                program["frame"] = frame
+                part_texture.use(location=PART_UNIT)  # the analysis and I420 passes bind units 0 and 1
                 cameras = _Camera.at(path, frame, aspect), _next_camera(path, frame, aspect)
-                self._set_cameras(program, self._sky[style], *cameras)
-                self.fbo.clear(depth=1.0)
+                self._set_cameras(programs, *cameras)
+                fbo.clear(depth=1.0)
                 vao.render(moderngl.TRIANGLES)
-                self._sky_vao[style].render(moderngl.TRIANGLES, vertices=3)
+                programs.sky_vao.render(moderngl.TRIANGLES, vertices=3)
                 yield frame
         finally:
             vao.release()
             vbo.release()
-            part_buffer.release()
+            part_texture.release()
 
-    def _set_lighting(self, world: World, style: Style) -> None:
+    def _set_lighting(self, world: World, style: Style, programs: _Programs) -> None:
         """The world's sun, ambient, sky (as bright as the look draws it) and fog, on the look's programs (a uniform
         a program does not use is skipped)."""
         sun = np.asarray(world.sun_direction, dtype=float)
@@ -579,7 +702,7 @@ class RasterRenderer:
         size = (float(self.resolution.width), float(self.resolution.height))
         gain = _LOOKS[style].sky
         sky_top, sky_horizon = gain * np.asarray(world.sky_top), gain * np.asarray(world.sky_horizon)
-        for program in (self._surface[style], self._sky[style]):
+        for program in (programs.surface, programs.sky):
             uniforms = {
                 "sun_direction": tuple(sun),
                 "sun_color": tuple(world.sun_color),
@@ -595,18 +718,19 @@ class RasterRenderer:
                 if name in program:
                     program[name] = value
 
-    def _set_cameras(
-        self, program: moderngl.Program, sky: moderngl.Program, camera: _Camera, following: _Camera
-    ) -> None:
-        """This frame's camera for drawing and the next frame's for the flow, on the surface and sky programs."""
-        program["view_projection"] = _mat(FLIP_Y @ camera.projection @ camera.view)
-        program["next_view_projection"] = _mat(following.projection @ following.view)
-        program["eye"] = tuple(camera.position)
+    def _set_cameras(self, programs: _Programs, camera: _Camera, following: _Camera) -> None:
+        """This frame's camera for drawing and the next frame's for the flow (when the programs draw geometry), on
+        the surface and sky programs."""
+        surface, sky = programs.surface, programs.sky
+        surface["view_projection"] = _mat(FLIP_Y @ camera.projection @ camera.view)
+        surface["eye"] = tuple(camera.position)
         tan_y = float(np.tan(np.radians(camera.fov_y) / 2.0))
         sky["camera_rotation"] = _mat(camera.view[:3, :3].T)
-        sky["next_world_to_camera"] = _mat(following.view[:3, :3])
         sky["tan_half_fov"] = (tan_y * self.resolution.width / self.resolution.height, tan_y)
-        sky["next_focal"] = (float(following.projection[0, 0]), float(following.projection[1, 1]))
+        if "next_focal" in sky:
+            surface["next_view_projection"] = _mat(following.projection @ following.view)
+            sky["next_world_to_camera"] = _mat(following.view[:3, :3])
+            sky["next_focal"] = (float(following.projection[0, 0]), float(following.projection[1, 1]))
 
 
 def _frame_set(
@@ -637,6 +761,28 @@ def render_shot(
 ) -> FrameSet:
     """Render one shot: ``path.frames`` frames of ``world`` from story time ``start``, with exact flow and depth."""
     return renderer_for(resolution).render(world, path, start=start, style=style, shot_id=shot_id)
+
+
+def render_analysis(
+    world: World,
+    path: CameraPath,
+    *,
+    start: float,
+    style: Style,
+    resolution: Resolution,
+    analysis_factor: int,
+    shot_id: str = "",
+) -> FrameSet:
+    """A shot's frames as the checks read them, for a film at ``resolution`` reduced ``analysis_factor`` times,
+    without drawing it at that size: drawn at ``ANALYSIS_SAMPLES`` times the analysis size each way and reduced as
+    :func:`render_film` reduces (plain, when the analysis size is the film's own)."""
+    if analysis_factor == 1:
+        return render_shot(world, path, start=start, style=style, resolution=resolution, shot_id=shot_id)
+    samples = min(ANALYSIS_SAMPLES, analysis_factor)
+    drawn = Resolution(
+        width=resolution.width // analysis_factor * samples, height=resolution.height // analysis_factor * samples
+    )
+    return renderer_for(drawn).render_reduced(world, path, start=start, style=style, factor=samples, shot_id=shot_id)
 
 
 def render_film(
