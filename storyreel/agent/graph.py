@@ -11,7 +11,9 @@ Each node is a small function over :class:`AgentState` that calls the tools (``t
 changed; the graph only decides what runs next. A failed check is revised by the policy in ``revision.py`` (or,
 with an LLM configured, by the LLM choosing among the same changes), starting from the shot's best attempt so far
 (a change that made things worse is not built on), within a retry budget per shot and one for
-the whole run; what could not be fixed is reported as failed, never hidden. Every artifact goes through the run
+the whole run; what could not be fixed is reported as failed, never hidden. ``render`` films an attempt at the
+size the checks read; ``accept`` hands the kept attempt to a finisher thread (``tools/film.ClipFinisher``) that films
+it at the output size while the graph goes on, and ``assemble`` waits for it. Every artifact goes through the run
 store, so a killed run resumes and an unchanged shot is not filmed again; checks between shots are run again on
 resume, because an earlier shot may have changed.
 """
