@@ -435,8 +435,9 @@ class Agent:
         cached, kept = state.get("cached"), state.get("kept")
         names = (state_name(shot, "json"), summary_name(shot), clip_name(shot))
 
-        def record(last: NDArray[np.uint8]) -> None:
-            store.write_array(state_name(shot, "last.npy"), last)
+        def record(last: NDArray[np.uint8] | None = None) -> None:
+            if last is not None:  # the clip's last frame, for the next shot's dissolve on resume
+                store.write_array(state_name(shot, "last.npy"), last)
             for name in names:
                 store.record(name, key)
 
@@ -478,7 +479,7 @@ class Agent:
         store.write_model(summary_name(shot), summary)
         if kept is None:
             last = store.read_array(state_name(shot, "last.npy"))
-            record(last)
+            record()
         elif kept.filmed.clip is not None and kept.filmed.last is not None:  # diffused: encoded with the attempt
             store.move(kept.filmed.clip, clip_name(shot))
             last = kept.filmed.last
