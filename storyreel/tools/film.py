@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import io
 import json
-import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -49,9 +48,13 @@ class Filmed:
     """An attempt filmed for its checks, and (diffusion only) already encoded."""
 
     analysis: FrameSet  # the frames at analysis size, with their exact geometry
-    thumbnail: NDArray[np.uint8]  # the middle frame at analysis size
     clip: Path | None = None  # the attempt's clip when filming it encoded one; None: film_clip makes it if kept
     last: NDArray[np.uint8] | None = None  # the clip's last frame, with ``clip``
+
+    @property
+    def thumbnail(self) -> NDArray[np.uint8]:
+        """The middle frame at analysis size (a copy: a thumbnail kept does not keep the frames alive)."""
+        return self.analysis.rgb[len(self.analysis) // 2].copy()
 
 
 def film_analysis(
@@ -73,8 +76,7 @@ def film_analysis(
     if options.renderer == Renderer.DIFFUSION:
         with timed(timings, "render"):
             frames = _diffuse(world, storyboard, shot, path, options, direction or ShotDirection())
-        previous = previous_last.result() if isinstance(previous_last, Future) else previous_last
-        return _encode_rgb(frames, shot, previous_last=previous, clip=clip, timings=timings)
+        return _encode_rgb(frames, shot, previous_last=_resolved(previous_last), clip=clip, timings=timings)
     with timed(timings, "render"):
         small = render_analysis(
             world,
@@ -85,7 +87,7 @@ def film_analysis(
             analysis_factor=analysis_factor(options.resolution.width),
             shot_id=shot.id,
         )
-    return Filmed(analysis=small, thumbnail=small.rgb[path.frames // 2].copy())
+    return Filmed(analysis=small)
 
 
 def film_clip(
@@ -103,7 +105,7 @@ def film_clip(
     alone: the checks read ``film_analysis``'s frames), dissolving from ``previous_last``. Returns the last frame
     as encoded (I420), for the next shot's dissolve."""
     timings = {} if timings is None else timings
-    previous = previous_last.result() if isinstance(previous_last, Future) else previous_last
+    previous = _resolved(previous_last)
     resolution = options.resolution
     width, height = resolution.width, resolution.height
     last = np.zeros((height * 3 // 2, width), np.uint8)
@@ -140,6 +142,11 @@ def film_clip(
     return last
 
 
+def _resolved(previous_last: PreviousLast) -> NDArray[np.uint8] | None:
+    """The previous shot's last frame, waiting for the finisher when it is still being filmed."""
+    return previous_last.result() if isinstance(previous_last, Future) else previous_last
+
+
 def film_shot(
     world: World,
     storyboard: Storyboard,
@@ -169,7 +176,7 @@ def film_shot(
         last = film_clip(
             world, storyboard, shot, path, options, clip=clip, previous_last=previous_last, timings=timings
         )
-        filmed = Filmed(filmed.analysis, filmed.thumbnail, clip, last)
+        filmed = Filmed(filmed.analysis, clip, last)
     return filmed
 
 
@@ -181,7 +188,6 @@ class ClipFinisher:
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="final")
-        self._lock = threading.Lock()
         self._submitted: list[Future[NDArray[np.uint8]]] = []
         self.timings: dict[str, float] = {}
 
@@ -200,13 +206,9 @@ class ClipFinisher:
         """Film ``shot`` into ``clip`` after the clips submitted before it; the future holds its last frame."""
 
         def finish() -> NDArray[np.uint8]:
-            own: dict[str, float] = {}
-            with timed(own, "final"):
+            with timed(self.timings, "final"):  # the caller reads it once closed
                 last = film_clip(world, storyboard, shot, path, options, clip=clip, previous_last=previous_last)
                 then(last)
-            with self._lock:
-                for name, seconds in own.items():
-                    self.timings[name] = self.timings.get(name, 0.0) + seconds
             return last
 
         future = self._pool.submit(finish)
@@ -269,7 +271,7 @@ def _encode_rgb(
     with timed(timings, "encode"), ClipWriter(clip, frames.fps, frames.width, frames.height) as writer:
         _write_frames(writer, rgb)
     analysis = frames.reduced(analysis_factor(frames.width))
-    return Filmed(analysis=analysis, thumbnail=analysis.rgb[len(analysis) // 2].copy(), clip=clip, last=last)
+    return Filmed(analysis=analysis, clip=clip, last=last)
 
 
 def _write_frames(writer: ClipWriter, images: NDArray[np.uint8]) -> None:
