@@ -40,6 +40,13 @@ The same story, settings and --seed give the same video, frame for frame.
 OPTION_GROUPS: dict[str, tuple[str, ...]] = {
     "film": ("fps", "resolution", "style", "seed", "camera", "assets"),
     "revisions (a shot whose checks fail is changed and filmed again)": ("retries", "run_budget", "reviser"),
+    "words and sound (quoted speech is spoken and subtitled)": (
+        "narrate",
+        "speech",
+        "voice_model",
+        "music",
+        "burn_subtitles",
+    ),
     "renderer": ("renderer", "model", "controlnet"),
     "planner": ("planner", "llm_model", "llm_base_url", "fallback"),
 }
@@ -50,6 +57,8 @@ METAVARS = {
     "controlnet": "DIR_OR_ID",
     "llm_model": "NAME",
     "llm_base_url": "URL",
+    "voice_model": "VOICE.onnx",
+    "music": "FILE",
 }
 
 

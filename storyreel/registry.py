@@ -229,10 +229,20 @@ def make_video_tool(workspace: Workspace, inputs: MakeVideoInput, on_progress: P
     )
     failed = [f"{shot.shot_id} {check.name}" for shot in report.shots for check in shot.checks if not check.passed]
     verdict = "all checks passed" if not failed else f"checks failed: {', '.join(failed)} (see get_report)"
+    lines = [line for shot in report.shots for line in shot.lines]
+    voices = len(report.voices)
+    spoken = f"; {len(lines)} line{'s' * (len(lines) != 1)} in {voices} voice{'s' * (voices != 1)}" if lines else ""
     return ToolResult(
-        summary=f"{report.title!r}: {len(report.shots)} shots, {report.duration_s:.1f} s; {verdict}",
+        summary=f"{report.title!r}: {len(report.shots)} shots, {report.duration_s:.1f} s{spoken}; {verdict}",
         artifacts=_run_artifacts(workspace, run, report),
-        data={"passed": report.passed, "shots": [shot.shot_id for shot in report.shots], "failed": failed},
+        data={
+            "passed": report.passed,
+            "shots": [shot.shot_id for shot in report.shots],
+            "failed": failed,
+            "lines": [line.model_dump(mode="json") for line in lines],
+            "voices": [voice.model_dump(mode="json") for voice in report.voices],
+            "loudness_lufs": report.loudness_lufs,
+        },
     )
 
 
@@ -475,16 +485,15 @@ def _direct(storyboard: Storyboard, run: Path, shot: Shot, director: Director | 
 
 
 def _run_artifacts(workspace: Workspace, run: Path, report: RunReport) -> dict[str, str]:
-    """The URIs of what a whole run made."""
-    return {
-        name: workspace.uri(run / relative)
-        for name, relative in (
-            ("final_video", report.final_video),
-            ("report", REPORT),
-            ("contact_sheet", report.contact_sheet),
-            ("storyboard", report.storyboard),
-        )
-    }
+    """The URIs of what a whole run made (the subtitle files as ``subtitles_srt`` and ``subtitles_vtt``)."""
+    made = [
+        ("final_video", report.final_video),
+        ("report", REPORT),
+        ("contact_sheet", report.contact_sheet),
+        ("storyboard", report.storyboard),
+        *((f"subtitles_{Path(name).suffix[1:]}", name) for name in report.subtitles),
+    ]
+    return {name: workspace.uri(run / relative) for name, relative in made}
 
 
 def _camera_file(run: Path, shot: Shot) -> Path:

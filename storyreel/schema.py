@@ -26,8 +26,9 @@ from pydantic import (
 
 from storyreel.errors import UserError
 
-SCHEMA_VERSION = "1.4"  # 1.1: fps, resolution, style left the storyboard; 1.2: what must be seen, held props;
-# 1.3: the verbs a shot's sentence names that the world cannot act out; 1.4: the fetch, handle, clap and shake verbs
+SCHEMA_VERSION = "1.5"  # 1.1: fps, resolution, style left the storyboard; 1.2: what must be seen, held props;
+# 1.3: the verbs a shot's sentence names that the world cannot act out; 1.4: the fetch, handle, clap and shake verbs;
+# 1.5: the lines heard in a shot (dialogue and narration), a character's gender (its voice)
 
 
 class _Model(BaseModel):
@@ -226,6 +227,13 @@ class Appearance(_Model):
     descriptors: list[str] = Field(default_factory=list, description="other adjectives from the story")
 
 
+class Gender(StrEnum):
+    """A character's gender as the story tells it (she, he, girl, king): the voice it speaks in."""
+
+    FEMALE = "female"
+    MALE = "male"
+
+
 class Character(_Model):
     """A cast member: anything that acts (people, animals, vehicles)."""
 
@@ -233,6 +241,7 @@ class Character(_Model):
     name: str
     kind: str = Field(description="asset kind from the library, e.g. 'dog', 'person', 'car'")
     appearance: Appearance = Field(default_factory=Appearance)
+    gender: Gender | None = Field(default=None, description="as the story tells it (she, he, girl, king); None: untold")
 
 
 class Prop(_Model):
@@ -286,6 +295,13 @@ class Coverage(StrEnum):
     INSERT = "insert"  # a close shot of the thing the sentence is about
 
 
+class Line(_Model):
+    """Words heard during a shot: a cast member's dialogue, or the narrator's when ``speaker`` is None."""
+
+    text: str = Field(min_length=1, max_length=400, description="the words as spoken, without quotation marks")
+    speaker: str | None = Field(default=None, description="id of the cast member who says it; None: the narrator")
+
+
 class Shot(_Model):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     location: str
@@ -309,6 +325,11 @@ class Shot(_Model):
         default_factory=list,
         description="verbs of the sentence that name a visible action no motion of the world acts out ('falls', "
         "'claps'): a viewer will not see them done",
+    )
+    lines: list[Line] = Field(
+        default_factory=list,
+        description="what is heard during the shot, in order: dialogue (speaker: a cast id; quoted speech) and "
+        "narration (speaker: null)",
     )
 
     def must_see(self, subject: str) -> Seen:
@@ -372,11 +393,12 @@ class Storyboard(_Model):
     @classmethod
     def _drop_run_settings(cls, data: Any) -> Any:
         """Storyboards of schema 1.0 carried the run's fps, resolution and style; those are :class:`RunOptions`.
-        Those of 1.0 to 1.3 load as they are, with the new version: what they lack (``Shot.seen`` before 1.2,
-        ``Shot.unstaged`` before 1.3) is empty, and 1.4 only added verbs."""
+        Those of 1.0 to 1.4 load as they are, with the new version: what they lack (``Shot.seen`` before 1.2,
+        ``Shot.unstaged`` before 1.3, ``Shot.lines`` and ``Character.gender`` before 1.5) is empty, and 1.4 only
+        added verbs."""
         if isinstance(data, dict) and data.get("schema_version") == "1.0":
             data = {key: value for key, value in data.items() if key not in ("fps", "resolution", "style")}
-        if isinstance(data, dict) and data.get("schema_version") in ("1.0", "1.1", "1.2", "1.3"):
+        if isinstance(data, dict) and data.get("schema_version") in ("1.0", "1.1", "1.2", "1.3", "1.4"):
             data = {**data, "schema_version": SCHEMA_VERSION}
         return data
 
@@ -395,6 +417,10 @@ class Storyboard(_Model):
             for name in shot.seen:
                 if name not in shot.subjects:
                     raise ValueError(f"shot {shot.id} marks what must be seen of {name!r}, which it does not name")
+            cast = {character.id for character in self.cast}
+            for line in shot.lines:
+                if line.speaker is not None and line.speaker not in cast:
+                    raise ValueError(f"shot {shot.id} gives a line to {line.speaker!r}, who is not in the cast")
         ids = [shot.id for shot in self.shots]
         if len(ids) != len(set(ids)):
             raise ValueError("shot ids must be unique")
@@ -432,6 +458,16 @@ class Renderer(StrEnum):
 
     RASTER = "raster"
     DIFFUSION = "diffusion"
+
+
+class SpeechChoice(StrEnum):
+    """Who speaks the lines: ``auto`` Piper when a voice model is given, else OpenAI's speech API when
+    OPENAI_API_KEY is set, else eSpeak NG (embedded, offline)."""
+
+    AUTO = "auto"
+    ESPEAK = "espeak"
+    PIPER = "piper"
+    OPENAI = "openai"
 
 
 class PlannerChoice(StrEnum):
@@ -519,6 +555,17 @@ class FilmOptions(_Model):
         default=ReviserChoice.AUTO,
         description="who chooses each revision: auto (the LLM when one is configured, else the policy), llm, policy",
     )
+    narrate: bool = Field(
+        default=False, description="a narrator reads the story's words that are not quoted speech, shot by shot"
+    )
+    speech: SpeechChoice = Field(
+        default=SpeechChoice.AUTO,
+        description="who speaks the lines: auto (piper with --voice-model, else openai when OPENAI_API_KEY is set, "
+        "else espeak), espeak (embedded, offline), piper (needs --voice-model), openai (needs OPENAI_API_KEY)",
+    )
+    burn_subtitles: bool = Field(
+        default=False, description="draw the subtitles into the frames (they are always in final.mp4 as a track)"
+    )
 
 
 class RunOptions(FilmOptions):
@@ -526,7 +573,7 @@ class RunOptions(FilmOptions):
     machine's files and endpoints (which an agent over MCP may not set)."""
 
     #: The options that name this machine's files or network endpoints.
-    LOCAL: ClassVar[tuple[str, ...]] = ("assets", "model", "controlnet", "llm_base_url")
+    LOCAL: ClassVar[tuple[str, ...]] = ("assets", "model", "controlnet", "llm_base_url", "music", "voice_model")
 
     assets: Path | None = Field(
         default=None, description="folder of GLB/OBJ files that replace procedural assets by name (dog.glb: dogs)"
@@ -544,8 +591,24 @@ class RunOptions(FilmOptions):
         description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama (default: $OPENAI_BASE_URL)",
     )
 
+    music: Path | None = Field(
+        default=None,
+        description="an audio file (WAV, MP3, ...) laid under the film as a music bed, ducked under speech",
+    )
+    voice_model: Path | None = Field(
+        default=None, description="a Piper voice model (.onnx, its .onnx.json beside it): the lines are spoken by Piper"
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> RunOptions:
+        if self.music is not None and not self.music.is_file():
+            raise ValueError(f"music file {self.music} does not exist: point --music at an audio file")
+        if self.voice_model is not None and not self.voice_model.is_file():
+            raise ValueError(
+                f"voice model {self.voice_model} does not exist: point --voice-model at a Piper .onnx file"
+            )
+        if self.speech == SpeechChoice.PIPER and self.voice_model is None:
+            raise ValueError("--speech piper needs a voice: add --voice-model VOICE.onnx")
         if self.assets is not None and not self.assets.is_dir():
             raise ValueError(f"asset folder {self.assets} does not exist: point --assets at a folder of GLB/OBJ files")
         if self.renderer == Renderer.RASTER and (self.model or self.controlnet):
@@ -567,7 +630,8 @@ class RunOptions(FilmOptions):
         return self.style or storyboard.look or DEFAULT_LOOK
 
     def key(self) -> dict[str, object]:
-        """What about the options decides how a shot looks (not how it is planned or revised)."""
+        """What about the options decides how a shot looks (not how it is planned or revised, nor how it sounds:
+        a shot's key holds its sound itself)."""
         assets = (
             sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in self.assets.iterdir() if p.is_file())
             if self.assets
@@ -580,6 +644,7 @@ class RunOptions(FilmOptions):
             "seed": self.seed,
             "assets": assets,
             "camera": self.camera.value,
+            "burn_subtitles": self.burn_subtitles,  # the sound is in each shot's key as what it is
         }
         if self.renderer != Renderer.RASTER:
             key |= {"renderer": self.renderer.value, "model": self.model, "controlnet": self.controlnet}
@@ -632,6 +697,27 @@ class CameraPath(_Model):
     @property
     def frames(self) -> int:
         return len(self.positions)
+
+
+class Voice(_Model):
+    """How one speaker sounds: the engine and its voice, shifted in pitch and paced; ``speaker`` None is the
+    narrator."""
+
+    speaker: str | None = None
+    engine: str = Field(description="espeak, piper or openai")
+    name: str = Field(description="the engine's voice: 'en-us+m3' (eSpeak NG), 'alloy' (OpenAI), a Piper speaker")
+    pitch: float = Field(default=0.0, ge=-12.0, le=12.0, description="semitones above (below) the voice's own")
+    speed: float = Field(default=1.0, ge=0.5, le=2.0, description="pace against the voice's own")
+
+
+class SpokenLine(_Model):
+    """A line as the film plays it: when it is heard, in seconds of the final cut (its subtitle cue)."""
+
+    shot_id: str
+    text: str
+    speaker: str | None = Field(default=None, description="cast id; None: the narrator")
+    start_s: float = Field(ge=0.0)
+    end_s: float = Field(ge=0.0)
 
 
 class CheckResult(_Model):
@@ -804,6 +890,7 @@ class ShotReport(_Model):
     unstaged: list[str] = Field(
         default_factory=list, description="verbs of the sentence no motion of the world acts out (Shot.unstaged)"
     )
+    lines: list[SpokenLine] = Field(default_factory=list, description="the lines heard in the shot, when")
 
     @property
     def passed(self) -> bool:
@@ -833,6 +920,10 @@ class RunReport(_Model):
     revisions: int = Field(default=0, description="revisions made in this run")
     revision_budget: int | None = Field(default=None, description="the run's revision budget")
     unknown_nouns: list[str] = Field(default_factory=list)
+    voices: list[Voice] = Field(default_factory=list, description="each speaker's voice, the narrator's included")
+    subtitles: list[str] = Field(default_factory=list, description="the subtitle files (SRT, WebVTT)")
+    loudness_lufs: float | None = Field(default=None, description="final.mp4's integrated loudness; None: silent")
+    music: str | None = Field(default=None, description="the music bed's file name")
     warnings: list[str] = Field(default_factory=list)
     timings_s: dict[str, float] = Field(default_factory=dict)
 

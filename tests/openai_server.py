@@ -1,20 +1,32 @@
-"""A real HTTP server on 127.0.0.1 that speaks the OpenAI Chat Completions API with scripted replies.
+"""A real HTTP server on 127.0.0.1 that speaks the OpenAI Chat Completions API with scripted replies, and the speech
+API (``POST /v1/audio/speech``) with tones.
 
 Each request to ``POST /v1/chat/completions`` takes the next :class:`Reply` of the script: a message (text, tool
 calls or a refusal), or a fault (an HTTP status with headers, a delay longer than the client's timeout). Replies
 stream as server-sent events when the request asks for ``stream``. Every request body is recorded with the time it
 arrived, so tests can assert what the client sent and when.
+
+A speech request takes the next reply too when one is left: a fault answers as above; otherwise (or with no reply
+left) the answer is a WAV at :data:`SPEECH_RATE` holding a tone of :func:`speech_tone` (the voice's) lasting
+:data:`SPEECH_SECONDS_PER_CHARACTER` per character of the input, divided by the request's speed.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import socket
 import threading
 import time
+import wave
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+SPEECH_RATE = 24_000  # OpenAI's speech comes at 24 kHz
+SPEECH_SECONDS_PER_CHARACTER = 0.05
+SPEECH_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse")
 
 
 @dataclass
@@ -81,6 +93,8 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             body = json.loads(self.rfile.read(length) or b"{}")
+            if self.path.endswith("/audio/speech"):
+                return self._speech(body)
             if not self.path.endswith("/chat/completions"):
                 return self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
             reply = server.next_reply(body)
@@ -95,6 +109,27 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     return self._stream(reply, body.get("model", ""))
                 return self._json(200, _completion(reply, body.get("model", "")))
             except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout) before the answer
+                return None
+
+        def _speech(self, body: dict[str, Any]) -> None:
+            with server._lock:  # recorded; the next reply taken, when one is left
+                server.received.append(Received(body, time.monotonic()))
+                reply = server.replies.pop(0) if server.replies else None
+            time.sleep(reply.delay_s if reply else 0.0)
+            try:
+                if reply is not None and reply.status != 200:
+                    error = {"message": f"scripted HTTP {reply.status}", "type": "scripted", "code": reply.status}
+                    return self._json(reply.status, {"error": error}, reply.headers)
+                if body.get("voice") not in SPEECH_VOICES:
+                    return self._json(400, {"error": {"message": f"no voice {body.get('voice')!r}", "type": "bad"}})
+                seconds = len(body.get("input", "")) * SPEECH_SECONDS_PER_CHARACTER / float(body.get("speed", 1.0))
+                data = _tone_wav(speech_tone(body["voice"]), seconds)
+                self.send_response(200)
+                self.send_header("Content-Type", "audio/wav")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
                 return None
 
         def _json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
@@ -165,3 +200,21 @@ def _deltas(reply: Reply) -> list[tuple[dict[str, Any], str | None]]:
         ]
     deltas.append(({}, "tool_calls" if reply.tool_calls else "stop"))
     return deltas
+
+
+def speech_tone(voice: str) -> float:
+    """The frequency (Hz) of the fake speech server's tone for ``voice``: 120 Hz up, 20 Hz a voice."""
+    return 120.0 + 20.0 * SPEECH_VOICES.index(voice)
+
+
+def _tone_wav(frequency: float, seconds: float) -> bytes:
+    """A 16-bit mono WAV at SPEECH_RATE: a sine of ``frequency`` at half scale."""
+    count = round(seconds * SPEECH_RATE)
+    samples = [round(16383 * math.sin(2 * math.pi * frequency * i / SPEECH_RATE)) for i in range(count)]
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(SPEECH_RATE)
+        wav.writeframes(b"".join(value.to_bytes(2, "little", signed=True) for value in samples))
+    return out.getvalue()

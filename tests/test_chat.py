@@ -15,7 +15,7 @@ from storyreel.agent.chat import ChatRecord, ChatSession
 from storyreel.agent.chat_llm import ChatAgent
 from storyreel.errors import UserError
 from storyreel.planners import LLMSettings
-from storyreel.schema import RunOptions, ShotSize, TimeOfDay
+from storyreel.schema import Line, RunOptions, ShotSize, TimeOfDay
 
 STORY = (
     "A red dog runs in the park. The dog jumps over a yellow ball. The dog sits. A cat looks at the dog. The dog barks."
@@ -185,3 +185,50 @@ def test_an_added_shot_reads_its_words_and_a_new_noun_joins_the_cast():
     again = add_shot(added, AddShot(description="Mia waves at the dog"), 24)
     assert again.shots[-1].subjects == ["mia", dog.id] and len(again.cast) == len(added.cast)
     assert add_shot(again, AddShot(description="she sleeps"), 24).shots[-1].subjects == ["mia"]
+
+
+def test_lines_are_said_narrated_shown_undone_and_cleared(tmp_path: Path):
+    session = ChatSession.start(tmp_path / "chat", _record())
+    session.handle('A girl named Mia walks in the park. "Hello!" she says. A dog runs.')
+    assert session.storyboard is not None and session.storyboard.shots[1].lines == [Line(text="Hello!", speaker="mia")]
+
+    table = session.handle('/say 3 MIA "Come here, little dog."')
+    assert session.storyboard.shots[2].lines == [Line(text="Come here, little dog.", speaker="mia")]
+    assert 'mia: "Come here, little dog."' in table  # /shots shows the lines
+    session.handle("/narrate shot_03 The dog stops.")
+    assert session.storyboard.shots[2].lines[-1] == Line(text="The dog stops.")
+    assert 'mia: "Come here, little dog." / narrator: "The dog stops."' in session.handle("/shots")
+    session.handle("/narrate 3 The dog stops and looks at the girl for a long, long while.")
+    assert session.handle("/shots").splitlines()[-1].endswith('narrator: "The dog stops."…')
+
+    assert session.handle('/say 3 rex "Woof"') == "error: there is no cast member 'rex': use one of mia, dog"
+    assert session.handle("/say 3 mia").startswith("error: /say needs a shot, a speaker and the words: e.g. /say 2")
+    assert session.handle('/narrate 9 "Night."').startswith("error: there is no shot '9'")
+
+    session.handle("/undo")
+    session.handle("/undo")  # the two narrations
+    assert session.storyboard.shots[2].lines == [Line(text="Come here, little dog.", speaker="mia")]
+    session.handle("/unsay 3")
+    assert session.storyboard.shots[2].lines == []
+    assert session.handle("/unsay 3") == "error: shot shot_03 has no lines to remove"
+    assert "/say N SPEAKER" in session.handle("/help") and "/unsay N" in session.handle("/help")
+
+
+def test_the_llm_chat_has_the_line_tools(tmp_path: Path):
+    from storyreel.agent.chat import tool_schemas
+
+    tools = {tool["function"]["name"]: tool["function"]["parameters"] for tool in tool_schemas()}
+    assert {"say_line", "narrate_line", "clear_lines"} <= set(tools)
+    assert set(tools["say_line"]["required"]) == {"shot", "speaker", "text"}
+
+    session = ChatSession.start(tmp_path / "chat", _record())
+    session.handle("A girl named Mia walks in the park.")
+    assert session.run("say_line", {"shot": "1", "speaker": "Mia", "text": "What a day!"}).startswith("changed")
+    assert session.storyboard is not None and session.storyboard.shots[0].lines[0].speaker == "mia"
+
+
+def test_a_chat_started_with_narrate_narrates_the_story(tmp_path: Path):
+    session = ChatSession.start(tmp_path / "chat", _record(narrate=True))
+    session.handle('A girl named Mia walks in the park. "Hello!" she says.')
+    assert session.storyboard is not None
+    assert [[line.speaker for line in shot.lines] for shot in session.storyboard.shots] == [[None], ["mia"]]

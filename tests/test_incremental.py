@@ -13,7 +13,9 @@ from storyreel.agent.pipeline import film_storyboard
 from storyreel.agent.run_layout import shot_keys, stale_shots
 from storyreel.agent.run_store import RunStore
 from storyreel.planners.rules import plan_story
-from storyreel.schema import Resolution, RunOptions, ShotSize, TimeOfDay, Transition, Verb
+from storyreel.schema import Resolution, RunOptions, ShotSize, SpeechChoice, TimeOfDay, Transition, Verb
+from storyreel.tools.soundtrack import score
+from storyreel.tools.speech import speech_engine
 
 STORY = (
     "A red dog runs in the park. The dog jumps over a yellow ball. The dog sits. A cat looks at the dog. The dog barks."
@@ -71,13 +73,18 @@ def test_a_description_edit_renders_nothing_and_a_shot_added_at_the_end_renders_
     assert _rerendered(before, _clips(store.root)) == [added.shots[-1].id]
 
 
+def _keys(storyboard):
+    sound = score(storyboard, speech_engine(SpeechChoice.ESPEAK), OPTIONS.fps)
+    return shot_keys(storyboard, OPTIONS, sound.shot_keys())
+
+
 def test_keys_follow_what_changes_the_world():
     storyboard = plan_story(STORY, fps=OPTIONS.fps, seed=1)
-    keys = shot_keys(storyboard, OPTIONS)
+    keys = _keys(storyboard)
     # An action in shot 2 moves things for shot 2 and every later shot at the location, not for shot 1.
     acted = edit_shot(storyboard, EditShot(shot="2", verb=Verb.RUN))
-    changed = [s.id for s in storyboard.shots if shot_keys(acted, OPTIONS)[s.id] != keys[s.id]]
+    changed = [s.id for s in storyboard.shots if _keys(acted)[s.id] != keys[s.id]]
     assert changed == [s.id for s in storyboard.shots[1:]]
     # Night changes the whole location.
     night = set_scene(storyboard, SetScene(time_of_day=TimeOfDay.NIGHT))
-    assert all(shot_keys(night, OPTIONS)[s.id] != keys[s.id] for s in storyboard.shots)
+    assert all(_keys(night)[s.id] != keys[s.id] for s in storyboard.shots)

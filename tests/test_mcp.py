@@ -26,6 +26,7 @@ from mcp.shared._httpx_utils import create_mcp_http_client  # noqa: E402
 from mcp.shared.exceptions import MCPError  # noqa: E402
 
 STORY = "A red dog chases a yellow ball in the park. The dog jumps over the ball."
+SPOKEN = 'A red dog chases a yellow ball in the park. "Woof!" says the dog.'
 LONG_STORY = (
     "A cat sits on a chair in a room. The cat jumps. A dog runs in the park. The dog sits. A bird flies over the sea."
 )
@@ -80,9 +81,14 @@ def test_stdio_make_video_with_progress_and_resources(tmp_path: Path) -> None:
             schema = next(tool for tool in listed.tools if tool.name == "make_video").input_schema
             assert schema["properties"]["fps"]["maximum"] == 120 and "story" in schema["required"]
 
-            result, updates = await make_video(client, "runs/dog")
+            result, updates = await make_video(client, "runs/dog", SPOKEN)
             assert not result.is_error, result.content
-            report_uri = result.structured_content["artifacts"]["report"]
+            data, artifacts = result.structured_content["data"], result.structured_content["artifacts"]
+            assert [(line["speaker"], line["text"]) for line in data["lines"]] == [("dog", "Woof!")]
+            assert [voice["speaker"] for voice in data["voices"]] == ["dog"] and data["loudness_lufs"] < -10
+            assert artifacts["subtitles_srt"] == "storyreel://runs/dog/subtitles.srt"
+            assert "1 line in 1 voice" in result.content[0].text
+            report_uri = artifacts["report"]
             assert report_uri == "storyreel://runs/dog/report.json"
             assert updates[0] == (0.0, "shot_01: filming") and updates[-1] == (1.0, "done")
             assert [p for p, _ in updates] == sorted(p for p, _ in updates)

@@ -239,3 +239,46 @@ def test_make_without_fallback_fails_in_one_line(tmp_path: Path, capsys):
     error = capsys.readouterr().err
     assert code == 2
     assert error.count("\n") == 1 and error.startswith("storyreel: error: LLM planning failed: cannot connect")
+
+
+SPOKEN_STORY = 'Rex, a red dog, chases a ball in the park. "Come back!" Mia shouts. Then he rests.'
+
+
+def _spoken(speaker: str) -> dict:
+    reply = copy.deepcopy(GOOD)
+    reply["cast"].append({"id": "mia", "name": "Mia", "kind": "person"})
+    reply["shots"][0]["lines"] = [{"text": "Come back!", "speaker": speaker}]
+    return reply
+
+
+def test_the_model_fills_the_lines_and_is_told_how() -> None:
+    with FakeOpenAI([Reply(content=json.dumps(_spoken("mia")))]) as server:
+        storyboard = plan_with_llm(SPOKEN_STORY, _settings(server.url))
+    assert [(line.speaker, line.text) for line in storyboard.shots[0].lines] == [("mia", "Come back!")]
+    body = server.received[0].body
+    line = body["response_format"]["json_schema"]["schema"]["$defs"]["Line"]
+    assert line["properties"]["speaker"]["anyOf"] == [{"type": "string"}, {"type": "null"}]
+    assert "lines" in body["response_format"]["json_schema"]["schema"]["$defs"]["Shot"]["properties"]
+    system = body["messages"][0]["content"]
+    assert "quoted speech" in system and "Add no narration" in system
+
+
+def test_a_line_for_someone_not_in_the_cast_goes_back_for_repair() -> None:
+    replies = [Reply(content=json.dumps(_spoken("the_girl"))), Reply(content=json.dumps(_spoken("mia")))]
+    with FakeOpenAI(replies) as server:
+        storyboard = plan_with_llm(SPOKEN_STORY, _settings(server.url))
+    assert "gives a line to 'the_girl', who is not in the cast" in _last_user_text(server.received[1].body)
+    assert storyboard.shots[0].lines[0].speaker == "mia"
+
+
+def test_narration_applies_to_the_llms_storyboard_and_to_the_fallback() -> None:
+    with FakeOpenAI([Reply(content=json.dumps(_spoken("mia")))]) as server:
+        made = plan(SPOKEN_STORY, PlannerSettings(planner="llm", base_url=server.url, max_retries=0, narrate=True))
+    assert made.planner == "llm"
+    assert [[(line.speaker, line.text) for line in shot.lines] for shot in made.storyboard.shots] == [
+        [(None, "Rex, a red dog, chases a ball in the park."), ("mia", "Come back!")],
+        [(None, "Then he rests.")],
+    ]
+    fallback = plan(SPOKEN_STORY, PlannerSettings(planner="llm", base_url=refused_url(), max_retries=0, narrate=True))
+    assert fallback.planner == "rules" and fallback.warnings
+    assert any(line.speaker is None for shot in fallback.storyboard.shots for line in shot.lines)

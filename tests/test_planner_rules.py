@@ -757,3 +757,54 @@ def test_two_riders_of_their_bikes_ride_a_bike_each() -> None:
     mounts = {p.subject: p.reference for p in board.locations[0].placements if p.relation.value == "on"}
     assert sorted(mounts) == ["boy", "boy_2"] and len(set(mounts.values())) == 2
     assert {c.kind for c in board.cast if c.id in mounts.values()} == {"bicycle"}
+
+
+# ---------------------------------------------------------------------------------------------------------- lines
+
+FOX_STORY = (
+    'A girl walks in a snowy forest. She finds a small fox. "Hello, little fox," she says. The fox wags its tail. '
+    '"Come with me," says the girl.'
+)
+
+
+def _heard(board: Storyboard) -> list[list[tuple[str | None, str]]]:
+    return [[(line.speaker, line.text) for line in shot.lines] for shot in board.shots]
+
+
+def test_quoted_speech_becomes_the_speakers_line_and_names_nothing() -> None:
+    board = plan_story(FOX_STORY)
+    assert _heard(board) == [[], [], [("girl", "Hello, little fox.")], [], [("girl", "Come with me.")]]
+    assert [c.id for c in board.cast] == ["girl", "fox"]  # "little fox" in the speech is no new fox
+    assert not any(location.props for location in board.locations) and board.unknown_nouns == []
+    curly = plan_story(FOX_STORY.replace('"Hello', "\u201cHello").replace('fox,"', "fox,\u201d"))
+    assert _heard(curly) == _heard(board)
+
+
+def test_a_named_speaker_and_whom_they_speak_to_answering_without_a_tag() -> None:
+    board = plan_story('"Sit!" Mia said to Rex. "Woof!" Rex, a brown dog, sits.')
+    assert _heard(board)[0] == [("mia", "Sit!"), ("rex", "Woof!")]  # one shot: the tag keeps its quotation
+    assert board.shots[0].subjects == ["mia", "rex"]
+
+
+def test_two_characters_in_dialogue_alternate_and_a_sentence_goes_on() -> None:
+    story = (
+        'A boy and a girl sit on a bench. "Hi," he says. "Hello," she replies, "nice day." "Do you like dogs?" '
+        'he asks. "Yes!" The girl smiles. "Really?"'
+    )
+    heard = _heard(plan_story(story))
+    assert heard[1:] == [
+        [("boy", "Hi.")],
+        [("girl", "Hello, nice day.")],  # a quotation that goes on in lower case joins the line
+        [("boy", "Do you like dogs?"), ("girl", "Yes!")],  # no tag: the other side of the conversation answers
+        [("girl", "Really?")],  # after the narration, no conversation: the last to act speaks
+    ]
+
+
+def test_a_story_without_quotation_marks_has_no_lines() -> None:
+    board = plan_story("A dog chases a red ball in the park. The dog sits.")
+    assert all(shot.lines == [] for shot in board.shots)
+
+
+def test_a_quotation_is_never_cut_into_clauses() -> None:
+    board = plan_story('A girl waves; "Come here; sit, and stay," she says to the dog.')
+    assert _heard(board) == [[], [("girl", "Come here; sit, and stay.")]]

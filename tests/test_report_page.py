@@ -25,7 +25,9 @@ from storyreel.schema import (
     ShotOutcome,
     ShotReport,
     ShotSize,
+    SpokenLine,
     Style,
+    Voice,
 )
 
 HOSTILE_TITLE = '<script>alert("title")</script> & the "dog" </title>'
@@ -287,7 +289,29 @@ def test_verdict_counts_an_exhausted_budget_as_a_failure(report: RunReport) -> N
         "Style": "toon",
         "Seed": "7",
         "Revisions used": "3 of 3",
+        "Sound": "silent (no lines)",
     }
+
+
+def test_the_page_tells_the_lines_their_voices_and_the_subtitle_files() -> None:
+    shot = passing_shot().model_copy(
+        update={"lines": [SpokenLine(shot_id="s1", text="Sit, Rex.", speaker="mia", start_s=0.3, end_s=1.1)]}
+    )
+    voices = [
+        Voice(speaker=None, engine="espeak", name="en-gb-x-rp+m8", pitch=-1.0, speed=0.95),
+        Voice(speaker="mia", engine="espeak", name="en-us+f2"),
+    ]
+    report = run_report([shot]).model_copy(
+        update={"voices": voices, "subtitles": ["subtitles.srt", "subtitles.vtt"], "loudness_lufs": -16.02}
+    )
+    root = parse(report_html(report))
+    shown = facts(by_id(root, "facts"))
+    assert shown["Sound"] == "-16.0 LUFS"
+    assert shown["Voices"] == "narrator: espeak en-gb-x-rp+m8, -1 semitones, pace x0.95; mia: espeak en-us+f2"
+    lines = facts(shot_section(root, "s1").find(".//dl[@class='facts']"))["Lines"]
+    assert lines == "0.30-1.10 s mia: \u201cSit, Rex.\u201d"
+    links = [a.get("href") for a in by_id(root, "film").iter("a")]
+    assert "subtitles.srt" in links and "subtitles.vtt" in links
 
 
 def test_verdict_passes_only_when_every_shot_and_film_check_passes() -> None:

@@ -28,6 +28,7 @@ from storyreel.schema import (
     Action,
     CameraAngle,
     CameraMove,
+    Line,
     RunOptions,
     Shot,
     ShotSize,
@@ -49,6 +50,9 @@ Tell a story in plain words and it becomes a shot list. Commands:
                                  fields as /edit, plus location; the remaining words describe it
   /remove N                      remove shot N
   /scene [location=ID] time=night weather=rain   change a location (default: every location)
+  /say N SPEAKER "words"         add a line of dialogue to shot N, said by SPEAKER (a cast id or name)
+  /narrate N "words"             add a line the narrator reads over shot N
+  /unsay N                       remove every line of shot N (dialogue and narration)
   /undo                          go back to the storyboard before the last change
   /render                        film the storyboard (only shots that changed are rendered again)
   /help                          this help;  /quit leaves (the chat is saved; storyreel chat --resume DIR goes on)
@@ -121,6 +125,27 @@ class SetScene(_Op):
     weather: Weather | None = None
 
 
+class SayLine(_Op):
+    """Add a line of dialogue to a shot, said by a cast member, after the lines the shot already has."""
+
+    shot: str = Field(description="the shot's number in the list (1 is the first) or its id")
+    speaker: str = Field(description="who says it: a cast id, or a cast member's name")
+    text: str = Field(min_length=1, max_length=400, description="the words as spoken, without quotation marks")
+
+
+class NarrateLine(_Op):
+    """Add a line the narrator reads over a shot, after the lines the shot already has."""
+
+    shot: str = Field(description="the shot's number in the list (1 is the first) or its id")
+    text: str = Field(min_length=1, max_length=400, description="the words the narrator reads")
+
+
+class ClearLines(_Op):
+    """Remove every line of a shot, dialogue and narration."""
+
+    shot: str = Field(description="the shot's number in the list (1 is the first) or its id")
+
+
 class Undo(_Op):
     """Go back to the storyboard before the last change."""
 
@@ -136,6 +161,9 @@ OPERATIONS: dict[str, type[_Op]] = {
     "add_shot": AddShot,
     "remove_shot": RemoveShot,
     "set_scene": SetScene,
+    "say_line": SayLine,
+    "narrate_line": NarrateLine,
+    "clear_lines": ClearLines,
     "undo": Undo,
     "render": Render,
 }
@@ -290,6 +318,45 @@ def set_scene(storyboard: Storyboard, scene: SetScene) -> Storyboard:
     return _rebuilt(storyboard, locations=locations)
 
 
+def say_line(storyboard: Storyboard, say: SayLine) -> Storyboard:
+    """A line of dialogue added to a shot, its speaker named by id or name."""
+    index = find_shot(storyboard, say.shot)
+    line = Line(text=say.text, speaker=cast_member(storyboard, say.speaker))
+    return _with_lines(storyboard, index, [*storyboard.shots[index].lines, line])
+
+
+def narrate_line(storyboard: Storyboard, narrate: NarrateLine) -> Storyboard:
+    """A narrator's line added to a shot."""
+    index = find_shot(storyboard, narrate.shot)
+    return _with_lines(storyboard, index, [*storyboard.shots[index].lines, Line(text=narrate.text)])
+
+
+def clear_lines(storyboard: Storyboard, clear: ClearLines) -> Storyboard:
+    """A shot's lines removed, dialogue and narration."""
+    index = find_shot(storyboard, clear.shot)
+    if not storyboard.shots[index].lines:
+        raise EditError(f"shot {storyboard.shots[index].id} has no lines to remove")
+    return _with_lines(storyboard, index, [])
+
+
+def cast_member(storyboard: Storyboard, reference: str) -> str:
+    """The id of the cast member ``reference`` names: its id or its name, in any case."""
+    wanted = reference.strip().lower()
+    for character in storyboard.cast:
+        if wanted in (character.id, character.name.lower()):
+            return character.id
+    if not storyboard.cast:
+        raise EditError("the storyboard has no cast to speak: use /narrate for a narrator's line")
+    ids = ", ".join(character.id for character in storyboard.cast)
+    raise EditError(f"there is no cast member {reference!r}: use one of {ids}")
+
+
+def _with_lines(storyboard: Storyboard, index: int, lines: list[Line]) -> Storyboard:
+    shots = list(storyboard.shots)
+    shots[index] = shots[index].model_copy(update={"lines": lines})
+    return _rebuilt(storyboard, shots=shots)
+
+
 def _main_subject(storyboard: Storyboard, subjects: list[str], index: int) -> str:
     if subjects:
         return subjects[0]
@@ -399,6 +466,12 @@ class ChatSession:
             changed = remove_shot(storyboard, op)
         elif isinstance(op, SetScene):
             changed = set_scene(storyboard, op)
+        elif isinstance(op, SayLine):
+            changed = say_line(storyboard, op)
+        elif isinstance(op, NarrateLine):
+            changed = narrate_line(storyboard, op)
+        elif isinstance(op, ClearLines):
+            changed = clear_lines(storyboard, op)
         else:
             raise EditError(f"cannot apply {type(op).__name__}")
         self._push(changed)
@@ -463,6 +536,8 @@ class ChatSession:
             return self.undo()
         if command == "/render":
             return self.render(progress=progress)
+        if command in ("/say", "/narrate", "/unsay"):
+            return self._lines_command(command, rest)
         fields, words = _fields(rest)
         if command in ("/edit", "/remove"):
             if not words:
@@ -478,6 +553,21 @@ class ChatSession:
             renamed = {{"time": "time_of_day"}.get(name, name): value for name, value in fields.items()}
             return self.run("set_scene", renamed)
         raise EditError(f"unknown command {command}: /help lists the commands")
+
+    def _lines_command(self, command: str, words: list[str]) -> str:
+        """``/say N SPEAKER words``, ``/narrate N words`` and ``/unsay N`` (the words quoted or not)."""
+        usage, needs, count = {
+            "/say": ('/say 2 mia "Hello!"', "a shot, a speaker and the words", 3),
+            "/narrate": ('/narrate 2 "Night falls."', "a shot and the words", 2),
+            "/unsay": ("/unsay 2", "one shot", 1),
+        }[command]
+        if len(words) < count or (command == "/unsay" and len(words) > 1):
+            raise EditError(f"{command} needs {needs}: e.g. {usage}")
+        if command == "/unsay":
+            return self.run("clear_lines", {"shot": words[0]})
+        if command == "/narrate":
+            return self.run("narrate_line", {"shot": words[0], "text": " ".join(words[1:])})
+        return self.run("say_line", {"shot": words[0], "speaker": words[1], "text": " ".join(words[2:])})
 
     def _current(self) -> Storyboard:
         if self.storyboard is None:

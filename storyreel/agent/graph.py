@@ -8,7 +8,10 @@ r"""The agent: a LangGraph state graph that plans, films shot by shot, checks, r
                          \--(fresh in the run store)--> check
 
 Each node is a small function over :class:`AgentState` that calls the tools (``tools/``) and returns what it
-changed; the graph only decides what runs next. A failed check is revised by the policy in ``revision.py`` (or,
+changed; the graph only decides what runs next. ``plan`` also makes the film's sound (``tools/soundtrack``): it
+depends on the storyboard alone, and pacing a shot to hold its lines changes its duration, so it comes before any
+world is built; each clip then carries its segment of it, and ``assemble`` lays it whole under final.mp4 with the
+subtitles. A failed check is revised by the policy in ``revision.py`` (or,
 with an LLM configured, by the LLM choosing among the same changes), starting from the shot's best attempt so far
 (a change that made things worse is not built on), within a retry budget per shot and one for
 the whole run; what could not be fixed is reported as failed, never hidden. ``render`` films an attempt at the
@@ -44,6 +47,7 @@ from storyreel.agent.run_layout import (
     marked_name,
     shot_is_fresh,
     shot_keys,
+    soundtrack,
     state_name,
     summary_name,
     thumbnail_name,
@@ -70,9 +74,11 @@ from storyreel.schema import (
 from storyreel.timing import timed
 from storyreel.tools.camera import direct_camera, directed_shot
 from storyreel.tools.checks import check_against_earlier, check_film, check_shot, marked, subjects_seen, summarize_shot
-from storyreel.tools.film import ClipFinisher, Filmed, PreviousLast, film_analysis
+from storyreel.tools.film import ClipFinisher, ClipSound, Filmed, PreviousLast, film_analysis
 from storyreel.tools.render.raster import gl_device
 from storyreel.tools.scene import build_world
+from storyreel.tools.soundtrack import TARGET_LUFS, Soundtrack, loudness, normalized
+from storyreel.tools.subtitles import SRT, SubtitleBurner, write_subtitles
 from storyreel.tools.video import concat_clips, contact_sheet
 from storyreel.world.world import World
 
@@ -129,6 +135,7 @@ class AgentState(TypedDict, total=False):
     settings: AgentSettings
     warnings: list[str]
     timings: dict[str, float]
+    sound: Soundtrack
     worlds: dict[str, World]
     keys: dict[str, str]
     # the shot in hand
@@ -151,6 +158,7 @@ class AgentState(TypedDict, total=False):
     thumbnails: list[NDArray[np.uint8]]
     previous_last: PreviousLast
     revisions: int
+    subtitles: list[str]
     report: RunReport
 
 
@@ -223,10 +231,12 @@ class Agent:
         """Plan the story, unless the run starts from a storyboard. The run directory is opened only once the
         story is planned, so a story that cannot be planned leaves none behind; a resumed run reuses its plan."""
         if "storyboard" in state:
-            state["store"].write_model(PLAN, state["storyboard"])
+            with timed(state["timings"], "sound"):
+                sound = soundtrack(state["storyboard"], state["store"], state["options"])
+            state["store"].write_model(PLAN, sound.storyboard)
             state["store"].write_model(OPTIONS, state["options"])
             self._start_bar(len(state["storyboard"].shots))
-            return {}
+            return {"storyboard": sound.storyboard, "sound": sound, "warnings": [*state["warnings"], *sound.warnings]}
         options, request, out, force = state["options"], state["request"], state.get("out"), state.get("force", False)
         planned = _cached_plan(out, request) if out is not None and not force else None
         warnings: list[str] = []
@@ -235,12 +245,16 @@ class Agent:
                 made = planners.plan(state["story"], state["planner"], fps=options.fps, seed=options.seed)
             planned, warnings = made.storyboard, made.warnings
         store = RunStore.open(out if out is not None else Path("runs") / _slug(planned.title), request, force=force)
+        with timed(state["timings"], "sound"):
+            sound = soundtrack(planned, store, options)
+        planned = sound.storyboard
         store.write_model(PLAN, planned)
         store.write_model(OPTIONS, options)
         if not warnings:  # a fallback plan is not kept: resuming asks the LLM again
             store.record(PLAN, request)
         self._start_bar(len(planned.shots))
-        return {"storyboard": planned, "store": store, "warnings": [*state["warnings"], *warnings]}
+        warnings += sound.warnings
+        return {"storyboard": planned, "store": store, "sound": sound, "warnings": [*state["warnings"], *warnings]}
 
     def scene(self, state: AgentState) -> AgentState:
         """Build each location's World once, and export it as GLB when it changed."""
@@ -257,7 +271,7 @@ class Agent:
                 if not store.fresh(glb, key):
                     world.export_glb(store.path(glb), time=storyboard.shot_start(first.id))
                     store.record(glb, key)
-        return {"worlds": worlds, "keys": shot_keys(storyboard, options)}
+        return {"worlds": worlds, "keys": shot_keys(storyboard, options, state["sound"].shot_keys())}
 
     def next_shot(self, state: AgentState) -> AgentState:
         """Take up the next shot: load it when the store holds it fresh, else start its first attempt."""
@@ -320,6 +334,7 @@ class Agent:
             clip=store.path(attempt_clip_name(shot, len(state["attempts"]) + 1)),
             direction=state["direction"],
             previous_last=state["previous_last"],
+            sound=_clip_sound(state, shot),
             timings=state["timings"],
         )
         return {"filmed": filmed, "cached": None}
@@ -474,6 +489,7 @@ class Agent:
             coverage=shot.coverage,
             unstaged=shot.unstaged,
             marked=marked_name(shot),
+            lines=[cue for cue in state["sound"].cues if cue.shot_id == shot.id],
         )
         store.write_model(state_name(shot, "json"), report)
         store.write_model(summary_name(shot), summary)
@@ -493,6 +509,7 @@ class Agent:
                 state["options"],
                 clip=store.path(clip_name(shot)),
                 previous_last=state["previous_last"],
+                sound=_clip_sound(state, shot),
                 then=record,
             )
         self._bar.set_postfix_str(f"{shot.id}: {state['outcome'].value}")
@@ -513,11 +530,18 @@ class Agent:
         with timed(state["timings"], "final_wait"):  # the kept attempts still being filmed at full size
             self._finisher.close()
         state["timings"].update(self._finisher.timings)
+        sound = state["sound"]
         with timed(state["timings"], "assemble"):
-            concat_clips([store.path(report.clip) for report in state["reports"]], store.path(FINAL))
+            subtitles = write_subtitles(sound.cues, storyboard, store.root) if sound.cues else []
+            concat_clips(
+                [store.path(report.clip) for report in state["reports"]],
+                store.path(FINAL),
+                audio=normalized(sound.samples, TARGET_LUFS),  # the clips' lines each at the target; the film too
+                subtitles=store.path(SRT) if subtitles else None,
+            )
             captions = [_caption(shot) for shot in storyboard.shots]
             contact_sheet(list(zip(state["thumbnails"], captions, strict=True)), store.path(CONTACT_SHEET))
-        return {"checks": check_film(state["summaries"])}
+        return {"checks": check_film(state["summaries"]), "subtitles": subtitles}
 
     def report(self, state: AgentState) -> AgentState:
         """Write report.json and report.html: what was made, how it scored, and every revision on the way."""
@@ -543,6 +567,10 @@ class Agent:
             revisions=state["revisions"],
             revision_budget=state["settings"].budget(len(storyboard.shots)),
             unknown_nouns=storyboard.unknown_nouns,
+            voices=state["sound"].heard(),
+            subtitles=state["subtitles"],
+            loudness_lufs=_rounded(loudness(normalized(state["sound"].samples, TARGET_LUFS))),
+            music=state["sound"].music,
             warnings=[*state["warnings"], *_warnings(storyboard, reports, film_checks)],
             timings_s={name: round(seconds, 3) for name, seconds in state["timings"].items()},
         )
@@ -573,6 +601,23 @@ class Agent:
         chosen = choose_revision(options)
         assert chosen is not None
         return chosen
+
+
+def _clip_sound(state: AgentState, shot: Shot) -> ClipSound:
+    """A shot's clip's sound: its segment of the film's, and its subtitles when the run burns them in."""
+    sound, options = state["sound"], state["options"]
+    resolution = options.resolution
+    cues = [cue for cue in sound.cues if cue.shot_id == shot.id]
+    burner = (
+        SubtitleBurner(cues, sound.storyboard, resolution.width, resolution.height, options.fps)
+        if options.burn_subtitles and cues
+        else None
+    )
+    return ClipSound(sound.shot_sound(shot.id), sound.film_start(shot.id), burner)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def _cached_plan(root: Path, request: str) -> Storyboard | None:

@@ -15,7 +15,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 from storyreel.atomic import write_text
-from storyreel.schema import Attempt, CheckResult, Drawn, RunReport, Seen, ShotDirection, ShotOutcome, ShotReport
+from storyreel.schema import (
+    Attempt,
+    CheckResult,
+    Drawn,
+    RunReport,
+    Seen,
+    ShotDirection,
+    ShotOutcome,
+    ShotReport,
+    SpokenLine,
+    Voice,
+)
 
 PAGE = "report.html"
 
@@ -148,14 +159,31 @@ def _facts(report: RunReport) -> str:
         ("Style", report.style.value),
         ("Seed", str(report.seed)),
         ("Revisions used", f"{report.revisions}{budget}"),
+        ("Sound", _sound(report)),
     ]
+    if report.voices:
+        facts.append(("Voices", "; ".join(_voice(voice) for voice in report.voices)))
     rows = "".join(f"<div><dt>{escape(name)}</dt><dd>{escape(value)}</dd></div>" for name, value in facts)
     return f'<dl class="facts" id="facts">{rows}</dl>'
+
+
+def _sound(report: RunReport) -> str:
+    if report.loudness_lufs is None and report.music is None:
+        return "silent (no lines)"
+    loudness = f"{report.loudness_lufs:.1f} LUFS" if report.loudness_lufs is not None else "silent"
+    return loudness + (f", music: {report.music}" if report.music else "")
+
+
+def _voice(voice: Voice) -> str:
+    pitch = f", {voice.pitch:+g} semitones" if voice.pitch else ""
+    speed = f", pace x{voice.speed:g}" if voice.speed != 1.0 else ""
+    return f"{voice.speaker or 'narrator'}: {voice.engine} {voice.name}{pitch}{speed}"
 
 
 def _film(report: RunReport) -> str:
     film = _link(report.final_video)
     files = [("storyboard", report.storyboard), *((f"scene {Path(scene).stem}", scene) for scene in report.scenes)]
+    files += [(f"subtitles ({Path(name).suffix[1:].upper()})", name) for name in report.subtitles]
     links = ", ".join(f'<a href="{_link(path)}">{escape(name)}</a>' for name, path in files)
     return (
         '<section id="film"><h2>The film</h2>\n'
@@ -290,6 +318,8 @@ def _shot(shot: ShotReport, fps: int) -> str:
         ]
         facts.append(("Named, and seen in", "; ".join(seen)))
         facts.append(("Held as", shot.coverage.value))
+    if shot.lines:
+        facts.append(("Lines", "<br />".join(_line(line) for line in shot.lines)))
     if shot.unstaged:
         facts.append(("Not acted out", f'<span class="fail">{escape(", ".join(shot.unstaged))}</span>'))
     if shot.drawn:
@@ -308,6 +338,11 @@ def _shot(shot: ShotReport, fps: int) -> str:
         f"{_checks_table(shot.checks, fps, shot.frames, f'shot {shot.shot_id} (final attempt)')}\n"
         f"{_history(shot, outcome)}\n</section>"
     )
+
+
+def _line(line: SpokenLine) -> str:
+    who = escape(line.speaker) if line.speaker else "<em>narrator</em>"
+    return f"{line.start_s:.2f}-{line.end_s:.2f} s {who}: \u201c{escape(line.text)}\u201d"
 
 
 def _drawn(item: Drawn) -> str:

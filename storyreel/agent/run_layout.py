@@ -6,8 +6,13 @@ edit made stale (:func:`stale_shots`) and a resumed run films only those.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from storyreel.agent.run_store import RunStore, content_key
-from storyreel.schema import RunOptions, Shot, Storyboard, Transition
+from storyreel.errors import UserError
+from storyreel.schema import RunOptions, Shot, SpeechChoice, Storyboard, Transition
+from storyreel.tools.soundtrack import Soundtrack, score
+from storyreel.tools.speech import EspeakEngine, SpeechError, speech_engine
 
 STATE = ".storyreel"
 PLAN = "storyboard.json"
@@ -15,15 +20,33 @@ OPTIONS = "options.json"  # the run's options, for stage tools that go on with t
 FINAL = "final.mp4"
 CONTACT_SHEET = "contact_sheet.png"
 REPORT = "report.json"
+LINES = f"{STATE}/lines"  # each line spoken, kept so a remote speech engine is asked once
 
 
-def shot_keys(storyboard: Storyboard, options: RunOptions) -> dict[str, str]:
+def soundtrack(storyboard: Storyboard, store: RunStore, options: RunOptions) -> Soundtrack:
+    """The run's sound: ``storyboard``'s lines spoken by the engine the options choose (kept in the store), the
+    shots paced to hold them, and the mix over the options' music. An engine ``--speech auto`` chose that fails
+    (OpenAI's API, unreachable) leaves the lines to eSpeak NG with a warning; one asked for by name stops the run
+    with one line."""
+    engine = speech_engine(options.speech, voice_model=options.voice_model, base_url=options.llm_base_url)
+    try:
+        return score(storyboard, engine, options.fps, music=options.music, cache=store.path(LINES))
+    except SpeechError as error:
+        if options.speech != SpeechChoice.AUTO:
+            raise UserError(f"--speech {options.speech.value} failed: {error}") from error
+        sound = score(storyboard, EspeakEngine(), options.fps, music=options.music, cache=store.path(LINES))
+        warning = f"{engine.name} speech failed ({error}); the lines are spoken by eSpeak NG instead"
+        return replace(sound, warnings=[warning])
+
+
+def shot_keys(storyboard: Storyboard, options: RunOptions, sound: dict[str, str]) -> dict[str, str]:
     """Each shot's key: a hash of exactly what its clip and report depend on. That is the world during the shot
     (:func:`world_inputs`), the shot's own fields (its description only captions the contact sheet and the
-    report), its start time, the run options and the look they film the story in, and for a dissolve the previous
-    shot's key (its last frame is blended in). Editing one shot's camera therefore changes one key; an edit that
-    moves things changes that shot's and the later ones at its location; a changed duration also shifts every
-    later shot in story time."""
+    report), its start time, the run options and the look they film the story in, its ``sound`` (a digest of the
+    samples under it: ``Soundtrack.shot_keys``), and for a dissolve the previous shot's key (its last frame is
+    blended in). Editing one shot's camera therefore changes one key; an edit that moves things changes that
+    shot's and the later ones at its location; a changed duration also shifts every later shot in story time; a
+    changed line changes its shot's sound."""
     keys: dict[str, str] = {}
     previous = ""
     for shot in storyboard.shots:
@@ -32,15 +55,16 @@ def shot_keys(storyboard: Storyboard, options: RunOptions) -> dict[str, str]:
         start = storyboard.shot_start(shot.id)
         look = options.look(storyboard).value
         previous = keys[shot.id] = content_key(
-            world_inputs(storyboard, shot), own, start, options.key(), look, incoming
+            world_inputs(storyboard, shot), own, start, options.key(), look, sound[shot.id], incoming
         )
     return keys
 
 
 def stale_shots(storyboard: Storyboard, store: RunStore, options: RunOptions) -> list[str]:
     """The ids of the shots a run would film now (the rest are fresh in the store)."""
-    keys = shot_keys(storyboard, options)
-    return [shot.id for shot in storyboard.shots if not shot_is_fresh(store, shot, keys[shot.id])]
+    sound = soundtrack(storyboard, store, options)
+    keys = shot_keys(sound.storyboard, options, sound.shot_keys())
+    return [shot.id for shot in sound.storyboard.shots if not shot_is_fresh(store, shot, keys[shot.id])]
 
 
 def shot_is_fresh(store: RunStore, shot: Shot, key: str) -> bool:

@@ -4,7 +4,8 @@ or configured, else the offline rule planner (``rules.py``), which is also the f
 The LLM is chosen by ``--planner llm``, or by ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL`` (or ``--llm-base-url``) being
 set while the llm extra is installed; ``--planner rules`` forces the offline planner. Configured without the extra,
 ``auto`` plans offline after one warning line naming the extra. The model comes from ``--llm-model``, else
-``STORYREEL_LLM_MODEL``, else :data:`DEFAULT_MODEL`.
+``STORYREEL_LLM_MODEL``, else :data:`DEFAULT_MODEL`. With ``--narrate`` each shot of whichever plan is made gets a
+narrator's line: the story's words it films that are not quoted speech (``lines.narrate``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from storyreel.errors import UserError
+from storyreel.planners.lines import narrate
 from storyreel.planners.rules import MAX_SHOTS, MAX_STORY_CHARS, plan_story
 from storyreel.schema import DEFAULT_FPS, PlannerChoice, RunOptions, Storyboard
 
@@ -52,6 +54,7 @@ class PlannerSettings:
     timeout_s: float = 120.0
     max_retries: int = 3
     max_repairs: int = 2
+    narrate: bool = False  # a narrator reads the story's words that are not quoted speech
 
     @classmethod
     def from_options(cls, options: RunOptions) -> PlannerSettings:
@@ -60,6 +63,7 @@ class PlannerSettings:
             model=options.llm_model,
             base_url=options.llm_base_url,
             fallback=options.fallback,
+            narrate=options.narrate,
         )
 
     def configured(self) -> bool:
@@ -99,7 +103,10 @@ class PlannerSettings:
     def key(self) -> dict[str, object]:
         """What about the planner decides a run's plan (never the API key): part of a run's request key."""
         llm = self.llm()
-        return {"planner": "rules"} if llm is None else {"planner": "llm", "model": llm.model, "url": llm.base_url}
+        key: dict[str, object] = (
+            {"planner": "rules"} if llm is None else {"planner": "llm", "model": llm.model, "url": llm.base_url}
+        )
+        return {**key, "narrate": True} if self.narrate else key
 
 
 def llm_extra_installed() -> bool:
@@ -119,8 +126,17 @@ class Plan:
 def plan(text: str, settings: PlannerSettings | None = None, *, fps: int = DEFAULT_FPS, seed: int = 0) -> Plan:
     """Plan ``text`` with the planner ``settings`` choose, shot durations in whole frames at ``fps``. An LLM that
     fails for good (after its retries and repairs) is reported in one warning line and the rule planner plans
-    instead, unless ``settings.fallback`` is off, in which case a :class:`UserError` says why."""
+    instead, unless ``settings.fallback`` is off, in which case a :class:`UserError` says why. With
+    ``settings.narrate`` each shot gets the narrator's line of the story's words it films."""
     settings = settings or PlannerSettings()
+    made = _plan(text, settings, fps=fps, seed=seed)
+    if settings.narrate:
+        made.storyboard = narrate(made.storyboard, text)
+    return made
+
+
+def _plan(text: str, settings: PlannerSettings, *, fps: int, seed: int) -> Plan:
+    """The plan of the planner ``settings`` choose, unnarrated (see :func:`plan`)."""
     if settings.missing_extra():
         warning = f"an LLM is configured but the llm extra is not installed ({LLM_EXTRA}): planned offline"
         log.warning(warning)

@@ -7,6 +7,8 @@ Everything here is data; ``rules.py`` holds the reading. Keys are lower-case sin
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from storyreel.schema import LocationKind, Relation, Style, TimeOfDay, Verb, Weather
 
 
@@ -212,6 +214,13 @@ VERBS: dict[str, Verb] = {
     "take": Verb.HANDLE,  # "takes the cup"; "the plane takes off" flies
     "turn": Verb.WALK,  # "the truck turns into a side road", "she turns to him"; "turns off the lamp" is handled
 }
+
+#: Verbs that tag quoted speech with who says it ('"Hi," she whispers.'), whatever action they play.
+SPEECH_VERBS: frozenset[str] = _words(
+    "say tell ask answer reply respond shout yell call whisper cry scream shriek sing speak exclaim mutter murmur "
+    "mumble add continue laugh sigh gasp giggle chuckle sob wail bark growl roar chirp squeak grumble insist beg "
+    "announce declare explain suggest repeat agree promise warn hiss snap bellow holler greet"
+)
 
 #: Particles after "turn" that make it a hand's work on a thing: "she turns off the lamp".
 TURN_HANDLE_PARTICLES: frozenset[str] = frozenset({"on", "off", "out", "up", "down"})
@@ -541,3 +550,20 @@ LOOK_PHRASES: dict[str, Style] = {
     r"\bcartoon\b|\banime\b|\bcel[- ]shaded\b|\bcomic\b": Style.TOON,
     r"\bflat (design|colou?rs?|illustration)\b|\bminimalist\b|\blow[- ]poly\b": Style.FLAT,
 }
+
+
+def verb_lemma(word: str, known: Collection[str]) -> str | None:
+    """The base form of ``word`` (lower case) if it is an inflection of a verb in ``known``: walks, walked, walking,
+    cried, and the irregular forms (ran, said)."""
+    if word in IRREGULAR_VERBS:
+        return IRREGULAR_VERBS[word] if IRREGULAR_VERBS[word] in known else None
+    candidates = [word]
+    if word.endswith("ies") or word.endswith("ied"):
+        candidates.append(word[:-3] + "y")
+    if word.endswith("s"):
+        candidates += [word[:-1], word[:-2]]
+    if word.endswith("ed"):
+        candidates += [word[:-1], word[:-2], word[:-3]]
+    if word.endswith("ing"):
+        candidates += [word[:-3], word[:-3] + "e", word[:-4]]
+    return next((candidate for candidate in candidates if candidate in known), None)

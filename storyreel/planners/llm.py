@@ -38,6 +38,8 @@ with ONE JSON object that follows the given schema: title, cast, locations (with
 Cast and world:
 - cast: everything that acts (people, animals, vehicles). Each member's kind is one of: \
 {", ".join(sorted(CHARACTER_KINDS))}. Ids are lowercase snake_case (e.g. "rex", "red_car").
+- gender: "female" or "male" when the story tells it (she, he, girl, king), else null: the character speaks in a
+  voice of that gender.
 - Give each character ONE consistent look for the whole film: a colour name (e.g. red, brown, blue) and a size
   (1.0 natural; 0.5 tiny, 2.0 huge) in its appearance. Never change a character's look between shots.
 - props: things in a location that do not act; kind preferably one of: {", ".join(sorted(PROP_KINDS - {"generic"}))}.
@@ -62,6 +64,13 @@ Shot grammar:
 - duration 2-6 seconds per shot (longer for big actions); at most {MAX_SHOTS} shots.
 - transition: "fade" for the first shot, "dissolve" when the location or time changes, else "cut".
 - Every id a shot names must be in cast or in the props of a location.
+
+What is heard:
+- lines: the story's quoted speech, on the shot that films it, in order: "text" the words as spoken, without the
+  quotation marks; "speaker" the cast id of who says them (the subject of "says", "asks", "whispers"...). A shot
+  where someone speaks names the speaker among its subjects, seen "face".
+- Add no narration (lines with speaker null) unless the user asks for a narrator; a story without quoted speech has
+  no lines.
 """
 
 REPAIR_PROMPT = (

@@ -32,7 +32,6 @@ from storyreel.planners.lexicon import (
     FEMALE_NOUNS,
     FUNCTION_WORDS,
     IRREGULAR_PLURALS,
-    IRREGULAR_VERBS,
     LOCATIVE_PREPOSITIONS,
     LOOK_PHRASES,
     MALE_NOUNS,
@@ -53,7 +52,9 @@ from storyreel.planners.lexicon import (
     VERBS,
     VISIBLE_VERB_FILES,
     WEATHERS,
+    verb_lemma,
 )
+from storyreel.planners.lines import dialogue, speech, split_sentences
 from storyreel.planners.nouns import UNKNOWN, adjectives, asset_kind, is_noun, is_verb, singular, verb_file
 from storyreel.schema import (
     DEFAULT_FPS,
@@ -62,6 +63,8 @@ from storyreel.schema import (
     CameraAngle,
     CameraMove,
     Character,
+    Gender,
+    Line,
     Location,
     LocationKind,
     Placement,
@@ -85,6 +88,10 @@ MAX_GROUP = 6
 EXAMPLE_STORY = "A dog chases a red ball in the park."
 
 
+#: The planner's pronoun genders as the storyboard tells them (a character's voice).
+GENDERS = {"f": Gender.FEMALE, "m": Gender.MALE}
+
+
 class StoryError(ValueError):
     """The story cannot be planned; the message names the problem and the fix in one line."""
 
@@ -93,7 +100,7 @@ def plan_story(text: str, *, fps: int = DEFAULT_FPS, seed: int = 0, title: str |
     """Plan ``text`` into a storyboard, shot durations in whole frames at ``fps``: deterministic for a given text
     and seed, offline, pure Python."""
     check_story(text)
-    sentences = _split_sentences(text)
+    sentences = split_sentences(text)
     tokenized = [_tokenize(sentence) for sentence in sentences]
     names = _find_names(tokenized)
     bindings = _find_bindings(tokenized, names)
@@ -167,26 +174,10 @@ class _Token:
     lemma: str = ""
     plural: bool = False
     quoted: bool = False
+    start: int = 0  # where it starts in its clause's text
 
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+|[^\w\s]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n")
-
-
-def _split_sentences(text: str) -> list[str]:
-    """Sentences, never cut inside a quotation nor between a quotation and its speech tag ("Hold on!" he said.)."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    parts: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        inside = text[start : match.end()].count('"') % 2 == 1
-        speech_tag = '"' in match.group() and text[match.end() : match.end() + 1].islower()
-        if "\n" not in match.group() and (inside or speech_tag):
-            continue
-        parts.append(text[start : match.end()])
-        start = match.end()
-    parts.append(text[start:])
-    return [part.strip() for part in parts if part.strip()] or [text.strip()]
 
 
 def _tokenize(text: str, names: frozenset[str] = frozenset(), *, initial: bool = True) -> list[_Token]:
@@ -205,25 +196,14 @@ def _tokenize(text: str, names: frozenset[str] = frozenset(), *, initial: bool =
             first = initial and not any(token.is_word for token in tokens)
             tag = tags.get(offset)
             pos, lemma, plural = (tag.pos, tag.lemma, tag.tag in {"NNS", "NNPS"}) if tag else ("", part.lower(), False)
-            tokens.append(_Token(part, part.lower(), is_word, first, part in names, pos, lemma, plural, quoted))
+            tokens.append(_Token(part, part.lower(), is_word, first, part in names, pos, lemma, plural, quoted, offset))
             offset += len(part)
     return tokens
 
 
 def _verb_lemma(word: str) -> str | None:
     """The base form of ``word`` if it is an inflection of a known verb (walks, walked, walking, ran)."""
-    if word in IRREGULAR_VERBS:
-        return IRREGULAR_VERBS[word]
-    candidates = [word]
-    if word.endswith("ies") or word.endswith("ied"):
-        candidates.append(word[:-3] + "y")
-    if word.endswith("s"):
-        candidates += [word[:-1], word[:-2]]
-    if word.endswith("ed"):
-        candidates += [word[:-1], word[:-2], word[:-3]]
-    if word.endswith("ing"):
-        candidates += [word[:-3], word[:-3] + "e", word[:-4]]
-    return next((candidate for candidate in candidates if candidate in VERBS), None)
+    return verb_lemma(word, VERBS)
 
 
 def unstaged_verbs(text: str) -> list[str]:
@@ -813,12 +793,13 @@ def _make_clause(text: str, names: frozenset[str], bindings: dict[str, _Binding]
 
 
 def _split_clauses(sentences: list[str], names: frozenset[str], bindings: dict[str, _Binding]) -> list[_Clause]:
-    """Sentences and their "then"/";"/", and" clauses. A part with no verb rejoins its neighbour in the sentence
-    ("a ball, a stick, and a bone"), and a sentence that says nothing the planner reads ("The end.") rejoins the
-    clause before it."""
+    """Sentences and their "then"/";"/", and" clauses, never cut inside a quotation. A part with no verb rejoins its
+    neighbour in the sentence ("a ball, a stick, and a bone"), and a sentence that says nothing the planner reads
+    ("The end.") rejoins the clause before it."""
     clauses: list[_Clause] = []
     for sentence in sentences:
-        cuts = [0] + [cut for match in _CLAUSE_BREAK.finditer(sentence) for cut in match.span()] + [len(sentence)]
+        breaks = [match for match in _CLAUSE_BREAK.finditer(sentence) if sentence[: match.start()].count('"') % 2 == 0]
+        cuts = [0] + [cut for match in breaks for cut in match.span()] + [len(sentence)]
         spans = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2) if sentence[cuts[i] : cuts[i + 1]].strip()]
         merged: list[tuple[int, int]] = []
         for start, end in spans:
@@ -846,7 +827,8 @@ def _cap_clauses(clauses: list[_Clause]) -> list[_Clause]:
         lengths = [len(a.tokens) + len(b.tokens) for a, b in itertools.pairwise(clauses)]
         at = lengths.index(min(lengths))
         first, second = clauses[at], clauses[at + 1]
-        tokens = first.tokens + second.tokens
+        shift = len(first.text) + 1
+        tokens = first.tokens + [replace(token, start=token.start + shift) for token in second.tokens]
         merged = _Clause(f"{first.text} {second.text}", tokens, _merge_scans(first, second))
         clauses[at : at + 2] = [merged]
     return clauses
@@ -1028,6 +1010,8 @@ class _StoryReader:
         self._groups: dict[str, list[str]] = {}
         self._mounted: list[tuple[str, str]] = []  # (rider, mount) read in the clause in hand
         self._unacted: list[str] = []  # verbs of the clause in hand its doer has no hands for
+        self._talk: list[str] = []  # who has spoken in the conversation under way, in turn
+        self._spoken_to: str | None = None  # whom its first speaker spoke to ('"Sit," Mia said to Rex.')
         indoors = any(mention.kind in INDOOR_KINDS for clause in clauses for mention in clause.scan.mentions)
         self._first_setting = next(
             (c.scan.settings[0] for c in clauses if c.scan.settings),
@@ -1313,6 +1297,7 @@ class _StoryReader:
             if wearers:
                 self._dress(wearers[-1], [word for word in modifiers if word in COLORS])
         actions, doers = self._actions(scan, resolved)
+        lines = self._dialogue(clause, resolved, doers, actions)
         for action in actions:  # the doer ends up more salient than what it acted on
             for salient in [action.target, action.actor]:
                 if salient is not None:
@@ -1346,9 +1331,61 @@ class _StoryReader:
                 seen=marks(subjects, actions),
                 coverage=coverage,
                 unstaged=list(dict.fromkeys(_unstaged(clause.tokens) + self._unacted)),
+                lines=lines,
             )
         )
         self._unacted = []
+
+    def _dialogue(
+        self,
+        clause: _Clause,
+        resolved: list[tuple[_Mention, str]],
+        doers: list[tuple[int, list[str]]],
+        actions: list[Action],
+    ) -> list[Line]:
+        """The clause's quoted speech as lines (see :func:`~storyreel.planners.lines.dialogue`), each said by the
+        cast member :meth:`_speaker` finds. A sentence with no speech ends the conversation under way."""
+        at = {token.start: index for index, token in enumerate(clause.tokens)}
+        said: list[list[tuple[str, str | None]]] = []
+        for sentence in speech(clause.text):
+            if not sentence:
+                self._talk, self._spoken_to = [], None
+            heard = []
+            for quote in sentence:
+                verb = at.get(quote.tag[0]) if quote.tag else None
+                speaker = self._speaker(verb, resolved, doers)
+                if speaker is not None and (not self._talk or self._talk[-1] != speaker):
+                    self._talk.append(speaker)
+                if verb is not None and len(self._talk) == 1:
+                    self._spoken_to = next(
+                        (a.target for a in actions if a.actor == speaker and a.verb is Verb.TALK and a.target),
+                        None,
+                    )
+                heard.append((quote.words, speaker))
+            said.append(heard)
+        return dialogue(said)
+
+    def _speaker(
+        self, verb: int | None, resolved: list[tuple[_Mention, str]], doers: list[tuple[int, list[str]]]
+    ) -> str | None:
+        """Who says a quotation whose speech verb stands at token ``verb`` (None: its sentence has none). With a
+        verb: its doer as the clause's actions read it ('she says', with pronouns resolved as everywhere, 'says the
+        girl', 'Mia smiles and says'), else whoever the clause names right before or right after it ('Mia
+        mutters'). Without one, or when that is no cast member: the other side of the conversation under way (the
+        one who spoke before the last speaker, else whom the only speaker spoke to), else its only speaker going on,
+        else the character who last acted; with nobody at all, the narrator (None)."""
+        cast = {character.id for character in self.cast}
+        if verb is not None:
+            acted = next((actors for position, actors in doers if position == verb), [])
+            before = [e for m, e in resolved if m.end == verb and not m.possessor]
+            after = [e for m, e in resolved if m.position == verb + 1 and not m.after_preposition]
+            speaker = next((e for e in [*acted, *before, *after] if e in cast), None)
+            if speaker is not None:
+                return speaker
+        if self._talk:
+            other = next((e for e in reversed(self._talk) if e != self._talk[-1]), None)
+            return other or (self._spoken_to if self._spoken_to in cast else None) or self._talk[-1]
+        return next((e for e in self._last_actors if e in self._gender), None)
 
     def _known(self, names: list[str]) -> dict[str, Subject]:
         """Each of ``names`` as :func:`~storyreel.planners.coverage.hold` sizes it: its kind and size class."""
@@ -1572,7 +1609,7 @@ class _StoryReader:
             location.name = name
         return Storyboard(
             title=title,
-            cast=self.cast,
+            cast=[c.model_copy(update={"gender": GENDERS.get(self._gender.get(c.id) or "")}) for c in self.cast],
             locations=locations,
             shots=self.shots,
             unknown_nouns=self.unknown_nouns,

@@ -6,10 +6,12 @@ from storyreel.schema import Storyboard
 
 
 def shot_table(storyboard: Storyboard) -> str:
-    """The shot list as a plain table aligned in columns."""
-    rows = [["#", "id", "where", "secs", "size", "angle", "move", "in", "subjects", "action", "description"]]
+    """The shot list as a plain table aligned in columns; the lines heard in a shot as ``girl: "Hello."`` (the
+    narrator's as ``narrator: "..."``), long cells cut short."""
+    rows = [["#", "id", "where", "secs", "size", "angle", "move", "in", "subjects", "action", "description", "lines"]]
     for number, shot in enumerate(storyboard.shots, start=1):
         action = ", ".join(f"{a.actor} {a.verb.value}" + (f" {a.target}" if a.target else "") for a in shot.actions)
+        lines = " / ".join(f'{line.speaker or "narrator"}: "{line.text}"' for line in shot.lines)
         rows.append(
             [
                 str(number),
@@ -22,7 +24,8 @@ def shot_table(storyboard: Storyboard) -> str:
                 shot.transition.value,
                 ",".join(shot.subjects),
                 action,
-                shot.description if len(shot.description) <= 40 else shot.description[:39] + "…",
+                _short(shot.description),
+                _short(lines, 60),
             ]
         )
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
@@ -32,3 +35,8 @@ def shot_table(storyboard: Storyboard) -> str:
     return f"locations: {places}\n" + "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
     )
+
+
+def _short(text: str, width: int = 40) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

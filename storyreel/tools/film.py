@@ -33,6 +33,7 @@ from storyreel.tools.checks import analysis_factor
 from storyreel.tools.render.diffusion_weights import DEFAULT_CONTROLNET, DEFAULT_MODEL
 from storyreel.tools.render.frames import FrameSet
 from storyreel.tools.render.raster import render_analysis, render_shot, renderer_for
+from storyreel.tools.subtitles import SubtitleBurner
 from storyreel.tools.video import ClipWriter, apply_transition
 from storyreel.world.world import World
 
@@ -41,6 +42,16 @@ if TYPE_CHECKING:
 
 #: The last frame of the shot before, as its clip has it (I420 or RGB), or a finisher's promise of it.
 PreviousLast = NDArray[np.uint8] | Future[NDArray[np.uint8]] | None
+
+
+@dataclass(frozen=True)
+class ClipSound:
+    """What a clip carries besides its pictures: its segment of the film's sound, and the subtitles to burn in
+    when the run burns them (the clip's first frame shows at ``start_s`` of the film)."""
+
+    samples: NDArray[np.float32]
+    start_s: float
+    burner: SubtitleBurner | None = None
 
 
 @dataclass
@@ -67,16 +78,19 @@ def film_analysis(
     clip: Path,
     direction: ShotDirection | None = None,
     previous_last: PreviousLast = None,
+    sound: ClipSound | None = None,
     timings: dict[str, float] | None = None,
 ) -> Filmed:
     """Film an attempt at ``shot`` along ``path`` for its checks. Raster: rendered at analysis size, no clip yet.
-    Diffusion: rendered and diffused at full size and encoded into ``clip`` (dissolving from ``previous_last``);
-    ``direction`` carries a revision's render-side knobs (diffusion seed, consistency, prompt)."""
+    Diffusion: rendered and diffused at full size and encoded into ``clip`` (dissolving from ``previous_last``,
+    with its ``sound``); ``direction`` carries a revision's render-side knobs (diffusion seed, consistency,
+    prompt)."""
     timings = {} if timings is None else timings
     if options.renderer == Renderer.DIFFUSION:
         with timed(timings, "render"):
             frames = _diffuse(world, storyboard, shot, path, options, direction or ShotDirection())
-        return _encode_rgb(frames, shot, previous_last=_resolved(previous_last), clip=clip, timings=timings)
+        previous = _resolved(previous_last)
+        return _encode_rgb(frames, shot, previous_last=previous, clip=clip, sound=sound, timings=timings)
     with timed(timings, "render"):
         small = render_analysis(
             world,
@@ -99,11 +113,12 @@ def film_clip(
     *,
     clip: Path,
     previous_last: PreviousLast = None,
+    sound: ClipSound | None = None,
     timings: dict[str, float] | None = None,
 ) -> NDArray[np.uint8]:
     """Film ``shot`` along ``path`` at the output size into ``clip`` with the raster renderer (the colour target
-    alone: the checks read ``film_analysis``'s frames), dissolving from ``previous_last``. Returns the last frame
-    as encoded (I420), for the next shot's dissolve."""
+    alone: the checks read ``film_analysis``'s frames), dissolving from ``previous_last``, with its ``sound``.
+    Returns the last frame as encoded (I420, subtitles not burnt in), for the next shot's dissolve."""
     timings = {} if timings is None else timings
     previous = _resolved(previous_last)
     resolution = options.resolution
@@ -118,7 +133,7 @@ def film_clip(
         chunk=max(24, path.fps),  # at least a second: a transition's frames all fall in the first chunk
     )
     with (
-        ClipWriter(clip, path.fps, width, height) as writer,
+        ClipWriter(clip, path.fps, width, height, audio=sound.samples if sound else None) as writer,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode") as encoder,
     ):
         writing: deque[Future[None]] = deque()
@@ -131,6 +146,8 @@ def film_clip(
                 last = images[-1].copy()
             if done == 0:
                 apply_transition(images, shot.transition, previous, path.fps)
+            if sound is not None and sound.burner is not None:
+                sound.burner.burn(images, done, sound.start_s)
             writing.append(encoder.submit(_write_frames, writer, images))
             if len(writing) == 2:  # the renderer reuses the older chunk's buffer next: let the writer finish it
                 with timed(timings, "encode_wait"):
@@ -157,6 +174,7 @@ def film_shot(
     clip: Path,
     direction: ShotDirection | None = None,
     previous_last: PreviousLast = None,
+    sound: ClipSound | None = None,
     timings: dict[str, float] | None = None,
 ) -> Filmed:
     """Film ``shot`` along ``path`` for its checks and into ``clip`` in one call (``film_analysis``, then
@@ -170,11 +188,12 @@ def film_shot(
         clip=clip,
         direction=direction,
         previous_last=previous_last,
+        sound=sound,
         timings=timings,
     )
     if filmed.clip is None:
         last = film_clip(
-            world, storyboard, shot, path, options, clip=clip, previous_last=previous_last, timings=timings
+            world, storyboard, shot, path, options, clip=clip, previous_last=previous_last, sound=sound, timings=timings
         )
         filmed = Filmed(filmed.analysis, clip, last)
     return filmed
@@ -201,13 +220,16 @@ class ClipFinisher:
         *,
         clip: Path,
         previous_last: PreviousLast,
+        sound: ClipSound | None,
         then: Callable[[NDArray[np.uint8]], None],
     ) -> Future[NDArray[np.uint8]]:
         """Film ``shot`` into ``clip`` after the clips submitted before it; the future holds its last frame."""
 
         def finish() -> NDArray[np.uint8]:
             with timed(self.timings, "final"):  # the caller reads it once closed
-                last = film_clip(world, storyboard, shot, path, options, clip=clip, previous_last=previous_last)
+                last = film_clip(
+                    world, storyboard, shot, path, options, clip=clip, previous_last=previous_last, sound=sound
+                )
                 then(last)
             return last
 
@@ -262,13 +284,22 @@ def _diffuse(
 
 
 def _encode_rgb(
-    frames: FrameSet, shot: Shot, *, previous_last: NDArray[np.uint8] | None, clip: Path, timings: dict[str, float]
+    frames: FrameSet,
+    shot: Shot,
+    *,
+    previous_last: NDArray[np.uint8] | None,
+    clip: Path,
+    sound: ClipSound | None,
+    timings: dict[str, float],
 ) -> Filmed:
     """Encode full-size RGB ``frames`` (a diffused shot) into ``clip`` and keep what the checks need."""
     rgb = np.ascontiguousarray(frames.rgb)
     last = rgb[-1].copy()
     apply_transition(rgb, shot.transition, previous_last, frames.fps)
-    with timed(timings, "encode"), ClipWriter(clip, frames.fps, frames.width, frames.height) as writer:
+    if sound is not None and sound.burner is not None:
+        sound.burner.burn(rgb, 0, sound.start_s)
+    audio = sound.samples if sound else None
+    with timed(timings, "encode"), ClipWriter(clip, frames.fps, frames.width, frames.height, audio=audio) as writer:
         _write_frames(writer, rgb)
     analysis = frames.reduced(analysis_factor(frames.width))
     return Filmed(analysis=analysis, clip=clip, last=last)

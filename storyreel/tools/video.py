@@ -36,6 +36,8 @@ X264_PARAMS = "rc-lookahead=5:subme=1:me=dia"
 #: tags set on ffmpeg's side would make it convert I420 input it believes to be something else.
 X264_BT709 = "colorprim=bt709:transfer=bt709:colormatrix=bt709:range=tv"
 CRF = 20
+AUDIO_RATE = 48_000  # Hz, mono: the sound of every clip and of the final cut
+AUDIO_BITRATE = "128k"  # AAC
 # x264's output depends on its thread count: fixing it keeps files byte-identical across machines.
 ENCODER_THREADS = 4
 BITEXACT = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-movflags", "+faststart"]
@@ -83,13 +85,14 @@ def _run_ffmpeg(arguments: list[str], what: str) -> str:
 
 
 class ClipWriter:
-    """Stream RGB or RGBA uint8 frames (H, W, 3 or 4) into an H.264 MP4 at ``path``.
+    """Stream RGB or RGBA uint8 frames (H, W, 3 or 4) into an H.264 MP4 at ``path``, with ``audio`` (mono float32
+    samples at ``AUDIO_RATE``, as long as the frames) as its AAC track when given.
 
     ffmpeg starts on the first frame, told the input's pixel format, so alpha is dropped by the encoder without a
     copy here. The file appears at ``path`` only when the block ends without an error and ffmpeg succeeded.
     """
 
-    def __init__(self, path: Path, fps: int, width: int, height: int) -> None:
+    def __init__(self, path: Path, fps: int, width: int, height: int, audio: NDArray[np.float32] | None = None) -> None:
         if width % 2 or height % 2:
             raise ValueError(f"clip size {width}x{height} must have even sides for yuv420p")
         self.path = Path(path)
@@ -103,10 +106,16 @@ class ClipWriter:
         self._stdin: IO[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._channels = 0
+        self._audio = audio
+        self._sound_in: list[str] = []  # ffmpeg's arguments that read the audio track, and that encode it
+        self._sound_out: list[str] = []
 
     def __enter__(self) -> ClipWriter:
         self._temporary = self._stack.enter_context(atomic_path(self.path))
         self._log = self._stack.enter_context(tempfile.TemporaryFile())
+        if self._audio is not None:
+            scratch = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
+            self._sound_in, self._sound_out = audio_input(scratch / "sound.f32", self._audio), aac_output(1)
         return self
 
     def _start(self, channels: int) -> None:
@@ -118,7 +127,7 @@ class ClipWriter:
         command = [
             _ffmpeg(), "-y", "-loglevel", "error",
             "-f", "rawvideo", "-pix_fmt", pixel_format, "-s", f"{self.width}x{self.height}", "-r", str(self.fps),
-            "-i", "-", *convert,
+            "-i", "-", *self._sound_in, *convert, "-map", "0:v", *self._sound_out,
             "-c:v", "libx264", "-preset", PRESET, "-x264-params", f"{X264_PARAMS}:{X264_BT709}", "-crf", str(CRF),
             "-pix_fmt", "yuv420p", "-threads", str(ENCODER_THREADS), *BITEXACT, str(self._temporary),
         ]  # fmt: skip
@@ -179,6 +188,18 @@ class ClipWriter:
         return self._stack.__exit__(kind, error, traceback)
 
 
+def audio_input(scratch: Path, samples: NDArray[np.float32]) -> list[str]:
+    """ffmpeg's arguments that read ``samples`` (mono float32 at ``AUDIO_RATE``, written raw to ``scratch``) as an
+    input."""
+    scratch.write_bytes(np.clip(samples, -1.0, 1.0).astype("<f4").tobytes())
+    return ["-f", "f32le", "-ar", str(AUDIO_RATE), "-ac", "1", "-i", str(scratch)]
+
+
+def aac_output(index: int) -> list[str]:
+    """ffmpeg's arguments that map input ``index``'s sound and encode it as the AAC track."""
+    return ["-map", f"{index}:a", "-c:a", "aac", "-b:a", AUDIO_BITRATE, "-flags:a", "+bitexact"]
+
+
 def write_clip(path: Path, frames: NDArray[np.uint8], fps: int) -> None:
     """Encode a whole (N, H, W, 3|4) RGB(A) or (N, H * 3 / 2, W) I420 array as one clip."""
     height = frames.shape[1] * 2 // 3 if frames.ndim == 3 else frames.shape[1]
@@ -234,20 +255,42 @@ def _concat_entry(path: Path) -> str:
     return f"file '{quoted}'\n"
 
 
-def concat_clips(paths: list[Path], out: Path) -> None:
-    """Join shot clips into the final cut by stream copy (no re-encode), atomically; the result must hold exactly
-    the sum of the clips' frames."""
+def concat_clips(
+    paths: list[Path], out: Path, *, audio: NDArray[np.float32] | None = None, subtitles: Path | None = None
+) -> None:
+    """Join shot clips into the final cut by stream copy of their pictures (no re-encode), atomically, with
+    ``audio`` (the whole film's sound, mono float32 at ``AUDIO_RATE``) as its AAC track and ``subtitles`` (an SRT
+    file) as a soft subtitle track (mov_text, English); the result must hold exactly the sum of the clips' frames."""
     if not paths:
         raise ValueError("concat_clips needs at least one clip")
     expected = sum(probe_video(path).frames for path in paths)
     with tempfile.TemporaryDirectory() as scratch, atomic_path(Path(out)) as temporary:
         listing = Path(scratch) / "clips.txt"
-        listing.write_text("".join(_concat_entry(path) for path in paths), encoding="utf-8")
-        arguments = ["-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing)]
-        _run_ffmpeg([*arguments, "-map", "0:v", "-c", "copy", *BITEXACT, str(temporary)], "concatenating clips")
+        # only the clips' pictures (track 1): their sound would start the demuxer's timeline at its AAC priming
+        pictures = "ffconcat version 1.0\nstream\nexact_stream_id 0x1\n"
+        listing.write_text(pictures + "".join(_concat_entry(path) for path in paths), encoding="utf-8")
+        inputs = ["-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing)]
+        outputs = ["-map", "0:v", "-c:v", "copy"]
+        if audio is not None:
+            inputs += audio_input(Path(scratch) / "sound.f32", audio)
+            outputs += aac_output(1)
+        if subtitles is not None:
+            inputs += ["-i", str(subtitles)]
+            index = 2 if audio is not None else 1
+            outputs += ["-map", f"{index}:s", "-c:s", "mov_text", "-metadata:s:s:0", "language=eng"]
+        _run_ffmpeg([*inputs, *outputs, *BITEXACT, str(temporary)], "assembling the film")
         made = probe_video(temporary).frames
         if made != expected:
             raise VideoError(f"concatenated video has {made} frames, the clips have {expected}")
+
+
+def read_audio_track(path: Path) -> NDArray[np.float32]:
+    """A video's first audio track as mono float32 samples at ``AUDIO_RATE`` (empty when it has none)."""
+    command = [_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0?", "-ac", "1"]
+    done = subprocess.run([*command, "-ar", str(AUDIO_RATE), "-f", "f32le", "-"], capture_output=True)
+    if done.returncode != 0:
+        raise VideoError(f"cannot read the sound of {Path(path).name}: {_reason(done.stderr.decode(errors='replace'))}")
+    return np.frombuffer(done.stdout, np.float32).copy()
 
 
 def probe_video(path: Path) -> VideoInfo:
