@@ -47,6 +47,7 @@ OPTION_GROUPS: dict[str, tuple[str, ...]] = {
         "music",
         "burn_subtitles",
     ),
+    "content credentials (C2PA)": ("credentials", "signing_key", "signing_cert"),
     "renderer": ("renderer", "model", "controlnet"),
     "planner": ("planner", "llm_model", "llm_base_url", "fallback"),
 }
@@ -59,6 +60,8 @@ METAVARS = {
     "llm_base_url": "URL",
     "voice_model": "VOICE.onnx",
     "music": "FILE",
+    "signing_key": "KEY.pem",
+    "signing_cert": "CERT.pem",
 }
 
 

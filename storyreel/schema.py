@@ -566,6 +566,11 @@ class FilmOptions(_Model):
     burn_subtitles: bool = Field(
         default=False, description="draw the subtitles into the frames (they are always in final.mp4 as a track)"
     )
+    credentials: bool = Field(
+        default=True,
+        description="sign final.mp4 and every shot clip with C2PA content credentials that say the video was made by "
+        "a generative tool (--no-credentials: leave them out)",
+    )
 
 
 class RunOptions(FilmOptions):
@@ -573,7 +578,16 @@ class RunOptions(FilmOptions):
     machine's files and endpoints (which an agent over MCP may not set)."""
 
     #: The options that name this machine's files or network endpoints.
-    LOCAL: ClassVar[tuple[str, ...]] = ("assets", "model", "controlnet", "llm_base_url", "music", "voice_model")
+    LOCAL: ClassVar[tuple[str, ...]] = (
+        "assets",
+        "model",
+        "controlnet",
+        "llm_base_url",
+        "music",
+        "voice_model",
+        "signing_key",
+        "signing_cert",
+    )
 
     assets: Path | None = Field(
         default=None, description="folder of GLB/OBJ files that replace procedural assets by name (dog.glb: dogs)"
@@ -599,8 +613,25 @@ class RunOptions(FilmOptions):
         default=None, description="a Piper voice model (.onnx, its .onnx.json beside it): the lines are spoken by Piper"
     )
 
+    signing_key: Path | None = Field(
+        default=None,
+        description="the private key (PEM) content credentials are signed with (default: a local self-signed key, "
+        "made on first use)",
+    )
+    signing_cert: Path | None = Field(
+        default=None, description="the certificate chain (PEM) of --signing-key, signing certificate first"
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> RunOptions:
+        for name in ("signing_key", "signing_cert"):
+            path = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise ValueError(
+                    f"{name.replace('_', ' ')} {path} does not exist: point --{name.replace('_', '-')} at a PEM file"
+                )
+        if (self.signing_key is None) != (self.signing_cert is None):
+            raise ValueError("--signing-key and --signing-cert go together: give both, or neither for a local key")
         if self.music is not None and not self.music.is_file():
             raise ValueError(f"music file {self.music} does not exist: point --music at an audio file")
         if self.voice_model is not None and not self.voice_model.is_file():
@@ -645,6 +676,7 @@ class RunOptions(FilmOptions):
             "assets": assets,
             "camera": self.camera.value,
             "burn_subtitles": self.burn_subtitles,  # the sound is in each shot's key as what it is
+            "credentials": self.credentials,
         }
         if self.renderer != Renderer.RASTER:
             key |= {"renderer": self.renderer.value, "model": self.model, "controlnet": self.controlnet}
