@@ -956,6 +956,10 @@ class RunReport(_Model):
     subtitles: list[str] = Field(default_factory=list, description="the subtitle files (SRT, WebVTT)")
     loudness_lufs: float | None = Field(default=None, description="final.mp4's integrated loudness; None: silent")
     music: str | None = Field(default=None, description="the music bed's file name")
+    timeline: str = Field(default="", description="the final cut as an OpenTimelineIO timeline (timeline.otio)")
+    credentials: str = Field(
+        default="", description="who signed the C2PA content credentials of final.mp4 and the clips; '' without them"
+    )
     warnings: list[str] = Field(default_factory=list)
     timings_s: dict[str, float] = Field(default_factory=dict)
 

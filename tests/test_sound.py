@@ -280,3 +280,33 @@ def _streams(path: Path) -> str:
 
     done = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True)
     return done.stderr.decode("utf-8", "replace")
+
+
+def test_the_run_speaks_through_openai_when_asked_and_falls_back_when_auto(
+    park: Storyboard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openai_server import FakeOpenAI, Reply
+
+    from storyreel.agent.run_layout import soundtrack
+
+    girl = park.shots[0].subjects[0]
+    storyboard = _with_lines(park, {1: [Line(text="Come here, little dog.", speaker=girl)]})
+    store = RunStore.open(tmp_path, "request")
+    with FakeOpenAI([]) as server:
+        options = RunOptions.build(speech="openai", llm_base_url=server.url)
+        sound = soundtrack(storyboard, store, options)
+    assert sound.engine == "openai" and not sound.warnings
+    assert [r.body["input"] for r in server.received] == ["Come here, little dog."]
+    # auto picks OpenAI when a key is set; a server that fails leaves the lines to eSpeak NG, with a warning
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    with FakeOpenAI([Reply(status=500)] * 20) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        fallback = soundtrack(storyboard, RunStore.open(tmp_path / "auto", "request"), RunOptions.build())
+    assert fallback.engine == "espeak" and len(fallback.cues) == 1
+    assert fallback.warnings and "openai speech failed" in fallback.warnings[0] and "\n" not in fallback.warnings[0]
+    with FakeOpenAI([Reply(status=500)] * 20) as server, pytest.raises(UserError, match="--speech openai failed"):
+        soundtrack(
+            storyboard,
+            RunStore.open(tmp_path / "named", "request"),
+            RunOptions.build(speech="openai", llm_base_url=server.url),
+        )
