@@ -290,6 +290,7 @@ def test_verdict_counts_an_exhausted_budget_as_a_failure(report: RunReport) -> N
         "Seed": "7",
         "Revisions used": "3 of 3",
         "Sound": "silent (no lines)",
+        "Content credentials": "none",
     }
 
 

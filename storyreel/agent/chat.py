@@ -4,7 +4,8 @@ State is the history (who said what), every version of the storyboard (for ``/un
 atomically in ``chat.json`` of the run directory after every turn, so ``storyreel chat --resume DIR`` goes on. Edits
 are typed operations (:class:`EditShot`, :class:`AddShot`, ...) applied by plain functions over the Storyboard;
 the LLM calls them as tools with JSON-schema arguments (``chat_llm``), and without an LLM the slash commands build
-the same operations. Rendering goes through the run store, so after an edit only the shots it touched are filmed.
+the same operations, as do plain requests read by rules ("make shot 2 a close-up": ``chat_rules``). Rendering goes
+through the run store, so after an edit only the shots it touched are filmed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from storyreel.agent.chat_rules import ADDED, NOT_UNDERSTOOD, reads_as_story, understand
 from storyreel.agent.pipeline import film_storyboard
 from storyreel.agent.run_layout import stale_shots
 from storyreel.agent.run_store import RunStore, content_key
@@ -28,6 +30,7 @@ from storyreel.schema import (
     Action,
     CameraAngle,
     CameraMove,
+    Character,
     Line,
     RunOptions,
     Shot,
@@ -42,7 +45,10 @@ from storyreel.schema import (
 CHAT_FILE = "chat.json"
 
 HELP = """\
-Tell a story in plain words and it becomes a shot list. Commands:
+Tell a story in plain words and it becomes a shot list. Ask in plain words too: "make shot 2 a close-up",
+"use a low angle for the last shot", "make shot 3 longer", "dissolve into shot 3", "add a shot of the dog asleep",
+"make it night", "make it snowy in the park", "remove the last shot", "undo", "render"; a line telling what someone
+does ("The dog sleeps.") plans a new story. Commands:
   /shots                         show the shot list
   /edit N field=value ...        change shot N (number or id): size, angle, move, transition, duration,
                                  description, subjects (comma-separated ids), verb (what the main subject does)
@@ -262,6 +268,7 @@ def _read_description(
     mapping: dict[str, str] = {}
     for character in planned.cast:
         same = next((c for c in cast if c.name.lower() == character.name.lower() or c.id == character.id), None)
+        same = same or _one_of_kind(cast, character)
         if same is None:
             same = character.model_copy(update={"id": _free_id(character.id, taken)})
             cast.append(same)
@@ -285,6 +292,14 @@ def _read_description(
 
 #: The people the rule planner makes up for a pronoun that names no one yet: in an added shot, nobody new.
 PRONOUN_STANDINS = frozenset({"man", "woman"})
+
+
+def _one_of_kind(cast: list[Character], character: Character) -> Character | None:
+    """The cast member an unnamed newcomer ("the girl") stands for: the only one of its kind (and gender, if told)."""
+    if character.name[:1].isupper():
+        return None
+    alike = [c for c in cast if c.kind == character.kind and character.gender in (None, c.gender)]
+    return alike[0] if len(alike) == 1 else None
 
 
 def _free_id(base: str, taken: set[str]) -> str:
@@ -507,18 +522,34 @@ class ChatSession:
         )
 
     def handle(self, line: str, *, progress: bool = False) -> str:
-        """Answer one line of the offline chat: a slash command, or else a story for the rule planner (or the
-        planner the chat was started with). Errors come back as one line starting with 'error:'."""
+        """Answer one line of the offline chat: a slash command, a request in plain words, or a story for the rule
+        planner (or the planner the chat was started with); see :meth:`_plain`. Errors come back as one line
+        starting with 'error:'."""
         line = line.strip()
         if not line:
             return ""
         self.say("user", line)
         try:
-            answer = self._command(line, progress) if line.startswith("/") else self.tell(line)
+            answer = self._command(line, progress) if line.startswith("/") else self._plain(line, progress)
         except (EditError, UserError, ValueError) as error:
             answer = f"error: {str(error).splitlines()[0]}"
         self.say("assistant", answer)
         return answer
+
+    def _plain(self, line: str, progress: bool) -> str:
+        """A line in plain words. A request the rules know (``chat_rules.understand``: "make shot 2 a close-up",
+        "make it night", "render"...) runs its operation, as its slash command does, after a line saying how it was
+        understood. Any other line is a story when there is no storyboard yet, or when it reads as one (a
+        third-person subject doing something in the present or past, naming no shot: ``chat_rules.reads_as_story``);
+        else (an imperative or a wish naming no known edit) the answer is one line of examples, and nothing changes."""
+        request = understand(line, self.storyboard)
+        if request is None:
+            return self.tell(line) if self.storyboard is None or reads_as_story(line) else NOT_UNDERSTOOD
+        if request.name == "help":
+            return HELP
+        if request.name == "shots":
+            return shot_table(self._current())
+        return f"understood: {request.summary}\n" + self.run(request.name, request.arguments, progress=progress)
 
     def _command(self, line: str, progress: bool) -> str:
         try:
@@ -547,7 +578,7 @@ class ChatSession:
                 raise EditError(f"/edit takes field=value pairs, not {' '.join(words)!r}: e.g. /edit 2 size=close-up")
             return self.run("edit_shot" if command == "/edit" else "remove_shot", fields)
         if command == "/add":
-            fields["description"] = " ".join(words) or "an added shot"
+            fields["description"] = " ".join(words) or ADDED
             return self.run("add_shot", fields)
         if command == "/scene":
             renamed = {{"time": "time_of_day"}.get(name, name): value for name, value in fields.items()}

@@ -1,7 +1,8 @@
 """``storyreel chat`` in a terminal: read a line, answer it, until /quit or end of input.
 
 With an LLM, plain words go to the model (its reply streams as it is written) and slash commands still work; without
-one, plain words are a story for the rule planner and slash commands edit (``/help``).
+one, slash commands and plain requests ("make shot 2 a close-up", "make it night") edit, and a story is planned by the
+rule planner (``/help``).
 """
 
 from __future__ import annotations

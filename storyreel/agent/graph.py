@@ -23,6 +23,7 @@ resume, because an earlier shot may have changed.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -33,7 +34,7 @@ import numpy as np
 from langgraph.graph import END, START, StateGraph
 from numpy.typing import NDArray
 
-from storyreel import planners
+from storyreel import __version__, planners
 from storyreel.agent.report_page import write_report_html
 from storyreel.agent.revision import RENDER_ACTIONS, RevisionOption, choose_revision, revision_options
 from storyreel.agent.run_layout import (
@@ -42,9 +43,12 @@ from storyreel.agent.run_layout import (
     OPTIONS,
     PLAN,
     REPORT,
+    TIMELINE,
     attempt_clip_name,
+    camera_name,
     clip_name,
     marked_name,
+    run_credentials,
     shot_is_fresh,
     shot_keys,
     soundtrack,
@@ -74,11 +78,14 @@ from storyreel.schema import (
 from storyreel.timing import timed
 from storyreel.tools.camera import direct_camera, directed_shot
 from storyreel.tools.checks import check_against_earlier, check_film, check_shot, marked, subjects_seen, summarize_shot
-from storyreel.tools.film import ClipFinisher, ClipSound, Filmed, PreviousLast, film_analysis
+from storyreel.tools.credentials import Credentials, sign_video
+from storyreel.tools.film import ClipExtras, ClipFinisher, Filmed, PreviousLast, film_analysis
 from storyreel.tools.render.raster import gl_device
 from storyreel.tools.scene import build_world
+from storyreel.tools.scene_cameras import ShotCamera, add_cameras
 from storyreel.tools.soundtrack import TARGET_LUFS, Soundtrack, loudness, normalized
 from storyreel.tools.subtitles import SRT, SubtitleBurner, write_subtitles
+from storyreel.tools.timeline import write_timeline
 from storyreel.tools.video import concat_clips, contact_sheet
 from storyreel.world.world import World
 
@@ -136,6 +143,7 @@ class AgentState(TypedDict, total=False):
     warnings: list[str]
     timings: dict[str, float]
     sound: Soundtrack
+    credentials: Credentials | None  # signs every video of the run; None with --no-credentials
     worlds: dict[str, World]
     keys: dict[str, str]
     # the shot in hand
@@ -154,6 +162,7 @@ class AgentState(TypedDict, total=False):
     outcome: ShotOutcome
     # the film so far
     reports: list[ShotReport]
+    cameras: list[CameraPath]
     summaries: list[ShotSummary]
     thumbnails: list[NDArray[np.uint8]]
     previous_last: PreviousLast
@@ -210,6 +219,7 @@ class Agent:
             "timings": {} if timings is None else timings,
             "index": 0,
             "reports": [],
+            "cameras": [],
             "summaries": [],
             "thumbnails": [],
             "previous_last": None,
@@ -236,7 +246,12 @@ class Agent:
             state["store"].write_model(PLAN, sound.storyboard)
             state["store"].write_model(OPTIONS, state["options"])
             self._start_bar(len(state["storyboard"].shots))
-            return {"storyboard": sound.storyboard, "sound": sound, "warnings": [*state["warnings"], *sound.warnings]}
+            return {
+                "storyboard": sound.storyboard,
+                "sound": sound,
+                "credentials": run_credentials(state["options"]),
+                "warnings": [*state["warnings"], *sound.warnings],
+            }
         options, request, out, force = state["options"], state["request"], state.get("out"), state.get("force", False)
         planned = _cached_plan(out, request) if out is not None and not force else None
         warnings: list[str] = []
@@ -254,23 +269,22 @@ class Agent:
             store.record(PLAN, request)
         self._start_bar(len(planned.shots))
         warnings += sound.warnings
-        return {"storyboard": planned, "store": store, "sound": sound, "warnings": [*state["warnings"], *warnings]}
+        return {
+            "storyboard": planned,
+            "store": store,
+            "sound": sound,
+            "credentials": run_credentials(options),
+            "warnings": [*state["warnings"], *warnings],
+        }
 
     def scene(self, state: AgentState) -> AgentState:
-        """Build each location's World once, and export it as GLB when it changed."""
-        storyboard, store, options = state["storyboard"], state["store"], state["options"]
-        worlds: dict[str, World] = {}
+        """Build each location's World once (exported as GLB, with the shots' cameras, once they are filmed)."""
+        storyboard, options = state["storyboard"], state["options"]
         with timed(state["timings"], "scene"):
-            for location in storyboard.locations:
-                worlds[location.id] = world = build_world(
-                    storyboard, location.id, seed=options.seed, asset_dir=options.assets
-                )
-                glb = f"scenes/{location.id}.glb"
-                first = next(s for s in storyboard.shots if s.location == location.id)
-                key = content_key(world_inputs(storyboard, first), options.key())  # posed at its first shot's start
-                if not store.fresh(glb, key):
-                    world.export_glb(store.path(glb), time=storyboard.shot_start(first.id))
-                    store.record(glb, key)
+            worlds = {
+                location.id: build_world(storyboard, location.id, seed=options.seed, asset_dir=options.assets)
+                for location in storyboard.locations
+            }
         return {"worlds": worlds, "keys": shot_keys(storyboard, options, state["sound"].shot_keys())}
 
     def next_shot(self, state: AgentState) -> AgentState:
@@ -334,7 +348,7 @@ class Agent:
             clip=store.path(attempt_clip_name(shot, len(state["attempts"]) + 1)),
             direction=state["direction"],
             previous_last=state["previous_last"],
-            sound=_clip_sound(state, shot),
+            sound=_clip_extras(state, shot),
             timings=state["timings"],
         )
         return {"filmed": filmed, "cached": None}
@@ -448,9 +462,11 @@ class Agent:
         shot, store, storyboard = self._shot(state), state["store"], state["storyboard"]
         key = state["keys"][shot.id]
         cached, kept = state.get("cached"), state.get("kept")
-        names = (state_name(shot, "json"), summary_name(shot), clip_name(shot))
+        names = (state_name(shot, "json"), summary_name(shot), clip_name(shot), camera_name(shot))
 
         def record(last: NDArray[np.uint8] | None = None) -> None:
+            if kept is not None:
+                _sign(state, store.path(clip_name(shot)))
             if last is not None:  # the clip's last frame, for the next shot's dissolve on resume
                 store.write_array(state_name(shot, "last.npy"), last)
             for name in names:
@@ -493,6 +509,9 @@ class Agent:
         )
         store.write_model(state_name(shot, "json"), report)
         store.write_model(summary_name(shot), summary)
+        path = kept.path if kept is not None else store.read_model(camera_name(shot), CameraPath)
+        if kept is not None:
+            store.write_model(camera_name(shot), path)
         if kept is None:
             last = store.read_array(state_name(shot, "last.npy"))
             record()
@@ -509,13 +528,14 @@ class Agent:
                 state["options"],
                 clip=store.path(clip_name(shot)),
                 previous_last=state["previous_last"],
-                sound=_clip_sound(state, shot),
+                sound=_clip_extras(state, shot),
                 then=record,
             )
         self._bar.set_postfix_str(f"{shot.id}: {state['outcome'].value}")
         self._bar.update(1)
         return {
             "reports": [*state["reports"], report],
+            "cameras": [*state["cameras"], path],
             "summaries": [*state["summaries"], summary],
             "thumbnails": [*state["thumbnails"], thumbnail],
             "previous_last": last,
@@ -531,6 +551,8 @@ class Agent:
             self._finisher.close()
         state["timings"].update(self._finisher.timings)
         sound = state["sound"]
+        with timed(state["timings"], "scene_export"):
+            self._export_scenes(state)
         with timed(state["timings"], "assemble"):
             subtitles = write_subtitles(sound.cues, storyboard, store.root) if sound.cues else []
             concat_clips(
@@ -538,7 +560,9 @@ class Agent:
                 store.path(FINAL),
                 audio=normalized(sound.samples, TARGET_LUFS),  # the clips' lines each at the target; the film too
                 subtitles=store.path(SRT) if subtitles else None,
+                comment=_provenance(storyboard) if state.get("credentials") is not None else None,
             )
+            _sign(state, store.path(FINAL))
             captions = [_caption(shot) for shot in storyboard.shots]
             contact_sheet(list(zip(state["thumbnails"], captions, strict=True)), store.path(CONTACT_SHEET))
         return {"checks": check_film(state["summaries"]), "subtitles": subtitles}
@@ -571,9 +595,12 @@ class Agent:
             subtitles=state["subtitles"],
             loudness_lufs=_rounded(loudness(normalized(state["sound"].samples, TARGET_LUFS))),
             music=state["sound"].music,
+            timeline=TIMELINE,
+            credentials=credentials.source if (credentials := state.get("credentials")) is not None else "",
             warnings=[*state["warnings"], *_warnings(storyboard, reports, film_checks)],
             timings_s={name: round(seconds, 3) for name, seconds in state["timings"].items()},
         )
+        write_timeline(store.path(TIMELINE), run_report, storyboard)
         store.write_model(REPORT, run_report)
         write_report_html(run_report, store.root)
         if self.on_progress is not None:
@@ -581,6 +608,28 @@ class Agent:
         return {"report": run_report}
 
     # -------------------------------------------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _export_scenes(state: AgentState) -> None:
+        """Write each location's world as GLB, posed at its first shot's start, with every shot's camera there
+        animated; a location whose shots are all unchanged keeps its file."""
+        storyboard, store, options, keys = state["storyboard"], state["store"], state["options"], state["keys"]
+        aspect = options.resolution.width / options.resolution.height
+        for location in storyboard.locations:
+            here = [
+                (shot, path)
+                for shot, path in zip(storyboard.shots, state["cameras"], strict=True)
+                if shot.location == location.id
+            ]
+            first = here[0][0]
+            glb = f"scenes/{location.id}.glb"
+            key = content_key(world_inputs(storyboard, first), options.key(), [keys[shot.id] for shot, _ in here])
+            if store.fresh(glb, key):
+                continue
+            state["worlds"][location.id].export_glb(store.path(glb), time=storyboard.shot_start(first.id))
+            cameras = [ShotCamera(shot.id, path, storyboard.shot_start(shot.id), aspect) for shot, path in here]
+            add_cameras(store.path(glb), cameras)
+            store.record(glb, key)
 
     def _start_bar(self, shots: int) -> None:
         self._bar.close()
@@ -603,8 +652,9 @@ class Agent:
         return chosen
 
 
-def _clip_sound(state: AgentState, shot: Shot) -> ClipSound:
-    """A shot's clip's sound: its segment of the film's, and its subtitles when the run burns them in."""
+def _clip_extras(state: AgentState, shot: Shot) -> ClipExtras:
+    """What a shot's clip carries besides its pictures: its segment of the film's sound, its subtitles when the run
+    burns them in, and the provenance tag when it signs its videos."""
     sound, options = state["sound"], state["options"]
     resolution = options.resolution
     cues = [cue for cue in sound.cues if cue.shot_id == shot.id]
@@ -613,7 +663,30 @@ def _clip_sound(state: AgentState, shot: Shot) -> ClipSound:
         if options.burn_subtitles and cues
         else None
     )
-    return ClipSound(sound.shot_sound(shot.id), sound.film_start(shot.id), burner)
+    comment = _provenance(state["storyboard"]) if state.get("credentials") is not None else None
+    return ClipExtras(sound.shot_sound(shot.id), sound.film_start(shot.id), burner, comment)
+
+
+def _storyboard_hash(storyboard: Storyboard) -> str:
+    return hashlib.sha256(storyboard.model_dump_json().encode()).hexdigest()
+
+
+def _provenance(storyboard: Storyboard) -> str:
+    """The plain tag that says what the content credentials say, for players that do not read C2PA."""
+    return (
+        f"Made with storyreel {__version__}, a generative AI tool (trained algorithmic media); "
+        f"storyboard sha256:{_storyboard_hash(storyboard)}"
+    )
+
+
+def _sign(state: AgentState, path: Path) -> None:
+    """Sign the video at ``path`` with the run's content credentials, when it has them."""
+    credentials = state.get("credentials")
+    if credentials is not None:
+        storyboard = state["storyboard"]
+        sign_video(
+            path, credentials, title=storyboard.title, storyboard_hash=_storyboard_hash(storyboard), version=__version__
+        )
 
 
 def _rounded(value: float | None) -> float | None:

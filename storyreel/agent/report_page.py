@@ -160,6 +160,7 @@ def _facts(report: RunReport) -> str:
         ("Seed", str(report.seed)),
         ("Revisions used", f"{report.revisions}{budget}"),
         ("Sound", _sound(report)),
+        ("Content credentials", f"C2PA, signed with: {report.credentials}" if report.credentials else "none"),
     ]
     if report.voices:
         facts.append(("Voices", "; ".join(_voice(voice) for voice in report.voices)))
@@ -184,6 +185,7 @@ def _film(report: RunReport) -> str:
     film = _link(report.final_video)
     files = [("storyboard", report.storyboard), *((f"scene {Path(scene).stem}", scene) for scene in report.scenes)]
     files += [(f"subtitles ({Path(name).suffix[1:].upper()})", name) for name in report.subtitles]
+    files += [("timeline (OpenTimelineIO)", report.timeline)] if report.timeline else []
     links = ", ".join(f'<a href="{_link(path)}">{escape(name)}</a>' for name, path in files)
     return (
         '<section id="film"><h2>The film</h2>\n'

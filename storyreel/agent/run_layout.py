@@ -11,6 +11,7 @@ from dataclasses import replace
 from storyreel.agent.run_store import RunStore, content_key
 from storyreel.errors import UserError
 from storyreel.schema import RunOptions, Shot, SpeechChoice, Storyboard, Transition
+from storyreel.tools.credentials import Credentials, load_credentials, local_credentials
 from storyreel.tools.soundtrack import Soundtrack, score
 from storyreel.tools.speech import EspeakEngine, SpeechError, speech_engine
 
@@ -20,6 +21,7 @@ OPTIONS = "options.json"  # the run's options, for stage tools that go on with t
 FINAL = "final.mp4"
 CONTACT_SHEET = "contact_sheet.png"
 REPORT = "report.json"
+TIMELINE = "timeline.otio"
 LINES = f"{STATE}/lines"  # each line spoken, kept so a remote speech engine is asked once
 
 
@@ -37,6 +39,16 @@ def soundtrack(storyboard: Storyboard, store: RunStore, options: RunOptions) -> 
         sound = score(storyboard, EspeakEngine(), options.fps, music=options.music, cache=store.path(LINES))
         warning = f"{engine.name} speech failed ({error}); the lines are spoken by eSpeak NG instead"
         return replace(sound, warnings=[warning])
+
+
+def run_credentials(options: RunOptions) -> Credentials | None:
+    """The key a run signs its videos with: the user's (--signing-key, --signing-cert), else the local self-signed
+    one (made on first use); None with --no-credentials."""
+    if not options.credentials:
+        return None
+    if options.signing_key is not None and options.signing_cert is not None:
+        return load_credentials(options.signing_key, options.signing_cert)
+    return local_credentials()
 
 
 def shot_keys(storyboard: Storyboard, options: RunOptions, sound: dict[str, str]) -> dict[str, str]:
@@ -68,8 +80,9 @@ def stale_shots(storyboard: Storyboard, store: RunStore, options: RunOptions) ->
 
 
 def shot_is_fresh(store: RunStore, shot: Shot, key: str) -> bool:
-    """Whether the store holds this shot's clip, report and summary made under ``key``."""
-    return all(store.fresh(name, key) for name in (clip_name(shot), state_name(shot, "json"), summary_name(shot)))
+    """Whether the store holds this shot's clip, report, summary and camera path made under ``key``."""
+    names = (clip_name(shot), state_name(shot, "json"), summary_name(shot), camera_name(shot))
+    return all(store.fresh(name, key) for name in names)
 
 
 def world_inputs(storyboard: Storyboard, shot: Shot) -> dict[str, object]:
@@ -104,6 +117,11 @@ def clip_name(shot: Shot) -> str:
 def attempt_clip_name(shot: Shot, attempt: int) -> str:
     """Where an attempt's clip waits until the shot keeps one of its attempts as ``clip_name``."""
     return state_name(shot, f"{attempt}.mp4")
+
+
+def camera_name(shot: Shot) -> str:
+    """The camera path the shot's clip was filmed along (its GLB's animated camera)."""
+    return state_name(shot, "camera.json")
 
 
 def thumbnail_name(shot: Shot, attempt: int | None = None) -> str:

@@ -45,13 +45,14 @@ PreviousLast = NDArray[np.uint8] | Future[NDArray[np.uint8]] | None
 
 
 @dataclass(frozen=True)
-class ClipSound:
-    """What a clip carries besides its pictures: its segment of the film's sound, and the subtitles to burn in
-    when the run burns them (the clip's first frame shows at ``start_s`` of the film)."""
+class ClipExtras:
+    """What a clip carries besides its pictures: its segment of the film's sound, the subtitles to burn in when the
+    run burns them (the clip's first frame shows at ``start_s`` of the film), and the provenance ``comment`` tag."""
 
     samples: NDArray[np.float32]
     start_s: float
     burner: SubtitleBurner | None = None
+    comment: str | None = None
 
 
 @dataclass
@@ -78,7 +79,7 @@ def film_analysis(
     clip: Path,
     direction: ShotDirection | None = None,
     previous_last: PreviousLast = None,
-    sound: ClipSound | None = None,
+    sound: ClipExtras | None = None,
     timings: dict[str, float] | None = None,
 ) -> Filmed:
     """Film an attempt at ``shot`` along ``path`` for its checks. Raster: rendered at analysis size, no clip yet.
@@ -113,7 +114,7 @@ def film_clip(
     *,
     clip: Path,
     previous_last: PreviousLast = None,
-    sound: ClipSound | None = None,
+    sound: ClipExtras | None = None,
     timings: dict[str, float] | None = None,
 ) -> NDArray[np.uint8]:
     """Film ``shot`` along ``path`` at the output size into ``clip`` with the raster renderer (the colour target
@@ -133,7 +134,14 @@ def film_clip(
         chunk=max(24, path.fps),  # at least a second: a transition's frames all fall in the first chunk
     )
     with (
-        ClipWriter(clip, path.fps, width, height, audio=sound.samples if sound else None) as writer,
+        ClipWriter(
+            clip,
+            path.fps,
+            width,
+            height,
+            audio=sound.samples if sound else None,
+            comment=sound.comment if sound else None,
+        ) as writer,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode") as encoder,
     ):
         writing: deque[Future[None]] = deque()
@@ -174,7 +182,7 @@ def film_shot(
     clip: Path,
     direction: ShotDirection | None = None,
     previous_last: PreviousLast = None,
-    sound: ClipSound | None = None,
+    sound: ClipExtras | None = None,
     timings: dict[str, float] | None = None,
 ) -> Filmed:
     """Film ``shot`` along ``path`` for its checks and into ``clip`` in one call (``film_analysis``, then
@@ -220,7 +228,7 @@ class ClipFinisher:
         *,
         clip: Path,
         previous_last: PreviousLast,
-        sound: ClipSound | None,
+        sound: ClipExtras | None,
         then: Callable[[NDArray[np.uint8]], None],
     ) -> Future[NDArray[np.uint8]]:
         """Film ``shot`` into ``clip`` after the clips submitted before it; the future holds its last frame."""
@@ -289,7 +297,7 @@ def _encode_rgb(
     *,
     previous_last: NDArray[np.uint8] | None,
     clip: Path,
-    sound: ClipSound | None,
+    sound: ClipExtras | None,
     timings: dict[str, float],
 ) -> Filmed:
     """Encode full-size RGB ``frames`` (a diffused shot) into ``clip`` and keep what the checks need."""
@@ -298,8 +306,11 @@ def _encode_rgb(
     apply_transition(rgb, shot.transition, previous_last, frames.fps)
     if sound is not None and sound.burner is not None:
         sound.burner.burn(rgb, 0, sound.start_s)
-    audio = sound.samples if sound else None
-    with timed(timings, "encode"), ClipWriter(clip, frames.fps, frames.width, frames.height, audio=audio) as writer:
+    audio, comment = (sound.samples, sound.comment) if sound else (None, None)
+    with (
+        timed(timings, "encode"),
+        ClipWriter(clip, frames.fps, frames.width, frames.height, audio=audio, comment=comment) as writer,
+    ):
         _write_frames(writer, rgb)
     analysis = frames.reduced(analysis_factor(frames.width))
     return Filmed(analysis=analysis, clip=clip, last=last)

@@ -26,10 +26,9 @@ from storyreel.atomic import write_bytes
 from storyreel.errors import UserError
 from storyreel.schema import Action, Shot, SpokenLine, Storyboard, Transition, Verb, Voice
 from storyreel.tools.speech import SAMPLE_RATE, Speech, SpeechEngine
-from storyreel.tools.video import VideoError, read_audio_track
+from storyreel.tools.video import TRANSITION_SECONDS, VideoError, read_audio_track
 
 LEAD_IN = 0.3  # seconds from a cut to its shot's first line
-TRANSITION_S = 0.5  # a dissolve's or fade's blend (tools/video.apply_transition): lines start after it
 GAP = 0.3  # seconds between two lines of a shot
 BEAT = 0.6  # seconds of silence after a shot's last line before the cut
 TARGET_LUFS = -16.0  # integrated loudness of the film (web and mobile delivery)
@@ -122,7 +121,7 @@ def needed_seconds(shot: Shot, seconds: list[float]) -> float:
 
 
 def _lead_in(shot: Shot) -> float:
-    return LEAD_IN + (TRANSITION_S if shot.transition is not Transition.CUT else 0.0)
+    return LEAD_IN + (TRANSITION_SECONDS if shot.transition is not Transition.CUT else 0.0)
 
 
 def _talking(shot: Shot) -> list[Action]:
@@ -254,7 +253,7 @@ def _transitions(storyboard: Storyboard, fps: int, total: int) -> NDArray[np.flo
         if shot.transition is not Transition.FADE:
             continue
         first, end = shot_span(storyboard, shot.id, fps)
-        rise = min(end - first, round(TRANSITION_S * SAMPLE_RATE))
+        rise = min(end - first, round(TRANSITION_SECONDS * SAMPLE_RATE))
         gain[first : first + rise] *= np.linspace(0.0, 1.0, rise, dtype=np.float32)
         fall = min(first, round(DECLICK * SAMPLE_RATE))
         gain[first - fall : first] *= np.linspace(1.0, 0.0, fall, dtype=np.float32)

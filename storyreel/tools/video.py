@@ -36,6 +36,7 @@ X264_PARAMS = "rc-lookahead=5:subme=1:me=dia"
 #: tags set on ffmpeg's side would make it convert I420 input it believes to be something else.
 X264_BT709 = "colorprim=bt709:transfer=bt709:colormatrix=bt709:range=tv"
 CRF = 20
+TRANSITION_SECONDS = 0.5  # a dissolve's or a fade's blend, at the head of the incoming shot
 AUDIO_RATE = 48_000  # Hz, mono: the sound of every clip and of the final cut
 AUDIO_BITRATE = "128k"  # AAC
 # x264's output depends on its thread count: fixing it keeps files byte-identical across machines.
@@ -86,13 +87,22 @@ def _run_ffmpeg(arguments: list[str], what: str) -> str:
 
 class ClipWriter:
     """Stream RGB or RGBA uint8 frames (H, W, 3 or 4) into an H.264 MP4 at ``path``, with ``audio`` (mono float32
-    samples at ``AUDIO_RATE``, as long as the frames) as its AAC track when given.
+    samples at ``AUDIO_RATE``, as long as the frames) as its AAC track and ``comment`` as its comment tag when
+    given.
 
     ffmpeg starts on the first frame, told the input's pixel format, so alpha is dropped by the encoder without a
     copy here. The file appears at ``path`` only when the block ends without an error and ffmpeg succeeded.
     """
 
-    def __init__(self, path: Path, fps: int, width: int, height: int, audio: NDArray[np.float32] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        fps: int,
+        width: int,
+        height: int,
+        audio: NDArray[np.float32] | None = None,
+        comment: str | None = None,
+    ) -> None:
         if width % 2 or height % 2:
             raise ValueError(f"clip size {width}x{height} must have even sides for yuv420p")
         self.path = Path(path)
@@ -107,6 +117,7 @@ class ClipWriter:
         self._log: IO[bytes] | None = None
         self._channels = 0
         self._audio = audio
+        self._tags = _tags(comment)
         self._sound_in: list[str] = []  # ffmpeg's arguments that read the audio track, and that encode it
         self._sound_out: list[str] = []
 
@@ -129,7 +140,7 @@ class ClipWriter:
             "-f", "rawvideo", "-pix_fmt", pixel_format, "-s", f"{self.width}x{self.height}", "-r", str(self.fps),
             "-i", "-", *self._sound_in, *convert, "-map", "0:v", *self._sound_out,
             "-c:v", "libx264", "-preset", PRESET, "-x264-params", f"{X264_PARAMS}:{X264_BT709}", "-crf", str(CRF),
-            "-pix_fmt", "yuv420p", "-threads", str(ENCODER_THREADS), *BITEXACT, str(self._temporary),
+            "-pix_fmt", "yuv420p", "-threads", str(ENCODER_THREADS), *BITEXACT, *self._tags, str(self._temporary),
         ]  # fmt: skip
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=self._log)
         self._stdin = self._process.stdin
@@ -188,6 +199,12 @@ class ClipWriter:
         return self._stack.__exit__(kind, error, traceback)
 
 
+def _tags(comment: str | None) -> list[str]:
+    """ffmpeg's arguments that write ``comment`` as the file's comment tag (after BITEXACT, which drops the
+    input's)."""
+    return [] if comment is None else ["-metadata", f"comment={comment}"]
+
+
 def audio_input(scratch: Path, samples: NDArray[np.float32]) -> list[str]:
     """ffmpeg's arguments that read ``samples`` (mono float32 at ``AUDIO_RATE``, written raw to ``scratch``) as an
     input."""
@@ -213,7 +230,7 @@ def apply_transition(
     transition: Transition,
     previous_last: NDArray[np.uint8] | None,
     fps: int,
-    seconds: float = 0.5,
+    seconds: float = TRANSITION_SECONDS,
 ) -> NDArray[np.uint8]:
     """Bake a shot's incoming transition into its first frames, in place, and return ``frames``.
 
@@ -256,11 +273,17 @@ def _concat_entry(path: Path) -> str:
 
 
 def concat_clips(
-    paths: list[Path], out: Path, *, audio: NDArray[np.float32] | None = None, subtitles: Path | None = None
+    paths: list[Path],
+    out: Path,
+    *,
+    audio: NDArray[np.float32] | None = None,
+    subtitles: Path | None = None,
+    comment: str | None = None,
 ) -> None:
     """Join shot clips into the final cut by stream copy of their pictures (no re-encode), atomically, with
-    ``audio`` (the whole film's sound, mono float32 at ``AUDIO_RATE``) as its AAC track and ``subtitles`` (an SRT
-    file) as a soft subtitle track (mov_text, English); the result must hold exactly the sum of the clips' frames."""
+    ``audio`` (the whole film's sound, mono float32 at ``AUDIO_RATE``) as its AAC track, ``subtitles`` (an SRT
+    file) as a soft subtitle track (mov_text, English) and ``comment`` as its comment tag; the result must hold
+    exactly the sum of the clips' frames."""
     if not paths:
         raise ValueError("concat_clips needs at least one clip")
     expected = sum(probe_video(path).frames for path in paths)
@@ -278,7 +301,7 @@ def concat_clips(
             inputs += ["-i", str(subtitles)]
             index = 2 if audio is not None else 1
             outputs += ["-map", f"{index}:s", "-c:s", "mov_text", "-metadata:s:s:0", "language=eng"]
-        _run_ffmpeg([*inputs, *outputs, *BITEXACT, str(temporary)], "assembling the film")
+        _run_ffmpeg([*inputs, *outputs, *BITEXACT, *_tags(comment), str(temporary)], "assembling the film")
         made = probe_video(temporary).frames
         if made != expected:
             raise VideoError(f"concatenated video has {made} frames, the clips have {expected}")
