@@ -155,6 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_plan_parser(commands)
     _add_chat_parser(commands)
     _add_mcp_parser(commands)
+    _add_ui_parser(commands)
     _add_train_camera_parser(commands)
     return parser
 
@@ -418,6 +419,56 @@ def _mcp(args: argparse.Namespace) -> int:
     return 0
 
 
+UI_EPILOG = """\
+examples:
+  storyreel ui                                    the studio at http://127.0.0.1:7860 (this machine only)
+  storyreel ui --out-root ~/films --resolution 640x360
+  STORYREEL_UI_PASSWORD=... storyreel ui --host 0.0.0.0 --port 8080     on the network, behind a password
+
+Each browser tab has its own chat and run directory under --out-root (<out-root>/<time>-<id>). The chat is that
+of storyreel chat: with an LLM (OPENAI_API_KEY, OPENAI_BASE_URL or --llm-base-url) say what to change; without
+one, common requests in plain words ("make shot 2 a close-up", "make it night") and /commands edit it. The shot table's size, angle, move, duration, description
+and lines are edited in place; Film renders only the shots that changed. Needs the ui extra:
+pip install "storyreel[ui]".
+"""
+
+
+def _add_ui_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ui = commands.add_parser(
+        "ui",
+        help="a web studio: chat, shot table, film and report in the browser",
+        description="Serve the studio, a web page (Gradio) with the chat beside the shot table: tell a story, edit "
+        "its shots in the chat or in the table, film it with a progress bar per shot, and watch the film, its "
+        "contact sheet and its report.",
+        epilog=UI_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ui.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    ui.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    ui.add_argument(
+        "--password",
+        default=os.environ.get("STORYREEL_UI_PASSWORD"),
+        help="password the page asks for, with any user name (default: $STORYREEL_UI_PASSWORD; required off loopback)",
+    )
+    ui.add_argument(
+        "--out-root",
+        type=Path,
+        default=Path("runs/studio"),
+        help="directory the tabs' run directories go under (default: runs/studio)",
+    )
+    add_run_options(ui, shown={"resolution": str(CHAT_RESOLUTION)})
+
+
+def _ui(args: argparse.Namespace) -> int:
+    from storyreel.studio import launch
+
+    if not 1 <= args.port <= 65535:
+        raise UserError(f"--port {args.port} is out of range: use 1 to 65535")
+    options = run_options(args, {"resolution": str(CHAT_RESOLUTION)})
+    launch(options, args.out_root, host=args.host, port=args.port, password=args.password)
+    return 0
+
+
 class _WarningLine(logging.Handler):
     """Prints a warning of storyreel's (e.g. an LLM fallback) as one line on the current standard error."""
 
@@ -446,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
             return _mcp(args)
         if args.command == "chat":
             return _chat(args)
+        if args.command == "ui":
+            return _ui(args)
     except UserError as error:
         print(f"storyreel: error: {error}", file=sys.stderr)
         return EXIT_USAGE

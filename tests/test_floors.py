@@ -17,7 +17,7 @@ FLOORS: list[set[str]] = [
     {"tools"},
     {"agent", "training"},
     {"registry"},
-    {"mcp_server", "langchain_tools"},
+    {"mcp_server", "langchain_tools", "studio"},  # the studio: a web page over the chat
     {"cli"},  # a face too, the one that starts the servers
 ]
 BASE = FLOORS[0]

@@ -509,10 +509,12 @@ class ChatSession:
         return "undone; now:\n" + shot_table(self._current())
 
     def render(self, *, progress: bool = False) -> str:
-        """Film the current storyboard into the run directory; say how many shots were rendered and reused."""
+        """Film the current storyboard into the run directory; say how many shots were rendered and reused. Which
+        shots it films, and each step, go to :meth:`filming` and :meth:`step` as they happen."""
         storyboard = self._current()
         stale = stale_shots(storyboard, self.store, self.options)
-        report = film_storyboard(storyboard, self.store, self.options, progress=progress)
+        self.filming(storyboard, stale)
+        report = film_storyboard(storyboard, self.store, self.options, progress=progress, on_progress=self.step)
         failed = [f"{s.shot_id}:{c.name}" for s in report.shots for c in s.checks if not c.passed]
         reused = len(storyboard.shots) - len(stale)
         return (
@@ -520,6 +522,12 @@ class ChatSession:
             f"{self.root / report.final_video} ({report.duration_s:.1f} s); "
             + ("all checks passed" if not failed else f"checks failed: {', '.join(failed)}")
         )
+
+    def filming(self, storyboard: Storyboard, stale: list[str]) -> None:
+        """Called as a render starts, with the ids of the shots it films (the rest are reused): a front end's hook."""
+
+    def step(self, fraction: float, message: str) -> None:
+        """Called at each step of a render (before each shot, before assembly, at the end): a front end's hook."""
 
     def handle(self, line: str, *, progress: bool = False) -> str:
         """Answer one line of the offline chat: a slash command, a request in plain words, or a story for the rule
