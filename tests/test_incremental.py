@@ -1,7 +1,8 @@
 """Incremental renders: after an edit only the shots it touched are filmed again.
 
-Renders are counted on disk: every clip is written to a temporary file and renamed over the old one, so a shot
-that was filmed again has a new inode, and one that was kept has its old inode and bytes.
+Renders are counted on disk: every clip is written to a temporary file and renamed over the old one (and signed the
+same way), so a shot that was filmed again has a new inode or new bytes (a freed inode number may come back), and
+one that was kept has its old inode and bytes.
 """
 
 from pathlib import Path
@@ -28,7 +29,7 @@ def _clips(root: Path) -> dict[str, tuple[int, bytes]]:
 
 
 def _rerendered(before: dict[str, tuple[int, bytes]], after: dict[str, tuple[int, bytes]]) -> list[str]:
-    return sorted(shot for shot, (inode, _) in after.items() if shot not in before or before[shot][0] != inode)
+    return sorted(shot for shot, made in after.items() if shot not in before or before[shot] != made)
 
 
 @pytest.fixture()
