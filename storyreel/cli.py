@@ -376,7 +376,7 @@ def _add_chat_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from storyreel.agent.chat import ChatRecord, ChatSession
+    from storyreel.agent.chat import ChatRecord, ChatSession, chat_llm
     from storyreel.agent.chat_terminal import run_terminal
 
     if args.resume is not None:
@@ -384,16 +384,11 @@ def _chat(args: argparse.Namespace) -> int:
     else:
         record = ChatRecord(options=run_options(args, {"resolution": str(CHAT_RESOLUTION)}))
         session = ChatSession.start(args.out or Path("runs/chat"), record, force=args.force)
-    llm = session.planner.llm()
+    llm = chat_llm(session.options)
     agent = None
     if llm is not None:
-        try:
-            from storyreel.agent.chat_llm import ChatAgent
-        except ImportError as error:
-            raise UserError(
-                f"the LLM chat needs the llm extra ({error.name} is missing): pip install 'storyreel[llm]', "
-                "or chat offline with --planner rules"
-            ) from error
+        from storyreel.agent.chat_llm import ChatAgent
+
         agent = ChatAgent(session, llm)
     return run_terminal(session, agent, progress=not args.quiet)
 
@@ -427,9 +422,9 @@ examples:
 
 Each browser tab has its own chat and run directory under --out-root (<out-root>/<time>-<id>). The chat is that
 of storyreel chat: with an LLM (OPENAI_API_KEY, OPENAI_BASE_URL or --llm-base-url) say what to change; without
-one, common requests in plain words ("make shot 2 a close-up", "make it night") and /commands edit it. The shot table's size, angle, move, duration, description
-and lines are edited in place; Film renders only the shots that changed. Needs the ui extra:
-pip install "storyreel[ui]".
+one, common requests in plain words ("make shot 2 a close-up", "make it night") and /commands edit it. The shot
+table's size, angle, move, duration, description and lines are edited in place; Film renders only the shots that
+changed. Needs the ui extra: pip install "storyreel[ui]".
 """
 
 

@@ -22,11 +22,11 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from storyreel.agent.chat import ChatRecord, ChatSession, EditError
+from storyreel.agent.chat import ChatRecord, ChatSession, EditError, chat_llm
 from storyreel.agent.run_layout import CONTACT_SHEET, FINAL, REPORT
 from storyreel.agent.run_store import RunStore
 from storyreel.errors import UserError
-from storyreel.planners import LLMSettings, PlannerSettings
+from storyreel.planners import LLMSettings
 from storyreel.schema import RunOptions, RunReport, Shot, Storyboard
 
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ class Studio:
     def from_options(cls, options: RunOptions, out_root: Path) -> Studio:
         """The studio of these options: its chat the LLM chat when an LLM is configured (as ``storyreel chat``
         chooses), else the offline chat."""
-        return cls(options, Path(out_root), _llm(options))
+        return cls(options, Path(out_root), chat_llm(options))
 
     def open_tab(self) -> tuple[Tab, str, list[dict[str, Any]], list[list[Any]]]:
         """A new tab's chat in a run directory of its own: the tab, where it is, an empty chat and table."""
@@ -226,7 +226,8 @@ class Studio:
             from storyreel.agent.chat_llm import ChatAgent
 
             agent = ChatAgent(session, self.llm)
-        mode = f"LLM {self.llm.model}" if self.llm is not None else "offline: plain words are a story, /help"
+        offline = "offline: plain requests ('make shot 2 a close-up'), a new story, or /help"
+        mode = f"LLM {self.llm.model}" if self.llm is not None else offline
         return Tab(session, agent), f"run directory: `{root}` · chat: {mode}", [], []
 
     def say(self, tab: Tab | None, text: str, chat: list[dict[str, Any]]) -> Iterator[Outputs]:
@@ -408,20 +409,6 @@ def _gradio() -> Any:
     except ImportError as error:
         raise UserError(INSTALL) from error
     return gradio
-
-
-def _llm(options: RunOptions) -> LLMSettings | None:
-    """The LLM the chat talks through, chosen as ``storyreel chat`` chooses (None: the offline chat)."""
-    llm = PlannerSettings.from_options(options).llm()
-    if llm is not None:
-        try:
-            import storyreel.agent.chat_llm  # noqa: F401
-        except ImportError as error:
-            raise UserError(
-                f"the LLM chat needs the llm extra ({error.name} is missing): pip install 'storyreel[llm]', "
-                "or chat offline with --planner rules"
-            ) from error
-    return llm
 
 
 def build_app(options: RunOptions, out_root: Path) -> gr.Blocks:

@@ -22,7 +22,7 @@ from storyreel.agent.run_layout import stale_shots
 from storyreel.agent.run_store import RunStore, content_key
 from storyreel.atomic import write_model
 from storyreel.errors import UserError
-from storyreel.planners import PlannerSettings, plan
+from storyreel.planners import LLMSettings, PlannerSettings, plan
 from storyreel.planners.rules import plan_story
 from storyreel.planners.table import shot_table
 from storyreel.schema import (
@@ -640,3 +640,18 @@ def _validation_line(error: ValidationError) -> str:
     problem = error.errors()[0]
     where = ".".join(str(part) for part in problem["loc"]) or "input"
     return f"{where}: {problem['msg']}"
+
+
+def chat_llm(options: RunOptions) -> LLMSettings | None:
+    """The LLM a chat with ``options`` talks through (as the planner finds it), or None for the offline chat; one
+    configured without the llm extra is one line naming it."""
+    llm = PlannerSettings.from_options(options).llm()
+    if llm is not None:
+        try:
+            import storyreel.agent.chat_llm  # noqa: F401
+        except ImportError as error:
+            raise UserError(
+                f"the LLM chat needs the llm extra ({error.name} is missing): pip install 'storyreel[llm]', "
+                "or chat offline with --planner rules"
+            ) from error
+    return llm
