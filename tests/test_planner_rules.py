@@ -808,3 +808,14 @@ def test_a_story_without_quotation_marks_has_no_lines() -> None:
 def test_a_quotation_is_never_cut_into_clauses() -> None:
     board = plan_story('A girl waves; "Come here; sit, and stay," she says to the dog.')
     assert _heard(board) == [[], [("girl", "Come here; sit, and stay.")]]
+
+
+def test_a_line_that_calls_someone_frames_whom_it_calls():
+    fox = plan_story('A girl finds a small fox. "Hello, little fox," she says.').shots[1]
+    assert [(a.actor, a.verb, a.target) for a in fox.actions] == [("girl", Verb.TALK, "fox")]
+    assert fox.subjects == ["girl", "fox"]
+    rex = plan_story('Mia walks with her dog Rex. "Look at the sky, Rex," Mia says.').shots[1]
+    assert rex.actions[0].target == "rex" and "rex" in rex.subjects
+    # words that only mention someone, not set off by commas, call no one
+    alone = plan_story('A girl finds a small fox. "I like the fox in the snow," she says.').shots[1]
+    assert alone.actions[0].target is None

@@ -92,6 +92,9 @@ EXAMPLE_STORY = "A dog chases a red ball in the park."
 GENDERS = {"f": Gender.FEMALE, "m": Gender.MALE}
 
 
+_LETTERS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
 class StoryError(ValueError):
     """The story cannot be planned; the message names the problem and the fix in one line."""
 
@@ -1298,6 +1301,7 @@ class _StoryReader:
                 self._dress(wearers[-1], [word for word in modifiers if word in COLORS])
         actions, doers = self._actions(scan, resolved)
         lines = self._dialogue(clause, resolved, doers, actions)
+        actions = self._addressed(lines, actions)
         for action in actions:  # the doer ends up more salient than what it acted on
             for salient in [action.target, action.actor]:
                 if salient is not None:
@@ -1364,6 +1368,31 @@ class _StoryReader:
                 heard.append((quote.words, speaker))
             said.append(heard)
         return dialogue(said)
+
+    def _addressed(self, lines: list[Line], actions: list[Action]) -> list[Action]:
+        """``actions`` with a speaker's TALK that has no one to talk to given the cast member its line calls by name
+        or noun ("Hello, little fox.", "Look, Rex, the clouds"): a viewer sees who is spoken to."""
+        addressed = list(actions)
+        for line in lines:
+            addressee = self._vocative(line.text, line.speaker)
+            for index, action in enumerate(addressed):
+                if addressee and action.actor == line.speaker and action.verb is Verb.TALK and action.target is None:
+                    addressed[index] = action.model_copy(update={"target": addressee})
+        return addressed
+
+    def _vocative(self, text: str, speaker: str | None) -> str | None:
+        """The cast member a line calls: a part of it set off by commas, of one to three words, that ends in a
+        cast member's name or noun ("little fox", "Rex"); not the speaker."""
+        cast = {character.id for character in self.cast}
+        for part in text.split(","):
+            words = _LETTERS.findall(part)
+            if not 1 <= len(words) <= 3:
+                continue
+            last = words[-1]
+            called = self._by_name.get(last) or self._by_noun.get(_noun_lemma(last.lower()))
+            if called in cast and called != speaker:
+                return called
+        return None
 
     def _speaker(
         self, verb: int | None, resolved: list[tuple[_Mention, str]], doers: list[tuple[int, list[str]]]
