@@ -332,6 +332,10 @@ class Shot(_Model):
         "narration (speaker: null)",
     )
 
+    def frames(self, fps: int) -> int:
+        """How many frames the shot lasts at ``fps``: its duration in whole frames, at least one."""
+        return max(1, round(self.duration * fps))
+
     def must_see(self, subject: str) -> Seen:
         """What a viewer must see of ``subject`` (``Seen.SHOWN`` unless the planner marked more)."""
         return self.seen.get(subject, Seen.SHOWN)
@@ -573,6 +577,15 @@ class FilmOptions(_Model):
     )
 
 
+#: The run options that name a file: what it is, and what to point the flag at when it is missing.
+_FILE_OPTIONS = {
+    "music": ("music file", "an audio file"),
+    "voice_model": ("voice model", "a Piper .onnx file"),
+    "signing_key": ("signing key", "a PEM file"),
+    "signing_cert": ("signing cert", "a PEM file"),
+}
+
+
 class RunOptions(FilmOptions):
     """Everything besides the story that decides what a run makes: :class:`FilmOptions` plus what names this
     machine's files and endpoints (which an agent over MCP may not set)."""
@@ -624,20 +637,12 @@ class RunOptions(FilmOptions):
 
     @model_validator(mode="after")
     def _consistent(self) -> RunOptions:
-        for name in ("signing_key", "signing_cert"):
+        for name, (what, kind) in _FILE_OPTIONS.items():
             path = getattr(self, name)
             if path is not None and not path.is_file():
-                raise ValueError(
-                    f"{name.replace('_', ' ')} {path} does not exist: point --{name.replace('_', '-')} at a PEM file"
-                )
+                raise ValueError(f"{what} {path} does not exist: point --{name.replace('_', '-')} at {kind}")
         if (self.signing_key is None) != (self.signing_cert is None):
             raise ValueError("--signing-key and --signing-cert go together: give both, or neither for a local key")
-        if self.music is not None and not self.music.is_file():
-            raise ValueError(f"music file {self.music} does not exist: point --music at an audio file")
-        if self.voice_model is not None and not self.voice_model.is_file():
-            raise ValueError(
-                f"voice model {self.voice_model} does not exist: point --voice-model at a Piper .onnx file"
-            )
         if self.speech == SpeechChoice.PIPER and self.voice_model is None:
             raise ValueError("--speech piper needs a voice: add --voice-model VOICE.onnx")
         if self.assets is not None and not self.assets.is_dir():

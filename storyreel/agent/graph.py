@@ -168,6 +168,7 @@ class AgentState(TypedDict, total=False):
     previous_last: PreviousLast
     revisions: int
     subtitles: list[str]
+    loudness: float | None  # final.mp4's integrated loudness (LUFS); None: silent
     report: RunReport
 
 
@@ -555,17 +556,18 @@ class Agent:
             self._export_scenes(state)
         with timed(state["timings"], "assemble"):
             subtitles = write_subtitles(sound.cues, storyboard, store.root) if sound.cues else []
+            film_sound = normalized(sound.samples, TARGET_LUFS)  # the clips' lines each at the target; the film too
             concat_clips(
                 [store.path(report.clip) for report in state["reports"]],
                 store.path(FINAL),
-                audio=normalized(sound.samples, TARGET_LUFS),  # the clips' lines each at the target; the film too
+                audio=film_sound,
                 subtitles=store.path(SRT) if subtitles else None,
                 comment=_provenance(storyboard) if state.get("credentials") is not None else None,
             )
             _sign(state, store.path(FINAL))
             captions = [_caption(shot) for shot in storyboard.shots]
             contact_sheet(list(zip(state["thumbnails"], captions, strict=True)), store.path(CONTACT_SHEET))
-        return {"checks": check_film(state["summaries"]), "subtitles": subtitles}
+        return {"checks": check_film(state["summaries"]), "subtitles": subtitles, "loudness": loudness(film_sound)}
 
     def report(self, state: AgentState) -> AgentState:
         """Write report.json and report.html: what was made, how it scored, and every revision on the way."""
@@ -593,7 +595,7 @@ class Agent:
             unknown_nouns=storyboard.unknown_nouns,
             voices=state["sound"].heard(),
             subtitles=state["subtitles"],
-            loudness_lufs=_rounded(loudness(normalized(state["sound"].samples, TARGET_LUFS))),
+            loudness_lufs=_rounded(state["loudness"]),
             music=state["sound"].music,
             timeline=TIMELINE,
             credentials=credentials.source if (credentials := state.get("credentials")) is not None else "",

@@ -315,7 +315,7 @@ def build_task(
 ) -> FramingTask:
     """Precompute a shot's :class:`FramingTask`. ``field_cache`` (keyed by shot id and start) keeps the occlusion
     field, the one costly part, across episodes of the same scenario at other frame rates."""
-    frames = max(1, round(shot.duration * fps))
+    frames = shot.frames(fps)
     times = start + np.arange(frames) / fps
     names = framed_subjects(world, shot)
     if names:

@@ -133,7 +133,7 @@ def direct_camera(
         return film_with_policy(world, directed_shot(shot, direction), base, start=start, aspect=aspect)
     shot = directed_shot(shot, direction)
     seed = seed + 7919 * direction.camera_seed
-    frames = max(1, round(shot.duration * fps))
+    frames = shot.frames(fps)
     times = start + np.arange(frames) / fps
     line = (direction.line or line_of_action(world, shot.subjects, start)) if direction.side else None
     onto = None  # a kept side: the clearest view is chosen among views on that side

@@ -169,13 +169,13 @@ def _cues(storyboard: Storyboard, fps: int, speech: dict[str, list[Speech]]) -> 
 
 def film_samples(storyboard: Storyboard, fps: int) -> int:
     """The film's length in samples: its frames at ``fps``, each shot a whole number of frames."""
-    frames = sum(max(1, round(shot.duration * fps)) for shot in storyboard.shots)
+    frames = sum(shot.frames(fps) for shot in storyboard.shots)
     return round(frames * SAMPLE_RATE / fps)
 
 
 def shot_span(storyboard: Storyboard, shot_id: str, fps: int) -> tuple[int, int]:
     """The samples ``[first, end)`` of the film's sound that play under ``shot_id``'s frames."""
-    frames = [max(1, round(shot.duration * fps)) for shot in storyboard.shots]
+    frames = [shot.frames(fps) for shot in storyboard.shots]
     index = [shot.id for shot in storyboard.shots].index(shot_id)
     first = sum(frames[:index])
     return round(first * SAMPLE_RATE / fps), round((first + frames[index]) * SAMPLE_RATE / fps)

@@ -8,6 +8,7 @@ is captioned with its speaker's name ("Mia: Sit, Rex."), narration in italics, a
 from __future__ import annotations
 
 import datetime
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,14 +68,8 @@ def _vtt_time(seconds: float) -> str:
 
 
 def _wrapped(text: str, width: int = MAX_CHARS) -> str:
-    """``text`` broken at spaces into lines of at most ``width`` characters (two, as subtitles keep)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return "\n".join(lines)
+    """``text`` broken at spaces into lines of at most ``width`` characters (a longer word stands alone)."""
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 @dataclass(frozen=True)
