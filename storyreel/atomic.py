@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import BaseModel
+
+#: The name ``atomic_path`` gives a temporary: ``.NAME.<8 hex digits>.part`` and the final name's suffix.
+_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{8}\.part(\.[^.]+)?")
 
 
 @contextmanager
@@ -43,3 +47,18 @@ def write_model(path: Path, model: BaseModel) -> None:
 
 def write_json(path: Path, data: object) -> None:
     write_text(path, json.dumps(data, indent=2) + "\n")
+
+
+def is_temporary(name: str) -> bool:
+    """Whether ``name`` is the name of a temporary ``atomic_path`` made."""
+    return _TEMPORARY.fullmatch(name) is not None
+
+
+def remove_temporaries(directory: Path) -> None:
+    """Remove the temporaries ``atomic_path`` left in ``directory`` and below (a killed writer never renames its
+    own); links are not followed."""
+    for folder, _, names in os.walk(directory):
+        for name in names:
+            path = Path(folder) / name
+            if is_temporary(name) and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)

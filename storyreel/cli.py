@@ -50,6 +50,7 @@ OPTION_GROUPS: dict[str, tuple[str, ...]] = {
     "content credentials (C2PA)": ("credentials", "signing_key", "signing_cert"),
     "renderer": ("renderer", "model", "controlnet"),
     "planner": ("planner", "llm_model", "llm_base_url", "fallback"),
+    "where the shots are filmed": ("executor", "ray_address"),
 }
 METAVARS = {
     "resolution": "WxH",
@@ -62,6 +63,7 @@ METAVARS = {
     "music": "FILE",
     "signing_key": "KEY.pem",
     "signing_cert": "CERT.pem",
+    "ray_address": "ADDR",
 }
 
 
@@ -157,6 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_mcp_parser(commands)
     _add_ui_parser(commands)
     _add_train_camera_parser(commands)
+    _add_batch_parser(commands)
     return parser
 
 
@@ -464,6 +467,85 @@ def _ui(args: argparse.Namespace) -> int:
     return 0
 
 
+BATCH_EPILOG = """\
+examples:
+  storyreel batch stories.txt                                   a film per line, at 640x360
+  storyreel batch examples/stories --variants 16:9,9:16,1:1     a film per *.txt file, in three shapes each
+  storyreel batch stories.txt --variants 9:16,seed=0-3 --out runs/shorts --style clay
+  storyreel batch stories.txt --executor ray --ray-address auto --resolution 1280x720
+
+Stories: in a file, one per line (blank lines and lines starting with # are skipped); in a folder, each *.txt file.
+
+Variants: comma-separated aspects W:H and seeds seed=N or seed=N-M (inclusive); every story is made in every
+aspect with every seed. An aspect keeps the short side of --resolution (at 640x360: 16:9 is 640x360, 9:16 is
+360x640, 1:1 is 360x360); with no aspect a film is --resolution, with no seed --seed.
+
+Each film is made in DIR/<nn>-<story>/<aspect>-seed<N> (e.g. runs/batch/01-a-red-dog/9x16-seed0) and resumes
+there: the same command again makes only what is missing. The run options apply to every film. The summary is
+printed and written to DIR/batch.json and DIR/batch.csv. A film that cannot be made (a bad story) is reported and
+the batch goes on. Exit status: 0 when every film was made, whether or not its checks passed; 1 when one was not.
+"""
+
+EXIT_FILM_FAILED = 1
+
+
+def _add_batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from storyreel.batch import BATCH_RESOLUTION
+
+    batch = commands.add_parser(
+        "batch",
+        help="make a film per story of a file or folder, in several aspects and seeds",
+        description="Make one film per story (a line of FILE, or a *.txt file of FOLDER) and per variant (aspect "
+        "ratio, seed), one after another, and print a summary table of what passed.",
+        epilog=BATCH_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    batch.add_argument("stories", type=Path, metavar="FILE_OR_FOLDER", help="the stories: a text file or a folder")
+    batch.add_argument(
+        "--variants",
+        metavar="SPEC",
+        help="aspects W:H and seeds seed=N or seed=N-M, e.g. 16:9,9:16,1:1,seed=0-2 (default: a film per story at "
+        "--resolution and --seed)",
+    )
+    batch.add_argument(
+        "-o", "--out", type=Path, default=Path("runs/batch"), metavar="DIR", help="directory (default: runs/batch)"
+    )
+    batch.add_argument("--force", action="store_true", help="start every film afresh (default: resume)")
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    add_run_options(batch, shown={"resolution": str(BATCH_RESOLUTION)})
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from storyreel.batch import (
+        BATCH_RESOLUTION,
+        Variants,
+        make_films,
+        parse_variants,
+        plan_films,
+        read_stories,
+        summary_table,
+    )
+
+    options = run_options(args, {"resolution": str(BATCH_RESOLUTION)})
+    variants = parse_variants(args.variants) if args.variants is not None else Variants()
+    films = plan_films(read_stories(args.stories), variants, options, args.out)
+    summary = make_films(
+        films,
+        args.out,
+        stories=str(args.stories),
+        variants=args.variants or "",
+        force=args.force,
+        progress=not args.quiet,
+    )
+    print(summary_table(summary))
+    print(f"summary: {args.out / 'batch.json'}")
+    if summary.errors:
+        failed = ", ".join(film.run_dir for film in summary.errors)
+        print(f"storyreel: error: {len(summary.errors)} of {len(films)} films not made: {failed}", file=sys.stderr)
+        return EXIT_FILM_FAILED
+    return 0
+
+
 class _WarningLine(logging.Handler):
     """Prints a warning of storyreel's (e.g. an LLM fallback) as one line on the current standard error."""
 
@@ -494,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
             return _chat(args)
         if args.command == "ui":
             return _ui(args)
+        if args.command == "batch":
+            return _batch(args)
     except UserError as error:
         print(f"storyreel: error: {error}", file=sys.stderr)
         return EXIT_USAGE

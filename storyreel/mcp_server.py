@@ -1,12 +1,18 @@
 """storyreel as an MCP server: the registry's tools, and every run artifact in the workspace as a resource.
 
 Built on the official SDK's low-level ``Server`` so that each tool's input schema is exactly its pydantic model's.
-Tools run one at a time on the registry's tool thread (rendering needs the thread that owns the OpenGL context)
-while the event loop keeps answering; long tools stream ``notifications/progress`` and stop between shots when
-the client cancels. Results carry a short summary and ``storyreel://`` URIs of what was written; those URIs are
-readable as resources. Arguments that do not fit a tool's schema, and unknown tools, get JSON-RPC errors
-(``-32602``); a tool that cannot do what was asked (a path outside the workspace, a missing artifact, a story the
-planner cannot read) answers with an error result naming the fix. The server keeps serving either way.
+Several clients, and several calls of one client, are served at once. Tools that do not render run side by side on
+worker threads; tools that render (``Tool.renders``) wait in one first-come, first-served queue and run one at a
+time on the registry's tool thread (rendering needs the thread that owns the OpenGL context). A queued call hears
+its place in ``notifications/progress`` ("queued: 2 renders ahead"); once its turn comes, long tools stream their
+progress and stop between shots when the client cancels. A call cancelled in the queue leaves it at once, and the
+calls behind it move up. A make_video killed with its server resumes when called again with the same arguments:
+the run store keeps every finished shot.
+
+Results carry a short summary and ``storyreel://`` URIs of what was written; those URIs are readable as resources.
+Arguments that do not fit a tool's schema, and unknown tools, get JSON-RPC errors (``-32602``); a tool that cannot
+do what was asked (a path outside the workspace, a missing artifact, a story the planner cannot read) answers with
+an error result naming the fix. The server keeps serving either way.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ import logging
 import mimetypes
 import sys
 import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +49,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ARTIFACT_SUFFIXES = {".json": "application/json", ".mp4": "video/mp4", ".glb": "model/gltf-binary", ".png": "image/png"}
 MAX_RESOURCES = 500  # listed; any artifact stays readable by its URI
 MAX_RESOURCE_BYTES = 64 * 1024 * 1024
+WORKERS = 4  # threads for the tools that do not render
 
 INSTRUCTIONS = """\
 storyreel turns a story into a multi-shot video on the CPU. make_video does it all in one call (give a short
@@ -49,12 +59,39 @@ Paths are relative to the server's workspace; results name artifacts by storyree
 """
 
 
+class RenderQueue:
+    """Turns at rendering, first come, first served. The head of the line holds the turn; the calls behind it wait,
+    and each hears how many renders are ahead of it whenever that changes."""
+
+    def __init__(self) -> None:
+        self._line: list[asyncio.Event] = []  # one per call, set when the calls ahead of it change
+
+    @asynccontextmanager
+    async def turn(self, on_wait: Callable[[int], Awaitable[None]]) -> AsyncIterator[None]:
+        """Hold the turn for the body, waiting first; ``on_wait`` is called with the renders ahead each time they
+        change. Leaving (done, failed or cancelled, waiting or not) moves the calls behind up."""
+        moved = asyncio.Event()
+        self._line.append(moved)
+        try:
+            while ahead := self._line.index(moved):
+                moved.clear()
+                await on_wait(ahead)
+                await moved.wait()
+            yield
+        finally:
+            self._line.remove(moved)
+            for waiting in self._line:
+                waiting.set()
+
+
 class StoryreelServer:
     """The MCP handlers over one workspace."""
 
     def __init__(self, workspace: Workspace, tools: tuple[Tool, ...] = TOOLS) -> None:
         self.workspace = workspace
         self.tools = {tool.name: tool for tool in tools}
+        self.renders = RenderQueue()
+        self.workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="storyreel-mcp")
         self.server: Server[Any] = Server(
             "storyreel",
             version=__version__,
@@ -103,7 +140,9 @@ class StoryreelServer:
                 types.INVALID_PARAMS, f"invalid arguments for {tool.name}: {_validation_text(error)}"
             ) from None
         try:
-            result = await self._run_on_tool_thread(ctx, tool, inputs)
+            result = await (
+                self._render(ctx, tool, inputs) if tool.renders else self._run(self.workers, ctx, tool, inputs)
+            )
         except (UserError, ValueError) as error:  # the planner's StoryError is a ValueError
             return _error_result(str(error).splitlines()[0])
         except Exception as error:  # a failure inside a tool: report it, keep serving
@@ -114,9 +153,20 @@ class StoryreelServer:
             structured_content=result.model_dump(mode="json"),
         )
 
-    async def _run_on_tool_thread(self, ctx: ServerRequestContext[Any], tool: Tool, inputs: Any) -> ToolResult:
-        """Run a tool on the tool thread, forwarding its progress to the client as it comes. Cancelling the request
-        (or the client going away) stops a long tool at its next step, and a queued call before it starts."""
+    async def _render(self, ctx: ServerRequestContext[Any], tool: Tool, inputs: Any) -> ToolResult:
+        """Run a rendering tool on the tool thread once its turn in the render queue comes, telling the client its
+        place while it waits."""
+
+        async def on_wait(ahead: int) -> None:
+            await ctx.session.report_progress(0.0, 1.0, f"queued: {ahead} render{'s' * (ahead != 1)} ahead")
+
+        async with self.renders.turn(on_wait):
+            return await self._run(tool_thread(), ctx, tool, inputs)
+
+    async def _run(self, executor: Executor, ctx: ServerRequestContext[Any], tool: Tool, inputs: Any) -> ToolResult:
+        """Run a tool on ``executor``, forwarding its progress to the client as it comes. Cancelling the request (or
+        the client going away) stops a long tool at its next step; the call ends once the tool has stopped, so a
+        render's turn passes on only when the tool thread is free."""
         loop = asyncio.get_running_loop()
         updates: asyncio.Queue[tuple[float, str] | None] = asyncio.Queue()
         cancelled = threading.Event()
@@ -126,7 +176,7 @@ class StoryreelServer:
                 raise ToolCancelled(f"{tool.name} was cancelled by the client")
             loop.call_soon_threadsafe(updates.put_nowait, (fraction, message))
 
-        job = tool_thread().submit(tool.run, self.workspace, inputs, on_progress)
+        job = executor.submit(tool.run, self.workspace, inputs, on_progress)
         job.add_done_callback(lambda _: loop.call_soon_threadsafe(updates.put_nowait, None))
         try:
             while (update := await updates.get()) is not None:
@@ -134,6 +184,8 @@ class StoryreelServer:
         except BaseException:
             cancelled.set()
             job.cancel()
+            with anyio.CancelScope(shield=True):
+                await asyncio.wait([asyncio.wrap_future(job)])
             raise
         return job.result()
 

@@ -43,3 +43,10 @@ def progress_bar(total: int, desc: str, unit: str, *, enabled: bool = True) -> B
     if enabled and not sys.stderr.isatty():
         return Lines(total, desc, unit)
     return tqdm(total=total, desc=desc, unit=unit, disable=not enabled)
+
+
+def stage_line(fraction: float, message: str) -> None:
+    """Say where a run is (``message``: ``shot_02: filming``, ``assembling the film``) on a line of its own on
+    stderr, above a terminal's bar: the ``on_progress`` of a run from the command line."""
+    tqdm.write(message, file=sys.stderr)
+    sys.stderr.flush()

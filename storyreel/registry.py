@@ -106,12 +106,14 @@ class ToolResult(BaseModel):
 @dataclass(frozen=True)
 class Tool:
     """One tool: its name, input model and function. ``long`` tools take a progress callback and can be
-    cancelled between steps."""
+    cancelled between steps; tools that ``render`` (film with OpenGL, or encode and join video) take turns on
+    :func:`tool_thread`, while the others may run side by side on any thread."""
 
     name: str
     input_model: type[BaseModel]
     function: Callable[..., ToolResult]
     long: bool = False
+    renders: bool = False
 
     @property
     def description(self) -> str:
@@ -142,8 +144,9 @@ def _ignore_progress(fraction: float, message: str) -> None:
 
 @functools.cache
 def tool_thread() -> ThreadPoolExecutor:
-    """The one thread that async callers (the MCP server, LangChain's ``ainvoke``) run tools on, one call at a time:
-    rendering uses the process's OpenGL context, which works only on the thread that made it."""
+    """The one thread that async callers run tools on, one call at a time (LangChain's ``ainvoke`` every tool, the
+    MCP server the tools that render): rendering uses an OpenGL context, which works only on the thread that made
+    it, and one render at a time keeps the machine's cores for it."""
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyreel-tools")
 
 
@@ -428,14 +431,14 @@ def get_report(workspace: Workspace, inputs: RunInput) -> ToolResult:
 
 #: make_video first: the one call most agents need.
 TOOLS: tuple[Tool, ...] = (
-    Tool("make_video", MakeVideoInput, make_video_tool, long=True),
+    Tool("make_video", MakeVideoInput, make_video_tool, long=True, renders=True),
     Tool("get_report", RunInput, get_report),
     Tool("plan_story", PlanStoryInput, plan_story),
     Tool("build_scene", BuildSceneInput, build_scene),
     Tool("direct_camera", FilmShotInput, direct_camera),
-    Tool("render_shot", FilmShotInput, render_shot, long=True),
+    Tool("render_shot", FilmShotInput, render_shot, long=True, renders=True),
     Tool("check_shot", ShotInput, check_shot),
-    Tool("assemble_video", RunInput, assemble_video),
+    Tool("assemble_video", RunInput, assemble_video, renders=True),
 )
 
 

@@ -482,6 +482,14 @@ class PlannerChoice(StrEnum):
     RULES = "rules"
 
 
+class ExecutorChoice(StrEnum):
+    """Where a run's shots are filmed: ``local`` in this process, ``ray`` as Ray tasks (a local Ray instance, or a
+    cluster at ``--ray-address``); the video is the same frame for frame."""
+
+    LOCAL = "local"
+    RAY = "ray"
+
+
 class ReviserChoice(StrEnum):
     """Who chooses a revision: ``auto`` the LLM when one is configured, else the deterministic policy."""
 
@@ -600,6 +608,8 @@ class RunOptions(FilmOptions):
         "voice_model",
         "signing_key",
         "signing_cert",
+        "executor",
+        "ray_address",
     )
 
     assets: Path | None = Field(
@@ -635,6 +645,18 @@ class RunOptions(FilmOptions):
         default=None, description="the certificate chain (PEM) of --signing-key, signing certificate first"
     )
 
+    executor: ExecutorChoice = Field(
+        default=ExecutorChoice.LOCAL,
+        description="where the shots are filmed: local (this process) or ray (Ray tasks, each worker with its own "
+        "OpenGL context; needs the ray extra); the video is the same frame for frame",
+    )
+    ray_address: str | None = Field(
+        default=None,
+        max_length=300,
+        description="the Ray cluster to film on, e.g. ray://head:10001 or auto (default: a local Ray instance "
+        "with this machine's cores)",
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> RunOptions:
         for name, (what, kind) in _FILE_OPTIONS.items():
@@ -647,6 +669,10 @@ class RunOptions(FilmOptions):
             raise ValueError("--speech piper needs a voice: add --voice-model VOICE.onnx")
         if self.assets is not None and not self.assets.is_dir():
             raise ValueError(f"asset folder {self.assets} does not exist: point --assets at a folder of GLB/OBJ files")
+        if self.ray_address is not None and self.executor != ExecutorChoice.RAY:
+            raise ValueError("--ray-address belongs to the Ray executor: add --executor ray")
+        if self.executor == ExecutorChoice.RAY and self.renderer == Renderer.DIFFUSION:
+            raise ValueError("--executor ray films with the raster renderer: film --renderer diffusion locally")
         if self.renderer == Renderer.RASTER and (self.model or self.controlnet):
             raise ValueError("--model and --controlnet belong to the diffusion renderer: add --renderer diffusion")
         return self
@@ -928,6 +954,9 @@ class ShotReport(_Model):
         default_factory=list, description="verbs of the sentence no motion of the world acts out (Shot.unstaged)"
     )
     lines: list[SpokenLine] = Field(default_factory=list, description="the lines heard in the shot, when")
+    reused: bool = Field(
+        default=False, description="the clip was kept from an earlier run in this directory, not filmed by this one"
+    )
 
     @property
     def passed(self) -> bool:

@@ -244,7 +244,7 @@ def test_attempts_are_filmed_small_and_only_the_kept_one_at_full_size(tmp_path: 
         return real_analysis(world, storyboard, shot, path, options, **kwargs)
 
     monkeypatch.setattr(film, "film_clip", film_clip)
-    monkeypatch.setattr("storyreel.agent.graph.film_analysis", film_analysis)
+    monkeypatch.setattr("storyreel.tools.take.film_analysis", film_analysis)
     story = "A girl walks in the park. A dog runs to the girl."
     report = make_video(story, tmp_path / "run", **SMALL, extra_checks=injected("framing", 2), run_budget=10)  # type: ignore[arg-type]
     assert [len(shot.attempts) for shot in report.shots] == [3] * len(report.shots) and len(report.shots) == 2

@@ -148,6 +148,8 @@ def test_progress_in_a_log_is_plain_lines(tmp_path: Path):
     lines = [line for line in result.stderr.splitlines() if line.startswith("shots:")]
     assert [line.split(":")[1] for line in lines] == [" 1/2 shots (shot_01", " 2/2 shots (shot_02"], result.stderr
     assert all(line.endswith(("passed)", "failed)", "exhausted)")) for line in lines), lines
+    stages = [line for line in result.stderr.splitlines() if not line.startswith("shots:")][:5]
+    assert stages == ["planning the story", "shot_01: filming", "shot_02: filming", "assembling the film", "done"]
 
 
 def test_plan_prints_the_storyboard_without_filming(tmp_path: Path):

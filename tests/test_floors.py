@@ -16,7 +16,7 @@ FLOORS: list[set[str]] = [
     {"planners", "envs"},
     {"tools"},
     {"agent", "training"},
-    {"registry"},
+    {"registry", "batch"},  # batch: many runs through the pipeline, for the CLI
     {"mcp_server", "langchain_tools", "studio"},  # the studio: a web page over the chat
     {"cli"},  # a face too, the one that starts the servers
 ]

@@ -77,5 +77,7 @@ def test_killed_run_resumes_without_redoing_finished_shots(tmp_path: Path):
     second = make_video(STORY, out, fps=12, resolution="160x90", seed=1, progress=False)
     assert kept.stat().st_mtime_ns == kept_mtime
     assert (out / first.shots[1].clip).exists()
+    assert [shot.reused for shot in first.shots[:2]] == [False, False]
+    assert [shot.reused for shot in second.shots[:2]] == [True, False]
     assert second.frames == first.frames
     assert probe_video(out / "final.mp4").frames == first.frames

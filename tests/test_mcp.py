@@ -11,11 +11,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anyio
+import imageio_ffmpeg
 import pytest
 
 mcp = pytest.importorskip("mcp")
@@ -32,6 +35,7 @@ LONG_STORY = (
 )
 TINY = {"resolution": "96x54", "fps": 8}
 FILM = {**TINY, "camera": "baseline"}  # the hand-written director: these tests are about the server
+SMALL = {"resolution": "320x180", "fps": 6, "camera": "baseline"}
 TOOLS = {"make_video", "get_report", "plan_story", "build_scene", "direct_camera", "render_shot", "check_shot"}
 TOOLS |= {"assemble_video"}
 
@@ -90,7 +94,7 @@ def test_stdio_make_video_with_progress_and_resources(tmp_path: Path) -> None:
             assert "1 line in 1 voice" in result.content[0].text
             report_uri = artifacts["report"]
             assert report_uri == "storyreel://runs/dog/report.json"
-            assert updates[0] == (0.0, "shot_01: filming") and updates[-1] == (1.0, "done")
+            assert updates[0][0] == 0.0 and (0.0, "shot_01: filming") in updates and updates[-1] == (1.0, "done")
             assert [p for p, _ in updates] == sorted(p for p, _ in updates)
 
             resources = {resource.uri for resource in (await client.list_resources()).resources}
@@ -167,7 +171,7 @@ def test_stdio_two_calls_at_once_and_cancellation(tmp_path: Path) -> None:
                 group.start_soon(film)
                 await started.wait()
                 group.cancel_scope.cancel()
-            after = await client.call_tool("get_report", {"run": "runs/cancelled"})  # queued behind the stopped job
+            after = await client.call_tool("get_report", {"run": "runs/cancelled"})
             assert after.is_error and "no report" in after.content[0].text
 
     anyio.run(session)
@@ -185,26 +189,45 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def start_http_server(workspace: Path, port: int, token: str = "") -> subprocess.Popen[bytes]:
+    """A ``storyreel mcp --http`` server on ``port``, once it accepts connections."""
+    command = server_command(workspace, "--http", "--port", str(port))
+    server = subprocess.Popen(command, env={**SERVER_ENV, "STORYREEL_MCP_TOKEN": token}, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError(f"the server did not start: {server.communicate()[1].decode()}") from None
+            time.sleep(0.1)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@asynccontextmanager
+async def http_client(url: str, token: str = "") -> AsyncIterator[Client]:
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    async with (
+        create_mcp_http_client(headers=headers) as http,
+        Client(streamable_http_client(url, http_client=http), read_timeout_seconds=120) as client,
+    ):
+        yield client
+
+
 @pytest.fixture
 def http_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     port, token = free_port(), "test-token-123"
-    command = server_command(tmp_path, "--http", "--port", str(port))
-    server = subprocess.Popen(command, env={**SERVER_ENV, "STORYREEL_MCP_TOKEN": token}, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/mcp"
+    server = start_http_server(tmp_path, port, token)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start: {server.stderr.read().decode()}") from None
-                time.sleep(0.1)
-        yield url, token
+        yield f"http://127.0.0.1:{port}/mcp", token
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
 
 
 @pytest.mark.slow
@@ -216,11 +239,7 @@ def test_http_needs_the_token_and_serves_tools_progress_and_resources(http_serve
     assert refused.value.code == 401
 
     async def session() -> None:
-        headers = {"Authorization": f"Bearer {token}"}
-        async with (
-            create_mcp_http_client(headers=headers) as http,
-            Client(streamable_http_client(url, http_client=http), read_timeout_seconds=120) as client,
-        ):
+        async with http_client(url, token) as client:
             assert {tool.name for tool in (await client.list_tools()).tools} == TOOLS
             await assert_refused(client, "get_report", {"run": "../up"}, "'..'")
             results: list[Any] = []
@@ -237,6 +256,142 @@ def test_http_needs_the_token_and_serves_tools_progress_and_resources(http_serve
             assert json.loads(read.contents[0].text)["shots"][0]["id"] == "shot_01"
 
     anyio.run(session)
+
+
+@dataclass
+class Call:
+    """One tools/call in a task of its own: the progress messages it hears, its result, and a scope to cancel it."""
+
+    client: Client
+    name: str
+    arguments: dict[str, Any]
+    messages: list[str] = field(default_factory=list)
+    result: Any = None
+    scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
+
+    async def run(self) -> None:
+        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+            self.messages.append(message or "")
+
+        with self.scope:
+            self.result = await self.client.call_tool(self.name, self.arguments, progress_callback=on_progress)
+
+
+async def until(condition: Callable[[], bool], seconds: float = 90) -> None:
+    with anyio.fail_after(seconds):
+        while not condition():
+            await anyio.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_http_clients_at_once_renders_queue_and_a_cancelled_call_leaves_the_queue(
+    http_server: tuple[str, str], tmp_path: Path
+) -> None:
+    url, token = http_server
+
+    async def session() -> None:
+        async with (
+            http_client(url, token) as first,
+            http_client(url, token) as second,
+            http_client(url, token) as third,
+        ):
+            running = Call(first, "make_video", {"story": LONG_STORY, "run": "runs/long", **FILM})
+            given_up = Call(second, "make_video", {"story": STORY, "run": "runs/given_up", **FILM})
+            last = Call(third, "make_video", {"story": STORY, "run": "runs/last", **FILM})
+            async with anyio.create_task_group() as group:
+                group.start_soon(running.run)
+                await until(lambda: "shot_01: filming" in running.messages)
+                group.start_soon(given_up.run)
+                await until(lambda: "queued: 1 render ahead" in given_up.messages)
+                group.start_soon(last.run)
+                await until(lambda: "queued: 2 renders ahead" in last.messages)
+
+                for client in (second, third):  # tools that do not render answer while the render runs
+                    planned = await client.call_tool("plan_story", {"story": STORY, "run": "runs/plan", **TINY})
+                    assert not planned.is_error and planned.structured_content["data"]["shots"] == [
+                        "shot_01",
+                        "shot_02",
+                    ]
+                    missing = await client.call_tool("get_report", {"run": "runs/long"})
+                    assert missing.is_error and "no report" in missing.content[0].text
+                assert running.result is None and "done" not in running.messages
+
+                given_up.scope.cancel()  # leaves the queue: the call behind it moves up
+                await until(lambda: "queued: 1 render ahead" in last.messages)
+                assert running.result is None
+                running.scope.cancel()  # stops between shots and hands the turn on
+            assert given_up.result is None and running.result is None
+            assert not last.result.is_error, last.result.content
+            assert last.messages[:2] == ["queued: 2 renders ahead", "queued: 1 render ahead"]
+            assert not any(message.startswith("queued") for message in last.messages[2:])
+            assert "shot_01: filming" in last.messages and last.messages[-1] == "done"
+
+    anyio.run(session)
+    assert not (tmp_path / "runs" / "given_up").exists()
+    assert not (tmp_path / "runs" / "long" / "final.mp4").exists()
+    assert (tmp_path / "runs" / "last" / "final.mp4").is_file()
+
+
+def recorded(run: Path) -> dict[str, str]:
+    """The run store's manifest: artifact -> key, for what it has recorded as finished."""
+    manifest = run / ".storyreel" / "manifest.json"
+    return dict(json.loads(manifest.read_text())["entries"]) if manifest.is_file() else {}
+
+
+def decoded_frames(clip: Path) -> int:
+    reader = imageio_ffmpeg.read_frames(str(clip))
+    next(reader)  # the metadata
+    return sum(1 for _ in reader)
+
+
+@pytest.mark.slow
+def test_http_server_killed_mid_make_video_resumes_without_filming_again(tmp_path: Path) -> None:
+    arguments = {"story": "A red dog runs in the park. The dog jumps. The dog sits.", "run": "runs/x", **SMALL}
+    run = tmp_path / "runs" / "x"
+
+    async def film_until_killed(server: subprocess.Popen[bytes], url: str) -> None:
+        async with http_client(url) as client, anyio.create_task_group() as group:
+            call = Call(client, "make_video", arguments)
+            group.start_soon(call.run)
+            await until(lambda: "shot_02: filming" in call.messages)
+            await until(lambda: "shots/shot_01.mp4" in recorded(run))
+            server.kill()
+            group.cancel_scope.cancel()
+
+    async def film(url: str) -> Call:
+        async with http_client(url) as client:
+            call = Call(client, "make_video", arguments)
+            await call.run()
+            return call
+
+    port = free_port()
+    server = start_http_server(tmp_path, port)
+    try:
+        anyio.run(film_until_killed, server, f"http://127.0.0.1:{port}/mcp")
+    finally:
+        server.kill()
+        server.wait(timeout=20)
+    finished = {name: key for name, key in recorded(run).items() if name.startswith("shots/")}
+    kept = {name: (run / name).stat() for name in finished}
+    assert not (run / "final.mp4").exists() and len(finished) < 3
+
+    port = free_port()
+    server = start_http_server(tmp_path, port)
+    try:
+        resumed = anyio.run(film, f"http://127.0.0.1:{port}/mcp")
+    finally:
+        stop(server)
+    assert not resumed.result.is_error, resumed.result.content
+    assert resumed.messages[-1] == "done"
+    for name, before in kept.items():  # the same file, made under the same key: not filmed again
+        after = (run / name).stat()
+        assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), name
+        assert recorded(run)[name] == finished[name]
+    report = json.loads((run / "report.json").read_text())
+    assert [shot["shot_id"] for shot in report["shots"]] == ["shot_01", "shot_02", "shot_03"]
+    for shot in report["shots"]:
+        assert decoded_frames(run / shot["clip"]) == shot["frames"]
+    assert decoded_frames(run / "final.mp4") == report["frames"]
 
 
 def test_off_loopback_http_needs_a_token(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from storyreel.agent.run_store import RunStore, content_key
-from storyreel.atomic import atomic_path, write_text
+from storyreel.atomic import atomic_path, is_temporary, write_text
 from storyreel.errors import UserError
 
 
@@ -65,3 +65,36 @@ def test_atomic_files_get_ordinary_permissions(tmp_path: Path):
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "report.json").stat().st_mode) == 0o644
+
+
+def test_opening_a_run_removes_the_temporaries_a_killed_run_left(tmp_path: Path):
+    with atomic_path(tmp_path / "run" / "shots" / "shot_01.mp4") as temporary:
+        assert is_temporary(temporary.name)
+    left = [
+        "shots/.shot_01.0123abcd.part.mp4",
+        "shots/..shot_01.0123abcd.part.89abcdef.part.mp4",  # a clip's temporary, being signed
+        "scenes/.park.0123abcd.part.glb",
+        ".storyreel/.manifest.deadbeef.part.json",
+        ".storyreel/lines/.b9bd79.0123abcd.part.npy",
+    ]
+    kept = ["storyboard.json", "shots/.shot_01.mp4", ".notes.part.txt", "scenes/.park.0123abcd.glb"]
+    for name in [*left, *kept]:
+        write_text(tmp_path / "run" / name, "half")
+    write_text(tmp_path / ".final.0123abcd.part.mp4", "not this run's")
+    write_text(tmp_path / "run" / ".storyreel" / "manifest.json", '{"request": "request-a", "entries": {}}')
+    RunStore.open(tmp_path / "run", "request-a")
+    assert [name for name in left if (tmp_path / "run" / name).exists()] == []
+    assert all((tmp_path / "run" / name).exists() for name in kept)
+    assert (tmp_path / ".final.0123abcd.part.mp4").exists()
+
+
+def test_a_directory_a_run_was_killed_opening_is_opened_afresh(tmp_path: Path):
+    """Killed as it wrote its first manifest, a run leaves its store folder with only a temporary in it."""
+    (tmp_path / "run" / ".storyreel").mkdir(parents=True)
+    (tmp_path / "run" / ".storyreel" / ".manifest.0123abcd.part.json").write_text('{"requ')
+    store = RunStore.open(tmp_path / "run", "request-a")
+    assert sorted(path.name for path in store.path(".storyreel").iterdir()) == ["manifest.json"]
+    (tmp_path / "mine" / ".storyreel").mkdir(parents=True)
+    (tmp_path / "mine" / ".storyreel" / "notes.txt").write_text("keep me")
+    with pytest.raises(UserError, match="not a storyreel run"):
+        RunStore.open(tmp_path / "mine", "r")

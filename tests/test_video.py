@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from storyreel.atomic import is_temporary
+from storyreel.errors import UserError
 from storyreel.schema import Transition
 from storyreel.tools import video
 from storyreel.tools.video import (
@@ -171,6 +173,33 @@ def test_an_error_inside_the_writer_leaves_no_file(tmp_path: Path) -> None:
         writer.write(shot_frames(1, (10, 10, 10), 0)[0])
         raise RuntimeError("render failed")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_video_is_signed_whole_before_it_takes_its_name(tmp_path: Path, film) -> None:
+    """The signer gets the finished temporary (every frame in it, the final name not yet taken); a signer that
+    fails leaves nothing."""
+    seen: dict[str, tuple[int, list[str]]] = {}
+
+    def sign(path: Path) -> None:
+        named = sorted(item.name for item in tmp_path.iterdir() if not is_temporary(item.name))
+        seen[path.name] = (probe_video(path).frames, named)
+
+    with ClipWriter(tmp_path / "clip.mp4", FPS, WIDTH, HEIGHT, sign=sign) as writer:
+        for frame in shot_frames(6, (10, 10, 10), 0):
+            writer.write(frame)
+    concat_clips(film[1], tmp_path / "final.mp4", sign=sign)
+    (clip, (clip_frames, before_clip)), (final, (final_frames, before_final)) = seen.items()
+    assert is_temporary(clip) and clip.startswith(".clip.") and (clip_frames, before_clip) == (6, [])
+    assert is_temporary(final) and final.startswith(".final.") and (final_frames, before_final) == (72, ["clip.mp4"])
+
+    def refuse(path: Path) -> None:
+        raise UserError("cannot sign")
+
+    with pytest.raises(UserError), ClipWriter(tmp_path / "refused.mp4", FPS, WIDTH, HEIGHT, sign=refuse) as writer:
+        writer.write(shot_frames(1, (10, 10, 10), 0)[0])
+    with pytest.raises(UserError):
+        concat_clips(film[1], tmp_path / "refused_final.mp4", sign=refuse)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["clip.mp4", "final.mp4"]
 
 
 def test_bad_frames_and_empty_clips_are_refused(tmp_path: Path) -> None:

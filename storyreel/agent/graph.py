@@ -2,9 +2,8 @@ r"""The agent: a LangGraph state graph that plans, films shot by shot, checks, r
 
 ::
 
-    plan -> scene -> next_shot -> camera -> render -> check --(passed)--> accept -> next_shot ... -> assemble -> report
-                         |                              \--(failed)--> revise -> camera (a camera change)
-                         |                                                    or render (a render change)
+    plan -> scene -> next_shot -> take -> check --(passed)--> accept -> next_shot ... -> assemble -> report
+                         |                   \--(failed)--> revise -> take
                          \--(fresh in the run store)--> check
 
 Each node is a small function over :class:`AgentState` that calls the tools (``tools/``) and returns what it
@@ -14,11 +13,12 @@ world is built; each clip then carries its segment of it, and ``assemble`` lays 
 subtitles. A failed check is revised by the policy in ``revision.py`` (or,
 with an LLM configured, by the LLM choosing among the same changes), starting from the shot's best attempt so far
 (a change that made things worse is not built on), within a retry budget per shot and one for
-the whole run; what could not be fixed is reported as failed, never hidden. ``render`` films an attempt at the
-size the checks read; ``accept`` hands the kept attempt to a finisher thread (``tools/film.ClipFinisher``) that films
-it at the output size while the graph goes on, and ``assemble`` waits for it. Every artifact goes through the run
-store, so a killed run resumes and an unchanged shot is not filmed again; checks between shots are run again on
-resume, because an earlier shot may have changed.
+the whole run; what could not be fixed is reported as failed, never hidden. ``take`` has the run's executor
+(``executors.py``: this process, or Ray tasks) direct, film at the size the checks read and check an attempt on its
+own (``tools/take``); ``check`` adds the checks against earlier shots; ``accept`` hands the kept attempt to the
+executor, which films it at the output size while the graph goes on, and ``assemble`` waits for it. Every artifact
+goes through the run store, so a killed run resumes and an unchanged shot is not filmed again; checks between shots
+are run again on resume, because an earlier shot may have changed.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from langgraph.graph import END, START, StateGraph
 from numpy.typing import NDArray
 
 from storyreel import __version__, planners
+from storyreel.agent.executors import Executor, LocalExecutor, TakeRequest, executor_for
 from storyreel.agent.report_page import write_report_html
 from storyreel.agent.revision import RENDER_ACTIONS, RevisionOption, choose_revision, revision_options
 from storyreel.agent.run_layout import (
@@ -58,6 +59,7 @@ from storyreel.agent.run_layout import (
     world_inputs,
 )
 from storyreel.agent.run_store import RunStore, content_key
+from storyreel.atomic import atomic_path
 from storyreel.planners import MAX_SHOTS, LLMSettings, PlannerSettings
 from storyreel.progress import Bar, progress_bar
 from storyreel.schema import (
@@ -76,15 +78,15 @@ from storyreel.schema import (
     Storyboard,
 )
 from storyreel.timing import timed
-from storyreel.tools.camera import direct_camera, directed_shot
-from storyreel.tools.checks import check_against_earlier, check_film, check_shot, marked, subjects_seen, summarize_shot
-from storyreel.tools.credentials import Credentials, sign_video
-from storyreel.tools.film import ClipExtras, ClipFinisher, Filmed, PreviousLast, film_analysis
+from storyreel.tools.checks import check_against_earlier, check_film, marked, subjects_seen
+from storyreel.tools.credentials import Credentials, Signing
+from storyreel.tools.film import ClipExtras, Filmed, PreviousLast
 from storyreel.tools.render.raster import gl_device
 from storyreel.tools.scene import build_world
 from storyreel.tools.scene_cameras import ShotCamera, add_cameras
 from storyreel.tools.soundtrack import TARGET_LUFS, Soundtrack, loudness, normalized
 from storyreel.tools.subtitles import SRT, SubtitleBurner, write_subtitles
+from storyreel.tools.take import Take
 from storyreel.tools.timeline import write_timeline
 from storyreel.tools.video import concat_clips, contact_sheet
 from storyreel.world.world import World
@@ -151,8 +153,8 @@ class AgentState(TypedDict, total=False):
     direction: ShotDirection
     attempts: list[Attempt]
     shot_revisions: int
-    path: CameraPath | None
-    filmed: Filmed | None
+    path: CameraPath | None  # the last take's camera
+    take: Take | None
     cached: ShotReport | None
     kept: Kept | None
     checks: list[CheckResult]
@@ -179,7 +181,7 @@ class Agent:
     progress: bool = True
     on_progress: ProgressCallback | None = None
     _bar: Bar = field(init=False, repr=False)  # the shots' progress bar, made by each run
-    _finisher: ClipFinisher = field(init=False, repr=False)  # films the kept attempts at full size, made by each run
+    _executor: Executor = field(init=False, repr=False)  # films takes and kept attempts, made by each run
 
     def graph(self) -> Any:
         """The compiled state graph."""
@@ -188,8 +190,7 @@ class Agent:
             ("plan", self.plan),
             ("scene", self.scene),
             ("next_shot", self.next_shot),
-            ("camera", self.camera),
-            ("render", self.render),
+            ("take", self.take),
             ("check", self.check),
             ("revise", self.revise),
             ("accept", self.accept),
@@ -200,11 +201,10 @@ class Agent:
         graph.add_edge(START, "plan")
         graph.add_edge("plan", "scene")
         graph.add_edge("scene", "next_shot")
-        graph.add_conditional_edges("next_shot", _after_next_shot, ["camera", "check", "assemble"])
-        graph.add_edge("camera", "render")
-        graph.add_edge("render", "check")
+        graph.add_conditional_edges("next_shot", _after_next_shot, ["take", "check", "assemble"])
+        graph.add_edge("take", "check")
         graph.add_conditional_edges("check", lambda state: state["verdict"], {"accept": "accept", "revise": "revise"})
-        graph.add_conditional_edges("revise", _after_revise, ["camera", "render"])
+        graph.add_edge("revise", "take")
         graph.add_edge("accept", "next_shot")
         graph.add_edge("assemble", "report")
         graph.add_edge("report", END)
@@ -214,7 +214,7 @@ class Agent:
         """Run the graph from ``state``: a ``story`` to plan (with ``request``, ``planner``, ``out`` and ``force``)
         or a planned ``storyboard`` with its ``store``; plus ``options`` and ``settings``. Returns the report."""
         shots = len(state["storyboard"].shots) if "storyboard" in state else MAX_SHOTS
-        steps_per_shot = 2 + 4 * (state["settings"].shot_retries + 1)
+        steps_per_shot = 2 + 3 * (state["settings"].shot_retries + 1)
         start: AgentState = {
             "warnings": [],
             "timings": {} if timings is None else timings,
@@ -227,11 +227,11 @@ class Agent:
             "revisions": 0,
         }
         self._bar = progress_bar(0, "shots", "shot", enabled=False)  # the plan node makes the real one
-        self._finisher = ClipFinisher()
+        self._executor = LocalExecutor()  # the scene node makes the run's own, once its options are known
         try:
             final = self.graph().invoke(start | state, {"recursion_limit": 10 + steps_per_shot * shots})
         finally:
-            self._finisher.close(cancel=True)  # after a failure: the clip being filmed completes, the rest not
+            self._executor.close(cancel=True)  # after a failure: the clip being filmed completes, the rest not
             self._bar.close()
         report: RunReport = final["report"]
         return report
@@ -286,7 +286,11 @@ class Agent:
                 location.id: build_world(storyboard, location.id, seed=options.seed, asset_dir=options.assets)
                 for location in storyboard.locations
             }
-        return {"worlds": worlds, "keys": shot_keys(storyboard, options, state["sound"].shot_keys())}
+        keys = shot_keys(storyboard, options, state["sound"].shot_keys())
+        self._executor = executor_for(options)
+        ahead = [shot for shot in storyboard.shots if not shot_is_fresh(state["store"], shot, keys[shot.id])]
+        self._executor.start(storyboard, worlds, options, ahead)
+        return {"worlds": worlds, "keys": keys}
 
     def next_shot(self, state: AgentState) -> AgentState:
         """Take up the next shot: load it when the store holds it fresh, else start its first attempt."""
@@ -302,7 +306,7 @@ class Agent:
             "shot_revisions": 0,
             "cached": None,
             "kept": None,
-            "filmed": None,
+            "take": None,
             "path": None,
         }
         store = state["store"]
@@ -318,41 +322,25 @@ class Agent:
             }
         return update | {"direction": ShotDirection()}
 
-    def camera(self, state: AgentState) -> AgentState:
-        """Direct the camera for the shot in hand, as its direction says."""
-        shot, options = self._shot(state), state["options"]
-        self._bar.set_postfix_str(f"{shot.id}{_attempt(state)}: camera")
-        with timed(state["timings"], "camera"):
-            path = direct_camera(
-                state["worlds"][shot.location],
-                shot,
-                start=state["storyboard"].shot_start(shot.id),
-                fps=options.fps,
-                aspect=options.resolution.width / options.resolution.height,
-                seed=options.seed,
-                director=options.camera,
-                direction=state["direction"],
-            )
-        return {"path": path, "cached": None}
-
-    def render(self, state: AgentState) -> AgentState:
-        """Film the attempt for its checks (at analysis size; a diffused attempt into a clip of its own)."""
-        shot, store, path = self._shot(state), state["store"], state["path"]
-        self._bar.set_postfix_str(f"{shot.id}{_attempt(state)}: render")
-        assert path is not None, "the camera node runs first"
-        filmed = film_analysis(
-            state["worlds"][shot.location],
-            state["storyboard"],
+    def take(self, state: AgentState) -> AgentState:
+        """Have the executor direct, film and check an attempt at the shot in hand, as its direction says; a change
+        to the render alone (diffusion settings) keeps the last take's camera."""
+        shot, attempts = self._shot(state), state["attempts"]
+        self._bar.set_postfix_str(f"{shot.id}{_attempt(state)}: filming")
+        revision = attempts[-1].revision if attempts else None
+        same_camera = revision is not None and revision.action in RENDER_ACTIONS
+        request = TakeRequest(
             shot,
-            path,
-            state["options"],
-            clip=store.path(attempt_clip_name(shot, len(state["attempts"]) + 1)),
-            direction=state["direction"],
+            state["direction"],
+            clip=state["store"].path(attempt_clip_name(shot, len(attempts) + 1)),
+            path=state.get("path") if same_camera else None,
             previous_last=state["previous_last"],
             sound=_clip_extras(state, shot),
-            timings=state["timings"],
         )
-        return {"filmed": filmed, "cached": None}
+        take = self._executor.take(request)
+        for name, seconds in take.timings.items():
+            state["timings"][name] = state["timings"].get(name, 0.0) + seconds
+        return {"take": take, "path": take.path, "cached": None}
 
     def check(self, state: AgentState) -> AgentState:
         """Check the attempt (the shot's own checks, then against earlier shots) and decide: accept or revise."""
@@ -360,13 +348,10 @@ class Agent:
         direction, cached, earlier = state["direction"], state.get("cached"), state["summaries"]
         with timed(state["timings"], "check"):
             if cached is None:
-                filmed, path = state["filmed"], state["path"]
-                assert filmed is not None and path is not None
-                world, start = state["worlds"][shot.location], state["storyboard"].shot_start(shot.id)
-                directed = directed_shot(shot, direction)
-                summary = summarize_shot(filmed.analysis, path, directed, world, start)
+                take = state["take"]
+                assert take is not None, "the take node runs first"
+                summary, own = take.summary, take.checks
                 between = check_against_earlier(summary, earlier)
-                own = check_shot(filmed.analysis, path, directed, world, start)
             else:
                 summary = state["summary"]
                 between = check_against_earlier(summary, earlier)
@@ -380,12 +365,12 @@ class Agent:
         attempts = list(state["attempts"])
         update: AgentState = {"checks": checks, "summary": summary, "options_left": []}
         if cached is None:
-            filmed, path = state["filmed"], state["path"]
-            assert filmed is not None and path is not None
+            take = state["take"]
+            assert take is not None
             thumbnail = thumbnail_name(shot, attempt_number)
-            state["store"].write_image(thumbnail, filmed.thumbnail)
+            state["store"].write_image(thumbnail, take.filmed.thumbnail)
             attempts.append(Attempt(number=attempt_number, direction=direction, checks=checks, thumbnail=thumbnail))
-            update["kept"] = _keep(state.get("kept"), Kept(attempt_number, filmed, path, summary, checks))
+            update["kept"] = _keep(state.get("kept"), Kept(attempt_number, take.filmed, take.path, summary, checks))
         elif attempts:
             attempts[-1] = attempts[-1].model_copy(update={"checks": checks})
         update["attempts"] = attempts
@@ -466,12 +451,9 @@ class Agent:
         names = (state_name(shot, "json"), summary_name(shot), clip_name(shot), camera_name(shot))
 
         def record(last: NDArray[np.uint8] | None = None) -> None:
-            if kept is not None:
-                _sign(state, store.path(clip_name(shot)))
             if last is not None:  # the clip's last frame, for the next shot's dissolve on resume
                 store.write_array(state_name(shot, "last.npy"), last)
-            for name in names:
-                store.record(name, key)
+            store.record_all(names, key)
 
         last: PreviousLast
         if kept is not None:
@@ -507,6 +489,7 @@ class Agent:
             unstaged=shot.unstaged,
             marked=marked_name(shot),
             lines=[cue for cue in state["sound"].cues if cue.shot_id == shot.id],
+            reused=kept is None,
         )
         store.write_model(state_name(shot, "json"), report)
         store.write_model(summary_name(shot), summary)
@@ -521,12 +504,9 @@ class Agent:
             last = kept.filmed.last
             record(last)
         else:
-            last = self._finisher.submit(
-                state["worlds"][shot.location],
-                storyboard,
+            last = self._executor.finish(
                 shot,
                 kept.path,
-                state["options"],
                 clip=store.path(clip_name(shot)),
                 previous_last=state["previous_last"],
                 sound=_clip_extras(state, shot),
@@ -549,8 +529,8 @@ class Agent:
         if self.on_progress is not None:
             self.on_progress(len(storyboard.shots) / (len(storyboard.shots) + 1), "assembling the film")
         with timed(state["timings"], "final_wait"):  # the kept attempts still being filmed at full size
-            self._finisher.close()
-        state["timings"].update(self._finisher.timings)
+            self._executor.close()
+        state["timings"].update(self._executor.timings)
         sound = state["sound"]
         with timed(state["timings"], "scene_export"):
             self._export_scenes(state)
@@ -563,8 +543,8 @@ class Agent:
                 audio=film_sound,
                 subtitles=store.path(SRT) if subtitles else None,
                 comment=_provenance(storyboard) if state.get("credentials") is not None else None,
+                sign=signing.sign if (signing := _signing(state)) is not None else None,
             )
-            _sign(state, store.path(FINAL))
             captions = [_caption(shot) for shot in storyboard.shots]
             contact_sheet(list(zip(state["thumbnails"], captions, strict=True)), store.path(CONTACT_SHEET))
         return {"checks": check_film(state["summaries"]), "subtitles": subtitles, "loudness": loudness(film_sound)}
@@ -599,7 +579,7 @@ class Agent:
             music=state["sound"].music,
             timeline=TIMELINE,
             credentials=credentials.source if (credentials := state.get("credentials")) is not None else "",
-            warnings=[*state["warnings"], *_warnings(storyboard, reports, film_checks)],
+            warnings=[*state["warnings"], *self._executor.warnings, *_warnings(storyboard, reports, film_checks)],
             timings_s={name: round(seconds, 3) for name, seconds in state["timings"].items()},
         )
         write_timeline(store.path(TIMELINE), run_report, storyboard)
@@ -628,9 +608,10 @@ class Agent:
             key = content_key(world_inputs(storyboard, first), options.key(), [keys[shot.id] for shot, _ in here])
             if store.fresh(glb, key):
                 continue
-            state["worlds"][location.id].export_glb(store.path(glb), time=storyboard.shot_start(first.id))
             cameras = [ShotCamera(shot.id, path, storyboard.shot_start(shot.id), aspect) for shot, path in here]
-            add_cameras(store.path(glb), cameras)
+            with atomic_path(store.path(glb)) as temporary:  # the file takes its name with its cameras
+                state["worlds"][location.id].export_glb(temporary, time=storyboard.shot_start(first.id))
+                add_cameras(temporary, cameras)
             store.record(glb, key)
 
     def _start_bar(self, shots: int) -> None:
@@ -666,7 +647,9 @@ def _clip_extras(state: AgentState, shot: Shot) -> ClipExtras:
         else None
     )
     comment = _provenance(state["storyboard"]) if state.get("credentials") is not None else None
-    return ClipExtras(sound.shot_sound(shot.id), sound.film_start(shot.id), burner, comment)
+    signing = _signing(state)
+    sign = signing.sign if signing is not None else None
+    return ClipExtras(sound.shot_sound(shot.id), sound.film_start(shot.id), burner, comment, sign)
 
 
 def _storyboard_hash(storyboard: Storyboard) -> str:
@@ -681,14 +664,13 @@ def _provenance(storyboard: Storyboard) -> str:
     )
 
 
-def _sign(state: AgentState, path: Path) -> None:
-    """Sign the video at ``path`` with the run's content credentials, when it has them."""
+def _signing(state: AgentState) -> Signing | None:
+    """What the run signs its videos with (each signed whole, before it takes its name); None without credentials."""
     credentials = state.get("credentials")
-    if credentials is not None:
-        storyboard = state["storyboard"]
-        sign_video(
-            path, credentials, title=storyboard.title, storyboard_hash=_storyboard_hash(storyboard), version=__version__
-        )
+    if credentials is None:
+        return None
+    storyboard = state["storyboard"]
+    return Signing(credentials, storyboard.title, _storyboard_hash(storyboard), __version__)
 
 
 def _rounded(value: float | None) -> float | None:
@@ -740,17 +722,7 @@ def _attempt(state: AgentState) -> str:
 def _after_next_shot(state: AgentState) -> str:
     if state["index"] >= len(state["storyboard"].shots):
         return "assemble"
-    return "check" if state.get("cached") is not None else "camera"
-
-
-def _after_revise(state: AgentState) -> str:
-    """A render-side change (diffusion settings) re-renders the same camera path; anything else directs anew (so
-    does a shot loaded from the store, whose path is not kept)."""
-    attempts = state["attempts"]
-    revision = attempts[-1].revision if attempts else None
-    if revision is not None and revision.action in RENDER_ACTIONS and state.get("path") is not None:
-        return "render"
-    return "camera"
+    return "check" if state.get("cached") is not None else "take"
 
 
 def _side_to_keep(summary: ShotSummary, earlier: list[ShotSummary]) -> tuple[int, LineOfAction | None]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from storyreel.agent.executors import connect
 from storyreel.agent.graph import Agent, AgentSettings, ExtraChecks, ProgressCallback
 from storyreel.agent.run_store import RunStore, content_key
 from storyreel.errors import UserError
 from storyreel.planners import PlannerSettings
-from storyreel.schema import Renderer, ReviserChoice, RunOptions, RunReport, Storyboard
+from storyreel.progress import stage_line
+from storyreel.schema import ExecutorChoice, Renderer, ReviserChoice, RunOptions, RunReport, Storyboard
 from storyreel.tools.film import load_renderer
 
 __all__ = ["ProgressCallback", "agent_settings", "film_storyboard", "make_video"]
@@ -43,6 +45,9 @@ def make_video(
 
     ``out`` defaults to ``runs/<title>``. A directory that already holds this same run resumes it (finished shots
     are kept); one holding another run is refused unless ``force``.
+
+    ``on_progress`` hears each shot start, the assembly and the end; with ``progress`` and no ``on_progress``,
+    each stage (planning first) is a line on stderr.
     """
     run_options = RunOptions.build(**options)
     settings = agent_settings(run_options, extra_checks)
@@ -50,6 +55,11 @@ def make_video(
     request = content_key(story, run_options.key(), planner.key())
     if run_options.renderer == Renderer.DIFFUSION:  # missing weights stop the run before it plans or films anything
         load_renderer(run_options)
+    if run_options.executor == ExecutorChoice.RAY:  # so does a cluster that cannot be reached
+        connect(run_options.ray_address)
+    if on_progress is None and progress:  # a line per stage, planning first
+        stage_line(0.0, "planning the story")
+        on_progress = stage_line
     agent = Agent(progress=progress, on_progress=on_progress)
     return agent.run(
         {

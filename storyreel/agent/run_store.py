@@ -14,6 +14,7 @@ import io
 import json
 import shutil
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,7 +23,7 @@ from numpy.typing import NDArray
 from PIL import Image
 from pydantic import BaseModel
 
-from storyreel.atomic import write_bytes, write_json, write_model
+from storyreel.atomic import is_temporary, remove_temporaries, write_bytes, write_json, write_model
 from storyreel.errors import UserError
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -72,7 +73,8 @@ class RunStore:
     @classmethod
     def open(cls, root: Path, request_key: str, *, force: bool = False) -> RunStore:
         """Open ``root`` for a run of ``request_key``: a new or empty directory starts fresh, the same request
-        resumes, another run's directory is refused. ``force`` always starts afresh, replacing the run files."""
+        resumes, another run's directory is refused. ``force`` always starts afresh, replacing the run files. The
+        temporaries a killed run left in ``root`` are removed (a run directory serves one run at a time)."""
         root = Path(root)
         if root.exists() and not root.is_dir():
             raise UserError(f"output path {root} is a file, not a directory: choose another --out")
@@ -88,12 +90,14 @@ class RunStore:
                     f"{root} already holds a run of another story or other settings: "
                     "pass --force to replace it, or choose another --out"
                 )
-        elif root.exists() and any(root.iterdir()) and not force:
+        elif root.exists() and not _unused(root) and not force:
             raise UserError(
                 f"{root} exists and is not a storyreel run directory: choose an empty or new --out "
                 "(or pass --force to write into it anyway)"
             )
         try:
+            if root.is_dir():
+                remove_temporaries(root)
             (root / STORE_DIR).mkdir(parents=True, exist_ok=True)
             store._save()
         except OSError as error:
@@ -155,9 +159,24 @@ class RunStore:
         return self._entries.get(relative) == key and (self.root / relative).exists()
 
     def record(self, relative: str, key: str) -> None:
+        self.record_all([relative], key)
+
+    def record_all(self, relatives: Iterable[str], key: str) -> None:
+        """Record the files ``relatives`` (written whole already) as made under ``key``, in one write of the
+        manifest: a kill records all of them or none."""
         with self._lock:  # shots are recorded from a worker thread
-            self._entries[relative] = key
+            self._entries.update(dict.fromkeys(relatives, key))
             self._save()
 
     def _save(self) -> None:
         write_json(self._manifest_path, {"request": self.request_key, "entries": self._entries})
+
+
+def _unused(root: Path) -> bool:
+    """Whether the directory ``root`` holds nothing, or only what a run killed as it opened ``root`` left: temporaries
+    and a store folder without a manifest."""
+    store = root / STORE_DIR
+    left = [entry for entry in root.iterdir() if entry != store or not store.is_dir()]
+    if store.is_dir():
+        left += store.iterdir()
+    return all(is_temporary(entry.name) for entry in left)

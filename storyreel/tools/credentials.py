@@ -176,6 +176,20 @@ def sign_video(path: Path, credentials: Credentials, *, title: str, storyboard_h
         ) from error
 
 
+@dataclass(frozen=True)
+class Signing:
+    """What a run signs each of its videos with, and what the manifest says of them: ``sign`` is handed to the
+    writer of a video, which signs the whole file before it takes its name, so no video is ever there unsigned."""
+
+    credentials: Credentials
+    title: str
+    storyboard_hash: str
+    version: str
+
+    def sign(self, path: Path) -> None:
+        sign_video(path, self.credentials, title=self.title, storyboard_hash=self.storyboard_hash, version=self.version)
+
+
 def read_credentials(path: Path, *, trusted: Credentials | None = None) -> CredentialsReport:
     """The content credentials of the MP4 at ``path``, validated by C2PA; with ``trusted``, that chain's root is a
     trust anchor, so a video it signed validates. A video without a manifest gives a report with ``manifest`` None."""

@@ -47,12 +47,14 @@ PreviousLast = NDArray[np.uint8] | Future[NDArray[np.uint8]] | None
 @dataclass(frozen=True)
 class ClipExtras:
     """What a clip carries besides its pictures: its segment of the film's sound, the subtitles to burn in when the
-    run burns them (the clip's first frame shows at ``start_s`` of the film), and the provenance ``comment`` tag."""
+    run burns them (the clip's first frame shows at ``start_s`` of the film), the provenance ``comment`` tag, and
+    its content credentials: ``sign`` signs the whole clip before it takes its name."""
 
     samples: NDArray[np.float32]
     start_s: float
     burner: SubtitleBurner | None = None
     comment: str | None = None
+    sign: Callable[[Path], None] | None = None
 
 
 @dataclass
@@ -141,6 +143,7 @@ def film_clip(
             height,
             audio=sound.samples if sound else None,
             comment=sound.comment if sound else None,
+            sign=sound.sign if sound else None,
         ) as writer,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode") as encoder,
     ):
@@ -306,10 +309,10 @@ def _encode_rgb(
     apply_transition(rgb, shot.transition, previous_last, frames.fps)
     if sound is not None and sound.burner is not None:
         sound.burner.burn(rgb, 0, sound.start_s)
-    audio, comment = (sound.samples, sound.comment) if sound else (None, None)
+    audio, comment, sign = (sound.samples, sound.comment, sound.sign) if sound else (None, None, None)
     with (
         timed(timings, "encode"),
-        ClipWriter(clip, frames.fps, frames.width, frames.height, audio=audio, comment=comment) as writer,
+        ClipWriter(clip, frames.fps, frames.width, frames.height, audio=audio, comment=comment, sign=sign) as writer,
     ):
         _write_frames(writer, rgb)
     analysis = frames.reduced(analysis_factor(frames.width))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,8 @@ class ClipWriter:
     given.
 
     ffmpeg starts on the first frame, told the input's pixel format, so alpha is dropped by the encoder without a
-    copy here. The file appears at ``path`` only when the block ends without an error and ffmpeg succeeded.
+    copy here. The file appears at ``path`` only when the block ends without an error and ffmpeg succeeded, after
+    ``sign`` (content credentials), when given, has signed it whole.
     """
 
     def __init__(
@@ -102,6 +104,7 @@ class ClipWriter:
         height: int,
         audio: NDArray[np.float32] | None = None,
         comment: str | None = None,
+        sign: Callable[[Path], None] | None = None,
     ) -> None:
         if width % 2 or height % 2:
             raise ValueError(f"clip size {width}x{height} must have even sides for yuv420p")
@@ -118,6 +121,7 @@ class ClipWriter:
         self._channels = 0
         self._audio = audio
         self._tags = _tags(comment)
+        self._sign = sign
         self._sound_in: list[str] = []  # ffmpeg's arguments that read the audio track, and that encode it
         self._sound_out: list[str] = []
 
@@ -190,6 +194,9 @@ class ClipWriter:
                 failure = self._finish()
                 if failure:
                     raise VideoError(f"encoding {self.path.name} failed: {failure}")
+                if self._sign is not None:
+                    assert self._temporary is not None
+                    self._sign(self._temporary)
             elif self._process is not None and self._process.poll() is None:
                 self._process.kill()
                 self._process.wait()
@@ -279,11 +286,12 @@ def concat_clips(
     audio: NDArray[np.float32] | None = None,
     subtitles: Path | None = None,
     comment: str | None = None,
+    sign: Callable[[Path], None] | None = None,
 ) -> None:
     """Join shot clips into the final cut by stream copy of their pictures (no re-encode), atomically, with
     ``audio`` (the whole film's sound, mono float32 at ``AUDIO_RATE``) as its AAC track, ``subtitles`` (an SRT
     file) as a soft subtitle track (mov_text, English) and ``comment`` as its comment tag; the result must hold
-    exactly the sum of the clips' frames."""
+    exactly the sum of the clips' frames. ``sign`` (content credentials) signs it whole before it takes its name."""
     if not paths:
         raise ValueError("concat_clips needs at least one clip")
     expected = sum(probe_video(path).frames for path in paths)
@@ -305,6 +313,8 @@ def concat_clips(
         made = probe_video(temporary).frames
         if made != expected:
             raise VideoError(f"concatenated video has {made} frames, the clips have {expected}")
+        if sign is not None:
+            sign(temporary)
 
 
 def read_audio_track(path: Path) -> NDArray[np.float32]:
