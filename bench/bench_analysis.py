@@ -43,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     options = RunOptions.build(fps=args.fps, resolution=args.resolution)
     aspect = options.resolution.width / options.resolution.height
-    factor = analysis_factor(options.resolution.width)
+    factor = analysis_factor(options.resolution.width, options.resolution.height)
     found: dict[str, list[tuple[bool, float]]] = defaultdict(list)
     shots, seconds = 0, {"full": 0.0, "small": 0.0}
     disagreements: list[str] = []

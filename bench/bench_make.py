@@ -111,7 +111,7 @@ def renderer_alone_fps(storyboard: Storyboard, options: RunOptions) -> tuple[flo
         for _ in renderer.render_images(world, path, start=start, style=options.look(storyboard)):
             pass
     film = frames / (time.perf_counter() - begin)
-    factor = analysis_factor(options.resolution.width)
+    factor = analysis_factor(options.resolution.width, options.resolution.height)
     begin = time.perf_counter()
     for world, start, path in shots:
         look = options.look(storyboard)

@@ -9,7 +9,15 @@ import pytest
 
 from storyreel import geometry
 from storyreel.schema import CameraPath, Shot, ShotSize
-from storyreel.tools.checks import camera_jerk, flicker, flow_consistency, not_blank, subjects_framed, warp_error
+from storyreel.tools.checks import (
+    analysis_factor,
+    camera_jerk,
+    flicker,
+    flow_consistency,
+    not_blank,
+    subjects_framed,
+    warp_error,
+)
 from storyreel.tools.checks.temporal import FLICKER_THRESHOLD, WARP_ERROR_THRESHOLD
 from storyreel.tools.render.frames import FrameSet
 
@@ -229,3 +237,13 @@ def test_missing_subject_fails() -> None:
     assert not subjects_framed(frames, close).passed
     alone = wide.model_copy(update={"size": ShotSize.CLOSE_UP, "subjects": ["dog"]})
     assert subjects_framed(frames, alone).passed
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "factor"),
+    [(1280, 720, 4), (960, 540, 3), (640, 360, 2), (320, 180, 1), (540, 960, 3), (360, 640, 2), (540, 540, 2)],
+)
+def test_the_checks_read_every_shape_at_about_the_same_size(width: int, height: int, factor: int) -> None:
+    """A portrait or square film is reduced as much as a landscape one of its area: its checks cost the same."""
+    assert analysis_factor(width, height) == factor
+    assert 320 * 180 <= (width // factor) * (height // factor) < 4 * 320 * 180

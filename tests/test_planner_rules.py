@@ -168,6 +168,9 @@ def test_settings_time_and_weather_choose_locations() -> None:
     [
         ("A brown bear catches a salmon in the river.", LocationKind.OCEAN),
         ("A duck paddles across the pond.", LocationKind.OCEAN),
+        ("An old man feeds the ducks at the lake.", LocationKind.BEACH),  # beside a water: its shore
+        ("A girl walks along the river.", LocationKind.BEACH),
+        ("A boat sails on the calm lake.", LocationKind.OCEAN),
         ("A vampire walks through a foggy graveyard.", LocationKind.FIELD),
     ],
 )
@@ -632,6 +635,9 @@ def test_a_gesture_is_staged_and_an_action_without_motion_is_said() -> None:
     assert opens.unstaged == ["open"] and opens.actions == [Action(actor="cat", verb=Verb.IDLE)]
     assert plan_story("One of them falls into the sand.").shots[0].unstaged == ["fall"]
     assert plan_story('"I can fall," she says.').shots[0].unstaged == []  # speech is not staged
+    swims = plan_story("An old man stands at the lake. A duck swims to him.").shots[1]  # a flier flies there
+    assert swims.unstaged == ["swim"] and [(a.actor, a.verb) for a in swims.actions] == [("duck", Verb.FLY)]
+    assert not plan_story("A fish swims to the boat.").shots[0].unstaged
 
 
 @pytest.mark.parametrize(

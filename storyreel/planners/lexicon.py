@@ -361,6 +361,10 @@ PLACE_NEEDS_PREPOSITION: frozenset[str] = frozenset({"house", "mountain", "moon"
 #: ("walked to a house" passes a house where the story already is).
 ENCLOSING_PREPOSITIONS: frozenset[str] = _words("in inside into within on onto up atop")
 
+#: Prepositions that put the story beside a water, not in it: "at the lake", "by the sea", "along the river" are
+#: its shore (land at the water's edge, the water behind).
+SHORE_PREPOSITIONS: frozenset[str] = _words("at by beside near along")
+
 #: Clothes: not props; a colour on them dresses their wearer ("a woman in a red coat").
 CLOTHING: frozenset[str] = _words(
     "coat raincoat jacket dress shirt hat cap scarf sweater jumper cloak cape suit hoodie uniform skirt gown robe "

@@ -43,6 +43,7 @@ from storyreel.planners.lexicon import (
     SENTENCE_OPENERS,
     SETTING_PHRASES,
     SETTINGS,
+    SHORE_PREPOSITIONS,
     SIZES,
     SPATIAL_PHRASES,
     STOP_NOUNS,
@@ -79,7 +80,14 @@ from storyreel.schema import (
     Verb,
     Weather,
 )
-from storyreel.world.kinds import CHARACTER_KINDS, HANDHELD_KINDS, INDOOR_KINDS, INSTRUMENT_KINDS, MOUNTS
+from storyreel.world.kinds import (
+    CHARACTER_KINDS,
+    HABITATS,
+    HANDHELD_KINDS,
+    INDOOR_KINDS,
+    INSTRUMENT_KINDS,
+    MOUNTS,
+)
 
 MAX_STORY_CHARS = 20_000
 MAX_SHOTS = 24
@@ -568,11 +576,12 @@ def _match_spatial(tokens: list[_Token], start: int) -> tuple[Relation, int] | N
     return None
 
 
-def _after_enclosing(tokens: list[_Token], index: int) -> bool:
-    """Whether "in", "into", "on"... comes just before ``index``, past determiners and adjectives."""
+def _after_enclosing(tokens: list[_Token], index: int, prepositions: frozenset[str] = ENCLOSING_PREPOSITIONS) -> bool:
+    """Whether one of ``prepositions`` ("in", "into", "on"...) comes just before ``index``, past determiners and
+    adjectives."""
     for back in range(index - 1, max(-1, index - 4), -1):
         word = tokens[back].word
-        if word in ENCLOSING_PREPOSITIONS:
+        if word in prepositions:
             return True
         if not (word in DETERMINERS or _looks_adjective(word)):
             return False
@@ -613,7 +622,10 @@ def _scan(tokens: list[_Token], bindings: dict[str, _Binding]) -> _Scan:
             index += 2
             continue
         if word in SETTINGS and (word not in PLACE_NEEDS_PREPOSITION or _after_enclosing(tokens, index)):
-            scan.settings.append((word, SETTINGS[word]))
+            kind = SETTINGS[word]
+            if kind is LocationKind.OCEAN and _after_enclosing(tokens, index, SHORE_PREPOSITIONS):
+                kind = LocationKind.BEACH  # "at the lake": on its shore, the water behind
+            scan.settings.append((word, kind))
             if word in WEATHERS:
                 scan.weathers.append((index, WEATHERS[word]))
             index += 1
@@ -1495,6 +1507,9 @@ class _StoryReader:
                 if verb in (Verb.HANDLE, Verb.CLAP) and kind not in _HOLDERS:  # "the cat opens its eyes"
                     self._unacted.append(lemma)
                     continue
+                if verb == Verb.SWIM and HABITATS.get(kind) == "air":  # "a duck swims to him": it flies there
+                    self._unacted.append(lemma)
+                    verb = Verb.FLY
                 actions.append(Action(actor=actor, verb=_act(kind, verb), target=target))
                 if verb == Verb.DRIVE and target is not None and self._kind.get(target) in _VEHICLES | {"plane"}:
                     actions.append(Action(actor=target, verb=_act(self._kind[target], Verb.DRIVE)))

@@ -101,7 +101,7 @@ def film_analysis(
             start=storyboard.shot_start(shot.id),
             style=options.look(storyboard),
             resolution=options.resolution,
-            analysis_factor=analysis_factor(options.resolution.width),
+            analysis_factor=analysis_factor(options.resolution.width, options.resolution.height),
             shot_id=shot.id,
         )
     return Filmed(analysis=small)
@@ -315,7 +315,7 @@ def _encode_rgb(
         ClipWriter(clip, frames.fps, frames.width, frames.height, audio=audio, comment=comment, sign=sign) as writer,
     ):
         _write_frames(writer, rgb)
-    analysis = frames.reduced(analysis_factor(frames.width))
+    analysis = frames.reduced(analysis_factor(frames.width, frames.height))
     return Filmed(analysis=analysis, clip=clip, last=last)
 
 

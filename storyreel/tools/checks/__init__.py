@@ -8,7 +8,7 @@ warp_error, flicker, flow_consistency (``temporal.py``). Between shots (``summar
 failing one's suggestion starts with the :class:`RevisionAction` that addresses it.
 """
 
-from storyreel.tools.checks.analysis import ANALYSIS_WIDTH, analysis_factor, analysis_frames
+from storyreel.tools.checks.analysis import ANALYSIS_PIXELS, analysis_factor, analysis_frames
 from storyreel.tools.checks.continuity import (
     check_against_earlier,
     check_film,
@@ -33,7 +33,7 @@ from storyreel.tools.checks.story import (
 from storyreel.tools.checks.temporal import camera_jerk, flicker, flow_consistency, warp_error
 
 __all__ = [
-    "ANALYSIS_WIDTH",
+    "ANALYSIS_PIXELS",
     "action_shown",
     "action_staged",
     "all_subjects_shown",
