@@ -1,13 +1,14 @@
 """Scaling out: a 20-shot film in this process against Ray tasks on a local Ray instance with 2 workers.
 
-Films the same fixed storyboard (``bench_make.fixed_storyboard``: every shot 6 s) twice, with the agent revising
-the shots that fail: with the local executor, then with ``--executor ray`` on ``ray.init(num_cpus=2)`` (its start
-timed apart). Checks that both films are the same frame for frame and prints Ray's overhead as a ratio of the
-local run. Then the speed-up curve for more workers, simulated from the local run's own measured tasks (every
-take's seconds, every kept attempt's seconds at the output size, and the graph's own work between them) by
-replaying the Ray executor's schedule: first takes a window ahead, revisions and finished clips as the graph asks
-for them, each on the first free worker. The simulated 2-worker run stands beside the measured one, as a check of
-the model. The last line is one JSON object.
+Films the same fixed storyboard (``bench_make.fixed_storyboard``: every shot 6 s) three times, with the agent
+revising the shots that fail: with the local executor filming one take at a time (the model's measurements, below),
+with the local executor as it runs (the next shot's first take filmed ahead on a thread), and with
+``--executor ray`` on ``ray.init(num_cpus=2)`` (its start timed apart). Checks that the films are the same frame for
+frame and prints each run as a ratio of the local one. Then the speed-up curve for more workers, simulated from the
+one-at-a-time run's measured tasks (every take's seconds, every kept attempt's seconds at the output size, and the
+graph's own work between them) by replaying the Ray executor's schedule: first takes a window ahead, revisions and
+finished clips as the graph asks for them, each on the first free worker. The simulated 2-worker run stands beside
+the measured one, as a check of the model. The last line is one JSON object.
 
     python bench/bench_scale.py [--shots 20] [--resolution 640x360] [--fps 12] [--retries 1] [--workers 1,2,4,8,16]
 """
@@ -15,11 +16,13 @@ the model. The last line is one JSON object.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import heapq
 import json
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,10 +48,12 @@ class Tasks:
     finishes: dict[str, float] = field(default_factory=dict)  # shot id -> seconds at the output size
 
 
-def measured_tasks() -> Tasks:
-    """Time every take and every finished clip the local executor films, by wrapping the two functions it calls."""
+@contextlib.contextmanager
+def measured_tasks() -> Iterator[Tasks]:
+    """Time every take and every finished clip the local executor films meanwhile, one take at a time (no take
+    filmed ahead, so each take's seconds are its own), by wrapping the two functions it calls."""
     tasks = Tasks()
-    film_take, film_clip = executors.film_take, film.film_clip
+    film_take, film_clip, ahead = executors.film_take, film.film_clip, executors.LOCAL_AHEAD
 
     def timed_take(world: Any, storyboard: Any, shot: Any, options: Any, direction: Any, **rest: Any) -> Any:
         start = time.perf_counter()
@@ -63,8 +68,11 @@ def measured_tasks() -> Tasks:
         tasks.finishes[shot.id] = time.perf_counter() - start
         return last
 
-    executors.film_take, film.film_clip = timed_take, timed_clip  # type: ignore[assignment]
-    return tasks
+    executors.film_take, film.film_clip, executors.LOCAL_AHEAD = timed_take, timed_clip, 0  # type: ignore[assignment]
+    try:
+        yield tasks
+    finally:
+        executors.film_take, film.film_clip, executors.LOCAL_AHEAD = film_take, film_clip, ahead
 
 
 def film_run(
@@ -129,7 +137,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        tasks = measured_tasks()
+        with measured_tasks() as tasks:
+            serial_run_s, serial_run = film_run(storyboard, options, args.retries, folder, "one-at-a-time")
         local_s, local = film_run(storyboard, options, args.retries, folder, "local")
         start = time.perf_counter()
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
@@ -137,12 +146,14 @@ def main() -> None:
         on_ray_options = options.model_copy(update={"executor": ExecutorChoice.RAY})
         ray_s, on_ray = film_run(storyboard, on_ray_options, args.retries, folder, "ray")
         ray.shutdown()
-        same = frames(folder / "local" / local.final_video) == frames(folder / "ray" / on_ray.final_video)
+        reference = frames(folder / "local" / local.final_video)
+        same = reference == frames(folder / "ray" / on_ray.final_video)
+        same = same and reference == frames(folder / "one-at-a-time" / serial_run.final_video)
 
-    timings = local.timings_s
+    timings = serial_run.timings_s
     serial_s = sum(timings.get(name, 0.0) for name in ("sound", "scene", "scene_export", "assemble"))
     take_s = sum(seconds for _, _, seconds in tasks.takes)
-    per_take_s = max(0.0, local_s - serial_s - take_s - timings.get("final_wait", 0.0)) / len(tasks.takes)
+    per_take_s = max(0.0, serial_run_s - serial_s - take_s - timings.get("final_wait", 0.0)) / len(tasks.takes)
     counts = [int(n) for n in args.workers.split(",") if n]
     curve = {n: simulate(storyboard, tasks, n, serial_s, per_take_s) for n in counts}
 
@@ -151,10 +162,11 @@ def main() -> None:
         f"{len(tasks.takes)} takes ({local.revisions} revisions), {local.frames} frames"
     )
     print(f"{'run':<34}{'seconds':>9}{'x local':>9}")
-    print(f"{'local (this process)':<34}{local_s:>9.2f}{1.0:>9.2f}")
+    print(f"{'local, one take at a time':<34}{serial_run_s:>9.2f}{serial_run_s / local_s:>9.2f}")
+    print(f"{'local (next first take ahead)':<34}{local_s:>9.2f}{1.0:>9.2f}")
     print(f"{'ray, 2 workers (start apart)':<34}{ray_s:>9.2f}{ray_s / local_s:>9.2f}")
     print(f"{'ray start (ray.init, 2 CPUs)':<34}{ray_start_s:>9.2f}")
-    print(f"same frames, local and ray: {'yes' if same else 'NO'}")
+    print(f"same frames, all three: {'yes' if same else 'NO'}")
     clips_s = sum(tasks.finishes.values())
     print(f"\nsimulated from the measured tasks ({take_s:.1f} s of takes, {clips_s:.1f} s of clips)")
     print(f"{'workers':>8}{'seconds':>9}{'speed-up':>10}")
@@ -168,6 +180,7 @@ def main() -> None:
                 "shots": args.shots,
                 "frames": local.frames,
                 "takes": len(tasks.takes),
+                "local_one_at_a_time_s": round(serial_run_s, 3),
                 "local_s": round(local_s, 3),
                 "ray_2_workers_s": round(ray_s, 3),
                 "ray_over_local": round(ray_s / local_s, 3),

@@ -7,7 +7,8 @@ both executors make the same film, frame for frame:
 =============  ===================================================  ============================================
 executor       takes                                                kept attempts at the output size
 =============  ===================================================  ============================================
-``local``      filmed when the graph asks, in this process          a finisher thread, in shot order
+``local``      in this process: the next shot's first take on a     a finisher thread, in shot order
+               thread of its own, the rest when the graph asks
 ``ray``        each a Ray task; every shot's first take is          each a Ray task, its clip's bytes written
                submitted ahead (a window of twice the cluster's     into the run store here; a dissolve waits
                CPUs), later ones when the graph asks                only for the shot before's last frame
@@ -36,14 +37,15 @@ from numpy.typing import NDArray
 
 from storyreel.atomic import atomic_path
 from storyreel.errors import UserError
-from storyreel.schema import CameraPath, ExecutorChoice, RunOptions, Shot, ShotDirection, Storyboard
+from storyreel.schema import CameraPath, ExecutorChoice, Renderer, RunOptions, Shot, ShotDirection, Storyboard
 from storyreel.timing import timed
 from storyreel.tools.film import ClipExtras, ClipFinisher, PreviousLast, film_clip
 from storyreel.tools.take import Take, film_take
 from storyreel.world.world import World
 
 RAY_RETRIES = 2  # times a task whose worker died is filmed again
-AHEAD_PER_CPU = 2  # first takes in flight or waiting per CPU of the cluster
+AHEAD_PER_CPU = 2  # Ray: first takes in flight or waiting per CPU of the cluster
+LOCAL_AHEAD = 1  # local: first takes filmed ahead, on a thread of their own
 CONNECT_TIMEOUT_S = 5.0  # how long a cluster's address may take to answer
 
 #: Called once a kept attempt's clip is written whole, with its last frame (the caller records it in its store).
@@ -102,18 +104,32 @@ def executor_for(options: RunOptions) -> Executor:
 
 
 class LocalExecutor:
-    """Takes filmed when asked, in this process; kept attempts finished on a thread (``tools/film.ClipFinisher``)."""
+    """Takes filmed in this process: the next shot's first take on a thread of its own while the graph checks and
+    revises the shot in hand (raster: a diffused take needs the shot before's clip), the rest when the graph asks;
+    kept attempts finished on another thread (``tools/film.ClipFinisher``)."""
 
     def __init__(self) -> None:
         self._finisher = ClipFinisher()
         self.timings = self._finisher.timings
         self.warnings: list[str] = []
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="take")
+        self._ahead: dict[str, Future[Take]] = {}  # shot id -> its first take, filming or filmed
+        self._waiting: list[Shot] = []  # shots whose first take is not yet submitted
 
     def start(self, storyboard: Storyboard, worlds: dict[str, World], options: RunOptions, ahead: list[Shot]) -> None:
         self._storyboard, self._worlds, self._options = storyboard, worlds, options
+        if options.renderer == Renderer.RASTER:
+            self._waiting = list(ahead)
 
     def take(self, request: TakeRequest) -> Take:
         shot = request.shot
+        first = request.path is None and request.direction == ShotDirection()
+        ahead = self._ahead.pop(shot.id, None) if first else None
+        self._waiting = [waiting for waiting in self._waiting if waiting.id != shot.id]
+        self._top_up()  # the next shot's first take films while this one is checked
+        if ahead is not None:
+            with timed(self.timings, "take_wait"):
+                return ahead.result()
         return film_take(
             self._worlds[shot.location],
             self._storyboard,
@@ -125,6 +141,14 @@ class LocalExecutor:
             previous_last=request.previous_last,
             sound=request.sound,
         )
+
+    def _top_up(self) -> None:
+        while self._waiting and len(self._ahead) < LOCAL_AHEAD:
+            shot = self._waiting.pop(0)
+            world, storyboard, options = self._worlds[shot.location], self._storyboard, self._options
+            self._ahead[shot.id] = self._pool.submit(
+                film_take, world, storyboard, shot, options, ShotDirection(), clip=Path(os.devnull)
+            )
 
     def finish(
         self,
@@ -149,6 +173,7 @@ class LocalExecutor:
         )
 
     def close(self, *, cancel: bool = False) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)  # a take filmed ahead and never asked for is dropped
         self._finisher.close(cancel=cancel)
 
 
