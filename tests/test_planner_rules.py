@@ -825,3 +825,14 @@ def test_a_line_that_calls_someone_frames_whom_it_calls():
     # words that only mention someone, not set off by commas, call no one
     alone = plan_story('A girl finds a small fox. "I like the fox in the snow," she says.').shots[1]
     assert alone.actions[0].target is None
+
+
+def test_what_one_puts_on_someone_does_not_stand_its_doer_on_them() -> None:
+    """ "puts his hat on the girl": the hat is worn; the boy does not stand on her head. A rider still sits on a
+    mount."""
+    board = plan_story("A boy and a girl play in the park. The boy puts his red hat on the girl.")
+    assert not [p for p in board.locations[0].placements if p.relation == Relation.ON]
+    board = plan_story("A knight rides his horse to the castle.")
+    assert ("knight", Relation.ON, "horse") in [
+        (p.subject, p.relation, p.reference) for p in board.locations[0].placements
+    ]

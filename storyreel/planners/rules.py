@@ -1534,6 +1534,13 @@ class _StoryReader:
         taken = lemma in _TAKE_VERBS or (lemma in _HOLD_VERBS and self._kind.get(actor) not in _HOLDERS)
         return taken and known[target].height <= 0.5 * known[actor].height
 
+    def _on_someone(self, subject: str, relation: Relation, reference: str) -> bool:
+        """Whether a placement would stand one who does not fly on another who is no mount: what one puts on
+        someone is worn or held ("the boy puts his hat on the girl"), never its doer."""
+        kind, under = self._kind.get(subject), self._kind.get(reference)
+        grounded = kind in CHARACTER_KINDS and HABITATS.get(kind or "") != "air"
+        return relation is Relation.ON and grounded and under in CHARACTER_KINDS and under not in MOUNTS
+
     def _place(
         self,
         scan: _Scan,
@@ -1552,7 +1559,7 @@ class _StoryReader:
             verb_doers = [actors for at, actors in doers if at < position][-1:]  # "Rex sat beside her"
             subject = next(iter(adjacent or (verb_doers[0] if verb_doers else [])), None)
             subject = worked.get(subject, subject) if subject is not None else None
-            if subject is None or not after or after[0] == subject:
+            if subject is None or not after or after[0] == subject or self._on_someone(subject, relation, after[0]):
                 continue
             _add_placement(location, Placement(subject=subject, relation=relation, reference=after[0]))
         placed = {placement.subject for placement in location.placements}  # "puts the cup on the table": there
