@@ -43,11 +43,13 @@ def read_stories(source: Path) -> list[Story]:
     """The stories of ``source``: each ``*.txt`` file of a folder (sorted by name) is one story; in a file, each
     non-empty line that is not a ``#`` comment is one."""
     if source.is_dir():
-        stories = [Story(path.name, _read(path).strip(), _slug(path.stem)) for path in sorted(source.glob("*.txt"))]
+        stories = [
+            Story(path.name, read_story_file(path).strip(), _slug(path.stem)) for path in sorted(source.glob("*.txt"))
+        ]
         if not stories:
             raise UserError(f"folder {source} holds no *.txt files: put each story in a .txt file there")
         return stories
-    lines = [line.strip() for line in _read(source).splitlines()]
+    lines = [line.strip() for line in read_story_file(source).splitlines()]
     stories = [
         Story(_short(line), line, _slug(" ".join(line.split()[:SLUG_WORDS])))
         for line in lines
@@ -58,7 +60,8 @@ def read_stories(source: Path) -> list[Story]:
     return stories
 
 
-def _read(path: Path) -> str:
+def read_story_file(path: Path) -> str:
+    """The UTF-8 text of a story file; a missing or unreadable one is a one-line :class:`UserError`."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError as error:

@@ -311,14 +311,9 @@ def _read_story(args: argparse.Namespace) -> str:
     if args.file is not None and args.story is not None:
         raise UserError("give the story either as text or with --file, not both")
     if args.file is not None:
-        try:
-            return Path(args.file).read_text(encoding="utf-8")
-        except FileNotFoundError as error:
-            raise UserError(f"story file {args.file} does not exist: check the path") from error
-        except UnicodeDecodeError as error:
-            raise UserError(f"story file {args.file} is not UTF-8 text: save it as UTF-8") from error
-        except OSError as error:
-            raise UserError(f"cannot read story file {args.file}: {error.strerror}") from error
+        from storyreel.batch import read_story_file
+
+        return read_story_file(Path(args.file))
     if args.story == "-" or (args.story is None and not sys.stdin.isatty()):
         return sys.stdin.read()
     if args.story is None:

@@ -15,3 +15,9 @@ def timed(timings: dict[str, float], name: str) -> Iterator[None]:
         yield
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def add_timings(timings: dict[str, float], more: dict[str, float]) -> None:
+    """Add the seconds of ``more`` (timed elsewhere: a thread, a Ray worker) to ``timings``, name by name."""
+    for name, seconds in more.items():
+        timings[name] = timings.get(name, 0.0) + seconds

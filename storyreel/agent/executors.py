@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from storyreel.atomic import atomic_path
 from storyreel.errors import UserError
 from storyreel.schema import CameraPath, ExecutorChoice, Renderer, RunOptions, Shot, ShotDirection, Storyboard
-from storyreel.timing import timed
+from storyreel.timing import add_timings, timed
 from storyreel.tools.film import ClipExtras, ClipFinisher, PreviousLast, film_clip
 from storyreel.tools.take import Take, film_take
 from storyreel.world.world import World
@@ -254,8 +254,7 @@ class RayExecutor:
 
         def gather() -> NDArray[np.uint8]:
             data, last, timings = self._collect((clip_ref, last_ref), again, shot.id)
-            for name, seconds in timings.items():
-                self.timings[name] = self.timings.get(name, 0.0) + seconds
+            add_timings(self.timings, timings)
             with atomic_path(clip) as temporary:  # signed whole before it takes its name
                 temporary.write_bytes(data)
                 if sound is not None and sound.sign is not None:

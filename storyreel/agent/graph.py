@@ -77,7 +77,7 @@ from storyreel.schema import (
     ShotSummary,
     Storyboard,
 )
-from storyreel.timing import timed
+from storyreel.timing import add_timings, timed
 from storyreel.tools.checks import check_against_earlier, check_film, marked, subjects_seen
 from storyreel.tools.credentials import Credentials, Signing
 from storyreel.tools.film import ClipExtras, Filmed, PreviousLast
@@ -338,8 +338,7 @@ class Agent:
             sound=_clip_extras(state, shot),
         )
         take = self._executor.take(request)
-        for name, seconds in take.timings.items():
-            state["timings"][name] = state["timings"].get(name, 0.0) + seconds
+        add_timings(state["timings"], take.timings)
         return {"take": take, "path": take.path, "cached": None}
 
     def check(self, state: AgentState) -> AgentState:
